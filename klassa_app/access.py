@@ -1,0 +1,147 @@
+"""Who may see and change what — the one place that answers it.
+
+A person sees the departments they are a member of. A membership without a department
+covers the whole organisation (organisation admins and security officers always have such
+memberships). Nobody sees an organisation they have no membership in; Django superusers
+included, since the technical admin is not a way into an organisation's data.
+
+Memberships are read once per request and kept on the user object, so permission checks in
+templates and loops cost no queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import rules
+from django.db.models import QuerySet
+from django.http import Http404
+
+from klassa_app.models import Department, Membership, Organisation, Role, User
+
+_CACHE_ATTR = "_klassa_memberships"
+
+
+def memberships_of(user: User) -> list[Membership]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user)
+            .select_related("organisation", "department")
+            .order_by("organisation__name", "department__name", "role")
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_memberships(user: User) -> None:
+    """Drop the per-request cache after the user's own memberships changed."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def organisations_for(user: User) -> list[Organisation]:
+    seen: dict[int, Organisation] = {}
+    for m in memberships_of(user):
+        seen.setdefault(m.organisation_id, m.organisation)
+    return sorted(seen.values(), key=lambda o: o.name)
+
+
+def _in(user: User, organisation: Organisation | None) -> list[Membership]:
+    if organisation is None:
+        return []
+    return [m for m in memberships_of(user) if m.organisation_id == organisation.pk]
+
+
+def roles_in(user: User, organisation: Organisation | None) -> set[str]:
+    return {m.role for m in _in(user, organisation)}
+
+
+def _has_role(user: User, organisation: Organisation | None, roles: Iterable[str]) -> bool:
+    wanted = set(roles)
+    return any(m.role in wanted for m in _in(user, organisation))
+
+
+@rules.predicate
+def is_org_admin(user: User, organisation: Organisation | None) -> bool:
+    return _has_role(user, organisation, {Role.ORG_ADMIN})
+
+
+@rules.predicate
+def is_security_officer(user: User, organisation: Organisation | None) -> bool:
+    return _has_role(user, organisation, {Role.SECURITY_OFFICER})
+
+
+@rules.predicate
+def sees_whole_organisation(user: User, organisation: Organisation | None) -> bool:
+    return any(m.department_id is None for m in _in(user, organisation))
+
+
+@rules.predicate
+def is_org_wide_viewer(user: User, organisation: Organisation | None) -> bool:
+    return any(m.department_id is None and m.role == Role.VIEWER for m in _in(user, organisation))
+
+
+# Rules by name, so that a reader finds each one here.
+rules.add_rule("manage_organisation", is_org_admin)
+rules.add_rule("view_audit", is_org_admin | is_security_officer | is_org_wide_viewer)
+
+
+def can_manage_organisation(user: User, organisation: Organisation | None) -> bool:
+    """Create and edit departments, invite members and change their roles."""
+    return rules.test_rule("manage_organisation", user, organisation)
+
+
+def can_view_audit(user: User, organisation: Organisation | None) -> bool:
+    return rules.test_rule("view_audit", user, organisation)
+
+
+def is_member(user: User, organisation: Organisation | None) -> bool:
+    return bool(_in(user, organisation))
+
+
+def visible_department_ids(user: User, organisation: Organisation | None) -> set[int] | None:
+    """Ids of the departments the user sees; ``None`` means every department."""
+    memberships = _in(user, organisation)
+    if any(m.department_id is None for m in memberships):
+        return None
+    return {m.department_id for m in memberships if m.department_id is not None}
+
+
+def visible_departments(user: User, organisation: Organisation | None) -> QuerySet[Department]:
+    if organisation is None or not is_member(user, organisation):
+        return Department.objects.none()
+    qs = Department.objects.filter(organisation=organisation)
+    ids = visible_department_ids(user, organisation)
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def can_view_department(user: User, department: Department) -> bool:
+    ids = visible_department_ids(user, department.organisation)
+    if not is_member(user, department.organisation):
+        return False
+    return ids is None or department.pk in ids
+
+
+def get_visible_department(user: User, organisation: Organisation | None, pk: int) -> Department:
+    """The department, or 404 — also for one that exists in another organisation."""
+    try:
+        return visible_departments(user, organisation).get(pk=pk)
+    except Department.DoesNotExist as exc:
+        raise Http404("No such department.") from exc
+
+
+def get_manageable_membership(
+    user: User, organisation: Organisation | None, pk: int
+) -> Membership:
+    """A membership the user may change: 404 unless they administer its organisation."""
+    if not can_manage_organisation(user, organisation):
+        raise Http404("No such membership.")
+    try:
+        return Membership.objects.select_related("user", "department", "organisation").get(
+            pk=pk, organisation=organisation
+        )
+    except Membership.DoesNotExist as exc:
+        raise Http404("No such membership.") from exc

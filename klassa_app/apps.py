@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class KlassaAppConfig(AppConfig):
+    name = "klassa_app"
+    verbose_name = _("Klassa core")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from klassa_app import checks  # noqa: F401  (registers the system checks)

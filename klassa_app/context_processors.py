@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from klassa_app import access
+
+
+def klassa(request: HttpRequest) -> dict[str, Any]:
+    organisation = getattr(request, "organisation", None)
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"demo_mode": settings.DEMO_MODE}
+    return {
+        "demo_mode": settings.DEMO_MODE,
+        "current_organisation": organisation,
+        "my_organisations": access.organisations_for(user),
+        "can_manage_organisation": access.can_manage_organisation(user, organisation),
+        "can_view_audit": access.can_view_audit(user, organisation),
+    }

@@ -1,0 +1,321 @@
+"""Thin views: read through selectors, write through services, scope through access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from klassa_app import access, selectors, services
+from klassa_app.forms import (
+    AuditFilterForm,
+    DepartmentEditForm,
+    DepartmentFilterForm,
+    DepartmentForm,
+    InviteMemberForm,
+    MemberFilterForm,
+    MembershipForm,
+)
+from klassa_app.middleware import SESSION_KEY
+from klassa_app.models import Organisation
+
+
+def _organisation(request: HttpRequest) -> Organisation | None:
+    return getattr(request, "organisation", None)
+
+
+def _require_admin(request: HttpRequest) -> Organisation:
+    organisation = _organisation(request)
+    if not access.can_manage_organisation(request.user, organisation):
+        raise PermissionDenied(_("Only organisation admins may do this."))
+    assert organisation is not None
+    return organisation
+
+
+def _page(request: HttpRequest, items: Any, size: int | None = None) -> Page:
+    paginator = Paginator(items, size or settings.KLASSA_LIST_PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def _apply_service_error(form: Any, error: services.ServiceError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- Home and organisation ------------------------------------------------------------------
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation(request)
+    return render(
+        request,
+        "klassa/home.html",
+        {"my_departments": selectors.my_departments(request.user, organisation)},
+    )
+
+
+@require_POST
+def switch_organisation(request: HttpRequest) -> HttpResponse:
+    try:
+        wanted = int(request.POST.get("organisation", ""))
+    except ValueError:
+        wanted = 0
+    if wanted not in {o.pk for o in access.organisations_for(request.user)}:
+        messages.error(request, _("You are not a member of that organisation."))
+    else:
+        request.session[SESSION_KEY] = wanted
+    return redirect("home")
+
+
+# --- Departments ----------------------------------------------------------------------------
+
+
+@require_GET
+def department_list(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation(request)
+    form = DepartmentFilterForm(request.GET or None)
+    q, status = "", "active"
+    if form.is_valid():
+        q = form.cleaned_data["q"]
+        status = form.cleaned_data["status"] or "active"
+    departments = selectors.department_list(request.user, organisation, q=q, status=status)
+    return render(
+        request,
+        "klassa/department_list.html",
+        {
+            "filter_form": form,
+            "page_obj": _page(request, departments),
+            "querystring": _querystring_without_page(request),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def department_create(request: HttpRequest) -> HttpResponse:
+    organisation = _require_admin(request)
+    form = DepartmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            department = services.do_create_department(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except services.ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(request, _("Department %(name)s created.") % {"name": department.name})
+            return redirect("department_detail", pk=department.pk)
+    return render(request, "klassa/department_form.html", {"form": form, "department": None})
+
+
+@require_GET
+def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation(request)
+    department = access.get_visible_department(request.user, organisation, pk)
+    return render(
+        request,
+        "klassa/department_detail.html",
+        {"department": department, "members": selectors.department_members(department)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation(request)
+    department = access.get_visible_department(request.user, organisation, pk)
+    _require_admin(request)
+    initial = {
+        "code": department.code,
+        "name": department.name,
+        "kind": department.kind,
+        "description": department.description,
+        "is_active": department.is_active,
+    }
+    form = DepartmentEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_update_department(
+                actor=request.user, department=department, **form.cleaned_data
+            )
+        except services.ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(request, _("Department saved."))
+            return redirect("department_detail", pk=department.pk)
+    return render(
+        request, "klassa/department_form.html", {"form": form, "department": department}
+    )
+
+
+# --- Members --------------------------------------------------------------------------------
+
+
+@require_GET
+def member_list(request: HttpRequest) -> HttpResponse:
+    organisation = _require_admin(request)
+    form = MemberFilterForm(request.GET or None)
+    q, role = "", ""
+    if form.is_valid():
+        q, role = form.cleaned_data["q"], form.cleaned_data["role"]
+    memberships = selectors.member_list(organisation, q=q, role=role)
+    return render(
+        request,
+        "klassa/member_list.html",
+        {
+            "filter_form": form,
+            "page_obj": _page(request, memberships),
+            "querystring": _querystring_without_page(request),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def member_invite(request: HttpRequest) -> HttpResponse:
+    organisation = _require_admin(request)
+    initial = {}
+    if request.GET.get("department"):
+        initial["department"] = request.GET["department"]
+    form = InviteMemberForm(request.POST or None, organisation=organisation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.do_invite_member(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except services.ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(email)s was given the role %(role)s; an invitation is on its way.")
+                % {"email": membership.user.email, "role": membership.get_role_display()},
+            )
+            return redirect("member_list")
+    return render(request, "klassa/member_form.html", {"form": form, "membership": None})
+
+
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation(request)
+    membership = access.get_manageable_membership(request.user, organisation, pk)
+    assert organisation is not None
+    form = MembershipForm(
+        request.POST or None,
+        organisation=organisation,
+        initial={"role": membership.role, "department": membership.department_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_change_membership(
+                actor=request.user, membership=membership, **form.cleaned_data
+            )
+        except services.ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(request, _("Role changed."))
+            return redirect("member_list")
+    return render(request, "klassa/member_form.html", {"form": form, "membership": membership})
+
+
+@require_http_methods(["GET", "POST"])
+def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation(request)
+    membership = access.get_manageable_membership(request.user, organisation, pk)
+    if request.method == "POST":
+        try:
+            services.do_remove_membership(actor=request.user, membership=membership)
+        except services.ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("%(email)s no longer has that role.") % {"email": membership.user.email}
+            )
+        return redirect("member_list")
+    return render(request, "klassa/member_confirm_remove.html", {"membership": membership})
+
+
+# --- Audit ----------------------------------------------------------------------------------
+
+
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation(request)
+    if not access.can_view_audit(request.user, organisation):
+        raise PermissionDenied(_("Only admins, security officers and auditors read the audit trail."))
+    assert organisation is not None
+    form = AuditFilterForm(request.GET or None, actions=selectors.audit_actions(organisation))
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v}
+    events = selectors.audit_events(organisation, **filters)
+    return render(
+        request,
+        "klassa/audit_log.html",
+        {
+            "filter_form": form,
+            "page_obj": _page(request, events, settings.KLASSA_AUDIT_PAGE_SIZE),
+            "querystring": _querystring_without_page(request),
+        },
+    )
+
+
+# --- Health ---------------------------------------------------------------------------------
+
+
+def _database_status() -> dict[str, Any]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "down"
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": True, "vendor": connection.vendor}
+
+
+def _broker_status() -> dict[str, Any]:
+    if not settings.CELERY_BROKER_URL:
+        return {"ok": True, "mode": "in-process"}
+    from klassa_app.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:  # kombu raises several kinds; all mean "unreachable"
+        return {"ok": False, "mode": "broker", "error": exc.__class__.__name__}
+    return {"ok": True, "mode": "broker"}
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and broker status. 503 only when the database is down: without a broker
+    pages still work and tasks wait in the database."""
+    database = _database_status()
+    broker = _broker_status()
+    if not database["ok"]:
+        status = "down"
+    elif not broker["ok"]:
+        status = "degraded"
+    else:
+        status = "ok"
+    return JsonResponse(
+        {"status": status, "database": database, "broker": broker},
+        status=200 if database["ok"] else 503,
+    )
+

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import factory
+
+from klassa_app.models import Department, Membership, Organisation, Role, User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.se")
+    full_name = factory.Faker("name", locale="sv_SE")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"org{n}")
+    name = factory.Sequence(lambda n: f"Kommun {n}")
+    kind = Organisation.Kind.MUNICIPALITY
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    code = factory.Sequence(lambda n: f"D{n}")
+    name = factory.Sequence(lambda n: f"Förvaltning {n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.LazyAttribute(
+        lambda m: m.department.organisation if m.department else OrganisationFactory()
+    )
+    department = None
+    role = Role.VIEWER
