@@ -133,9 +133,7 @@ def get_visible_department(user: User, organisation: Organisation | None, pk: in
         raise Http404("No such department.") from exc
 
 
-def get_manageable_membership(
-    user: User, organisation: Organisation | None, pk: int
-) -> Membership:
+def get_manageable_membership(user: User, organisation: Organisation | None, pk: int) -> Membership:
     """A membership the user may change: 404 unless they administer its organisation."""
     if not can_manage_organisation(user, organisation):
         raise Http404("No such membership.")

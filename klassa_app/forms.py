@@ -54,7 +54,9 @@ class _MembershipFields(forms.Form):
 class InviteMemberForm(_MembershipFields):
     email = forms.EmailField(label=_("E-mail address"))
     full_name = forms.CharField(
-        label=_("Full name"), required=False, max_length=200,
+        label=_("Full name"),
+        required=False,
+        max_length=200,
         help_text=_("Used only if the person has no account yet."),
     )
     field_order = ["email", "full_name", "role", "department"]

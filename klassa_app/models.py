@@ -146,9 +146,7 @@ class Department(models.Model):
         help_text=_("Short code, unique within the organisation, e.g. UTB."),
     )
     name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(
-        _("kind"), max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT
-    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(
         _("active"),

@@ -72,7 +72,9 @@ def do_create_organisation(
     """Set up a new organisation with its first admin (installation command and demo)."""
     code = (code or "").strip().lower()
     if Organisation.objects.filter(code=code).exists():
-        raise ServiceError(_("An organisation with code %(code)s already exists.") % {"code": code}, "code")
+        raise ServiceError(
+            _("An organisation with code %(code)s already exists.") % {"code": code}, "code"
+        )
     organisation = Organisation(code=code, name=(name or "").strip(), kind=kind)
     try:
         organisation.full_clean()
@@ -245,9 +247,7 @@ def _add_membership(
             after={"email": user.email, "full_name": user.full_name},
         )
     elif _membership_exists(user, organisation, role, department):
-        raise ServiceError(
-            _("%(email)s already has this role here.") % {"email": email}, "email"
-        )
+        raise ServiceError(_("%(email)s already has this role here.") % {"email": email}, "email")
     membership = Membership.objects.create(
         user=user,
         organisation=organisation,
@@ -306,13 +306,9 @@ def _ensure_not_last_admin(organisation: Organisation, membership: Membership) -
     if membership.role != Role.ORG_ADMIN:
         return
     admins = _lock_admins(organisation)
-    active_others = [
-        m for m in admins if m.pk != membership.pk and m.user.is_active
-    ]
+    active_others = [m for m in admins if m.pk != membership.pk and m.user.is_active]
     if not active_others:
-        raise ServiceError(
-            _("An organisation must keep at least one organisation admin."), "role"
-        )
+        raise ServiceError(_("An organisation must keep at least one organisation admin."), "role")
 
 
 @transaction.atomic
@@ -332,7 +328,9 @@ def do_change_membership(
     )
     _validate_role_scope(organisation, role, department)
     before = audit.snapshot(membership, MEMBERSHIP_FIELDS)
-    if membership.role == role and membership.department_id == (department.pk if department else None):
+    if membership.role == role and membership.department_id == (
+        department.pk if department else None
+    ):
         return membership
     if role != Role.ORG_ADMIN:
         _ensure_not_last_admin(organisation, membership)
@@ -358,9 +356,7 @@ def do_change_membership(
 def do_remove_membership(*, actor: User, membership: Membership) -> None:
     organisation = membership.organisation
     _require_admin(actor, organisation)
-    membership = (
-        Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
-    )
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
     _ensure_not_last_admin(organisation, membership)
     before = audit.snapshot(membership, MEMBERSHIP_FIELDS)
     label = f"{membership.user.email}: {membership.get_role_display()}"

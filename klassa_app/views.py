@@ -158,9 +158,7 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Department saved."))
             return redirect("department_detail", pk=department.pk)
-    return render(
-        request, "klassa/department_form.html", {"form": form, "department": department}
-    )
+    return render(request, "klassa/department_form.html", {"form": form, "department": department})
 
 
 # --- Members --------------------------------------------------------------------------------
@@ -256,7 +254,9 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def audit_log(request: HttpRequest) -> HttpResponse:
     organisation = _organisation(request)
     if not access.can_view_audit(request.user, organisation):
-        raise PermissionDenied(_("Only admins, security officers and auditors read the audit trail."))
+        raise PermissionDenied(
+            _("Only admins, security officers and auditors read the audit trail.")
+        )
     assert organisation is not None
     form = AuditFilterForm(request.GET or None, actions=selectors.audit_actions(organisation))
     filters: dict[str, Any] = {}
@@ -318,4 +318,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": status, "database": database, "broker": broker},
         status=200 if database["ok"] else 503,
     )
-

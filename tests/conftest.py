@@ -24,7 +24,7 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _english_free_settings(settings):
+def _fresh_install_defaults(settings):
     # Tests see the same defaults as a fresh install: Swedish UI, demo mode on,
     # in-process tasks, e-mail kept in memory.
     settings.CELERY_TASK_ALWAYS_EAGER = True
@@ -49,7 +49,9 @@ def utbildning(norrkoping):
 
 @pytest.fixture
 def kultur(norrkoping):
-    return DepartmentFactory(organisation=norrkoping, code="KUF", name="Kultur- och fritidskontoret")
+    return DepartmentFactory(
+        organisation=norrkoping, code="KUF", name="Kultur- och fritidskontoret"
+    )
 
 
 @pytest.fixture
@@ -99,9 +101,7 @@ def culture_viewer(kultur):
 
 @pytest.fixture
 def outsider(other_department):
-    return _member(
-        other_department.organisation, Role.ORG_ADMIN, email="admin@linkoping.se"
-    )
+    return _member(other_department.organisation, Role.ORG_ADMIN, email="admin@linkoping.se")
 
 
 def logged_in(user) -> Client:
