@@ -113,7 +113,7 @@ def test_production_start_up_refuses_a_demo_account_with_its_published_password(
     settings.DEMO_MODE = False
     demo = DEMO_USERS[0]
     UserFactory(email=demo.email, password=demo.password)
-    errors = no_demo_passwords_outside_demo_mode()
+    errors = no_demo_passwords_outside_demo_mode(databases=["default"])
     assert [e.id for e in errors] == ["klassa.E001"]
     with pytest.raises(SystemCheckError, match=r"klassa\.E001"):
         call_command("check", databases=["default"])
@@ -123,7 +123,7 @@ def test_start_up_check_passes_once_the_demo_password_is_changed(settings):
     settings.DEMO_MODE = False
     demo = DEMO_USERS[0]
     UserFactory(email=demo.email, password="a-private-password-123")
-    assert no_demo_passwords_outside_demo_mode() == []
+    assert no_demo_passwords_outside_demo_mode(databases=["default"]) == []
 
 
 def test_logout_is_a_post_and_ends_the_session(as_user, owner):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from klassa_app import services
 from klassa_app.models import AuditEvent, Department, Membership, Role, User
@@ -191,7 +192,7 @@ def test_a_department_of_another_organisation_is_refused(admin, norrkoping, othe
 
 def test_removing_the_last_organisation_admin_is_refused(admin, norrkoping):
     membership = admin.memberships.get()
-    with pytest.raises(services.ServiceError) as error:
+    with translation.override("en"), pytest.raises(services.ServiceError) as error:
         services.do_remove_membership(actor=admin, membership=membership)
     assert "at least one organisation admin" in error.value.message
     assert Membership.objects.filter(pk=membership.pk).exists()
