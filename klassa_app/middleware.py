@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from klassa_app import access
 
@@ -29,3 +32,18 @@ class CurrentOrganisationMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.organisation = current_organisation(request)  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+class SwedishFirstLocaleMiddleware(LocaleMiddleware):
+    """Swedish unless the person chose another language with the language switch.
+
+    Django's own middleware follows the browser's Accept-Language; many municipal
+    computers run English browsers, yet the product speaks Swedish by default.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -169,6 +169,13 @@ def test_audit_page_never_shows_another_organisations_events(
     assert "Hemlig" not in response.content.decode()
 
 
+def test_an_english_browser_still_gets_swedish_until_the_person_switches(as_user, owner):
+    client = as_user(owner)
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="sv">' in response.content.decode()
+    assert "Mina förvaltningar" in response.content.decode()
+
+
 def test_pages_are_in_swedish_by_default_and_english_on_request(as_user, owner):
     client = as_user(owner)
     response = client.get(reverse("home"))
