@@ -86,6 +86,18 @@ class MemberFilterForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
     )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("All departments"),
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(
+            organisation=organisation
+        ).order_by("name")
 
 
 class DepartmentFilterForm(forms.Form):

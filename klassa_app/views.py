@@ -167,11 +167,14 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def member_list(request: HttpRequest) -> HttpResponse:
     organisation = _require_admin(request)
-    form = MemberFilterForm(request.GET or None)
-    q, role = "", ""
+    form = MemberFilterForm(request.GET or None, organisation=organisation)
+    q, role, department = "", "", None
     if form.is_valid():
         q, role = form.cleaned_data["q"], form.cleaned_data["role"]
-    memberships = selectors.member_list(organisation, q=q, role=role)
+        department = form.cleaned_data["department"]
+    memberships = selectors.member_list(
+        organisation, q=q, role=role, department_id=department.pk if department else None
+    )
     return render(
         request,
         "klassa/member_list.html",

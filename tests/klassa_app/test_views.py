@@ -230,3 +230,36 @@ def test_department_page_query_count_does_not_grow_with_members(
     MembershipFactory.create_batch(30, department=utbildning)
     with django_assert_max_num_queries(baseline):
         client.get(reverse("department_detail", args=[utbildning.pk]))
+
+
+def test_member_list_filters_by_department_and_role(
+    as_user, admin, owner, lawyer, culture_viewer, utbildning
+):
+    client = as_user(admin)
+    response = client.get(reverse("member_list"), {"department": utbildning.pk})
+    emails = {m.user.email for m in response.context["page_obj"]}
+    assert emails == {owner.email, lawyer.email}
+    response = client.get(
+        reverse("member_list"), {"department": utbildning.pk, "role": "legal_reviewer"}
+    )
+    assert [m.user for m in response.context["page_obj"]] == [lawyer]
+
+
+def test_member_filter_ignores_a_department_of_another_organisation(
+    as_user, admin, owner, other_department
+):
+    response = as_user(admin).get(reverse("member_list"), {"department": other_department.pk})
+    assert response.status_code == 200
+    assert "department" in response.context["filter_form"].errors
+
+
+def test_technical_admin_pages_open_for_a_superuser_and_are_read_only(
+    client, norrkoping, utbildning
+):
+    from klassa_app.models import User
+
+    root = User.objects.create_superuser("root@example.se", "a-long-root-password")
+    client.force_login(root, backend="klassa_app.auth_backends.KlassaModelBackend")
+    for model in ("user", "organisation", "department", "membership", "auditevent"):
+        assert client.get(f"/admin/klassa_app/{model}/").status_code == 200, model
+    assert client.get("/admin/klassa_app/department/add/").status_code == 403
