@@ -118,6 +118,43 @@ def visible_departments(user: User, organisation: Organisation | None) -> QueryS
     return qs if ids is None else qs.filter(pk__in=ids)
 
 
+def roles_for_department(user: User, department: Department) -> set[str]:
+    """The user's roles that act on this department: its own and organisation-wide ones."""
+    return {
+        m.role
+        for m in _in(user, department.organisation)
+        if m.department_id is None or m.department_id == department.pk
+    }
+
+
+# Who may describe and classify a department's information assets.
+ASSET_EDITOR_ROLES = frozenset(
+    {Role.ORG_ADMIN, Role.SECURITY_OFFICER, Role.BUSINESS_OWNER, Role.LEGAL_REVIEWER, Role.DPO}
+)
+# Who may describe a department's initiatives and their action plans.
+INITIATIVE_EDITOR_ROLES = frozenset(
+    {Role.ORG_ADMIN, Role.SECURITY_OFFICER, Role.BUSINESS_OWNER, Role.ECONOMIST}
+)
+
+
+def can_edit_assets(user: User, department: Department) -> bool:
+    return bool(roles_for_department(user, department) & ASSET_EDITOR_ROLES)
+
+
+def can_edit_initiatives(user: User, department: Department) -> bool:
+    return bool(roles_for_department(user, department) & INITIATIVE_EDITOR_ROLES)
+
+
+def can_approve_classifications(user: User, organisation: Organisation | None) -> bool:
+    """Until consensus sessions exist, the security officer approves directly."""
+    return is_security_officer(user, organisation)
+
+
+def can_manage_frameworks(user: User, organisation: Organisation | None) -> bool:
+    """Edit the scheme, the question bank and the requirement catalogue."""
+    return is_security_officer(user, organisation)
+
+
 def can_view_department(user: User, department: Department) -> bool:
     ids = visible_department_ids(user, department.organisation)
     if not is_member(user, department.organisation):

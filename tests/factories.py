@@ -51,3 +51,23 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     )
     department = None
     role = Role.VIEWER
+
+
+class InformationAssetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessments.InformationAsset"
+
+    department = factory.SubFactory(DepartmentFactory)
+    organisation = factory.LazyAttribute(lambda a: a.department.organisation)
+    code = factory.Sequence(lambda n: f"ASSET{n}")
+    name = factory.Sequence(lambda n: f"Informationsmängd {n}")
+
+
+class InitiativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessments.Initiative"
+
+    department = factory.SubFactory(DepartmentFactory)
+    organisation = factory.LazyAttribute(lambda i: i.department.organisation)
+    code = factory.Sequence(lambda n: f"INIT{n}")
+    name = factory.Sequence(lambda n: f"Satsning {n}")

@@ -1,0 +1,149 @@
+"""The organisation's scheme, question bank and requirement catalogue: the current version
+of each, created from the product's defaults the first time they are needed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from assessments.defaults import questions as default_questions
+from assessments.defaults import requirements as default_requirements
+from assessments.defaults import scheme as default_scheme
+from assessments.models import (
+    AnswerOption,
+    Aspect,
+    ClassificationScheme,
+    Level,
+    Question,
+    QuestionBank,
+    Requirement,
+    RequirementCatalogue,
+)
+from klassa_app.models import Organisation
+
+
+@dataclass(frozen=True)
+class SchemeView:
+    """A scheme with its aspects and levels loaded: what the rules need, in two queries."""
+
+    scheme: ClassificationScheme
+    aspects: list[Aspect]  # enabled ones, in order
+
+    @property
+    def codes(self) -> list[str]:
+        return [a.code for a in self.aspects]
+
+    @property
+    def tops(self) -> dict[str, int]:
+        return {a.code: max((lv.ordinal for lv in a.levels.all()), default=0) for a in self.aspects}
+
+    def aspect(self, code: str) -> Aspect | None:
+        return next((a for a in self.aspects if a.code == code), None)
+
+    def level(self, code: str, ordinal: int | None) -> Level | None:
+        aspect = self.aspect(code)
+        if aspect is None or ordinal is None:
+            return None
+        return next((lv for lv in aspect.levels.all() if lv.ordinal == ordinal), None)
+
+
+def load_scheme(scheme: ClassificationScheme) -> SchemeView:
+    aspects = list(scheme.aspects.filter(enabled=True).prefetch_related("levels").order_by("order"))
+    return SchemeView(scheme, aspects)
+
+
+def _latest(model, organisation: Organisation):
+    return model.objects.filter(organisation=organisation).order_by("-version").first()
+
+
+@transaction.atomic
+def create_default_scheme(organisation: Organisation, version: int = 1) -> ClassificationScheme:
+    scheme = ClassificationScheme.objects.create(
+        organisation=organisation,
+        version=version,
+        legal_minimums={k: dict(v) for k, v in default_scheme.LEGAL_MINIMUMS.items()},
+        downtime_thresholds=[list(t) for t in default_scheme.DOWNTIME_THRESHOLDS],
+        note="Klassa default",
+    )
+    for order, spec in enumerate(default_scheme.ASPECTS):
+        aspect = Aspect.objects.create(
+            scheme=scheme,
+            code=spec["code"],
+            order=order,
+            name=dict(spec["name"]),
+            description=dict(spec["description"]),
+            optional=spec["optional"],
+        )
+        Level.objects.bulk_create(
+            Level(
+                aspect=aspect,
+                ordinal=level["ordinal"],
+                name=dict(level["name"]),
+                description=dict(level["description"]),
+                consequences={k: list(v) for k, v in level["consequences"].items()},
+            )
+            for level in default_scheme.LEVELS
+        )
+    return scheme
+
+
+@transaction.atomic
+def create_default_question_bank(organisation: Organisation, version: int = 1) -> QuestionBank:
+    bank = QuestionBank.objects.create(
+        organisation=organisation, version=version, note="Klassa default"
+    )
+    for order, spec in enumerate(default_questions.QUESTIONS):
+        question = Question.objects.create(
+            bank=bank,
+            code=spec["code"],
+            aspect_code=spec["aspect"],
+            area=spec["area"],
+            order=order,
+            text=dict(spec["text"]),
+            help=dict(spec.get("help") or {}),
+        )
+        AnswerOption.objects.bulk_create(
+            AnswerOption(question=question, order=i, level=o["level"], text=dict(o["text"]))
+            for i, o in enumerate(spec["options"])
+        )
+    return bank
+
+
+@transaction.atomic
+def create_default_catalogue(organisation: Organisation, version: int = 1) -> RequirementCatalogue:
+    catalogue = RequirementCatalogue.objects.create(
+        organisation=organisation, version=version, note="Klassa default"
+    )
+    Requirement.objects.bulk_create(
+        Requirement(
+            catalogue=catalogue,
+            code=spec["code"],
+            aspect_code=spec["aspect"],
+            min_level=spec["min_level"],
+            trigger=spec["trigger"] or "",
+            title=dict(spec["title"]),
+            is_text=dict(spec["is"]),
+            shall_text=dict(spec["shall"]),
+        )
+        for spec in default_requirements.REQUIREMENTS
+    )
+    return catalogue
+
+
+def current_scheme(organisation: Organisation) -> ClassificationScheme:
+    return _latest(ClassificationScheme, organisation) or create_default_scheme(organisation)
+
+
+def current_question_bank(organisation: Organisation) -> QuestionBank:
+    return _latest(QuestionBank, organisation) or create_default_question_bank(organisation)
+
+
+def current_catalogue(organisation: Organisation) -> RequirementCatalogue:
+    return _latest(RequirementCatalogue, organisation) or create_default_catalogue(organisation)
+
+
+def ensure_frameworks(organisation: Organisation) -> None:
+    current_scheme(organisation)
+    current_question_bank(organisation)
+    current_catalogue(organisation)
