@@ -1,0 +1,269 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assessments.i18n import tr
+from assessments.models import (
+    Adjustment,
+    Area,
+    InformationAsset,
+    PersonalData,
+    Question,
+    RequirementStatus,
+)
+from klassa_app.models import Department, Organisation
+
+NO_PERSONAL_DATA = _(
+    "Describe the kind of information, never the people in it: do not enter personal data here."
+)
+
+
+class AssetForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+    code = forms.CharField(
+        label=_("Code"), max_length=30, help_text=_("Unique in the organisation, e.g. ELEV.")
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=NO_PERSONAL_DATA,
+    )
+    owner_role = forms.CharField(
+        label=_("Owner role"),
+        required=False,
+        max_length=120,
+        help_text=_("A role, not a person's name, e.g. Head of student services."),
+    )
+    systems = forms.CharField(
+        label=_("Systems"),
+        required=False,
+        max_length=300,
+        help_text=_("Where the information lives, e.g. the student information system."),
+    )
+    personal_data = forms.ChoiceField(label=_("Personal data"), choices=PersonalData.choices)
+    secrecy = forms.BooleanField(label=_("Covered by secrecy (OSL)"), required=False)
+    secrecy_reference = forms.CharField(
+        label=_("OSL reference"),
+        required=False,
+        max_length=100,
+        help_text=_("Chapter and section, e.g. OSL 23 kap. 2 §."),
+    )
+    protective_security = forms.BooleanField(
+        label=_("Protective security (säkerhetsskydd)"),
+        required=False,
+        help_text=_(
+            "Information that matters to Sweden's security. It leaves the ordinary flow "
+            "and needs a protective-security analysis."
+        ),
+    )
+
+    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+
+
+class AssetFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("All departments"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *InformationAsset.Status.choices],
+    )
+    personal_data = forms.ChoiceField(
+        label=_("Personal data"), required=False, choices=[("", _("All")), *PersonalData.choices]
+    )
+    review = forms.ChoiceField(
+        label=_("Review"),
+        required=False,
+        choices=[("", _("All")), ("overdue", _("Overdue"))],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("code", _("Code")),
+            ("name", _("Name")),
+            ("department", _("Department")),
+            ("status", _("Status")),
+            ("review", _("Review date")),
+            ("-review", _("Review date, latest first")),
+        ],
+    )
+
+    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+
+
+class StepForm(forms.Form):
+    """One aspect of the wizard: a choice per question, a comment each, an override."""
+
+    override_level = forms.TypedChoiceField(
+        label=_("Override the level"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Only when the answers do not capture the consequences; say why below."),
+    )
+    override_reason = forms.CharField(
+        label=_("Justification for the override"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=NO_PERSONAL_DATA,
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args: Any,
+        questions: list[Question],
+        levels: list[tuple[int, str]],
+        availability: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            self.fields[f"answer_{question.code}"] = forms.TypedChoiceField(
+                label=tr(question.text),
+                help_text=tr(question.help),
+                required=False,
+                coerce=int,
+                empty_value=None,
+                widget=forms.RadioSelect,
+                choices=[
+                    (o.pk, _("%(text)s (level %(level)s)") % {"text": tr(o.text), "level": o.level})
+                    for o in question.options.all()
+                ],
+            )
+            self.fields[f"comment_{question.code}"] = forms.CharField(
+                label=_("Comment"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 1}),
+            )
+        self.fields["override_level"].choices = [("", _("No override"))] + [
+            (ordinal, f"{ordinal} – {name}") for ordinal, name in levels
+        ]
+        if availability:
+            self.fields["downtime_hours"] = forms.DecimalField(
+                label=_("Tolerable downtime (hours)"),
+                required=False,
+                min_value=0,
+                max_digits=8,
+                decimal_places=2,
+                help_text=_("How long the business can manage without the information."),
+            )
+            self.fields["rto_hours"] = forms.DecimalField(
+                label=_("Recovery time objective, RTO (hours)"),
+                required=False,
+                min_value=0,
+                max_digits=8,
+                decimal_places=2,
+            )
+            self.fields["rpo_hours"] = forms.DecimalField(
+                label=_("Recovery point objective, RPO (hours)"),
+                required=False,
+                min_value=0,
+                max_digits=8,
+                decimal_places=2,
+                help_text=_("How much recent information may be lost."),
+            )
+
+    def question_fields(self) -> list[tuple[Question, Any, Any]]:
+        return [(q, self[f"answer_{q.code}"], self[f"comment_{q.code}"]) for q in self.questions]
+
+
+class InitiativeForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+    code = forms.CharField(label=_("Code"), max_length=30, help_text=_("e.g. EDU-A"))
+    name = forms.CharField(label=_("Name"), max_length=200)
+    area = forms.CharField(
+        label=_("Area"),
+        required=False,
+        max_length=120,
+        help_text=_("Area or programme, e.g. Education."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=NO_PERSONAL_DATA,
+    )
+
+    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+
+
+class InitiativeFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("All departments"),
+    )
+    area = forms.ModelChoiceField(
+        label=_("Area"), queryset=Area.objects.none(), required=False, empty_label=_("All areas")
+    )
+
+    def __init__(
+        self, *args: Any, departments: Any, organisation: Organisation | None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+        self.fields["area"].queryset = Area.objects.filter(organisation=organisation)
+
+
+class InitiativeAssetsForm(forms.Form):
+    assets = forms.ModelMultipleChoiceField(
+        label=_("Information assets the initiative handles"),
+        queryset=InformationAsset.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, assets: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assets"].queryset = assets
+        self.fields["assets"].label_from_instance = lambda a: (
+            f"{a.code} – {a.name} ({a.department.name})"
+        )
+
+
+class AdjustmentForm(forms.Form):
+    aspect_code = forms.ChoiceField(label=_("Aspect"))
+    level = forms.TypedChoiceField(label=_("Adjusted level"), coerce=int)
+    reason = forms.ChoiceField(label=_("Reason"), choices=Adjustment.Reason.choices)
+    justification = forms.CharField(
+        label=_("Justification"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Up: cumulation, aggregation or dependency. Down: only a documented distribution effect."
+        ),
+    )
+
+    def __init__(
+        self, *args: Any, aspects: list[tuple[str, str]], levels: list[int], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["aspect_code"].choices = aspects
+        self.fields["level"].choices = [(n, str(n)) for n in levels]
+
+
+class RequirementStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=RequirementStatus.Status.choices, required=False
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)

@@ -1,0 +1,32 @@
+from django.urls import path
+
+from assessments import views
+
+urlpatterns = [
+    path("assets/", views.asset_list, name="asset_list"),
+    path("assets/new/", views.asset_create, name="asset_create"),
+    path("assets/<int:pk>/", views.asset_detail, name="asset_detail"),
+    path("assets/<int:pk>/edit/", views.asset_edit, name="asset_edit"),
+    path("assets/<int:pk>/assess/", views.asset_assess, name="asset_assess"),
+    path("assessments/<int:pk>/", views.assessment_detail, name="assessment_detail"),
+    path("assessments/<int:pk>/approve/", views.assessment_approve, name="assessment_approve"),
+    path("assessments/<int:pk>/step/<str:aspect>/", views.assessment_step, name="assessment_step"),
+    path("reviews/overdue/", views.overdue_reviews, name="overdue_reviews"),
+    path("initiatives/", views.initiative_list, name="initiative_list"),
+    path("initiatives/new/", views.initiative_create, name="initiative_create"),
+    path("initiatives/<int:pk>/", views.initiative_detail, name="initiative_detail"),
+    path("initiatives/<int:pk>/edit/", views.initiative_edit, name="initiative_edit"),
+    path("initiatives/<int:pk>/assets/", views.initiative_assets, name="initiative_assets"),
+    path("initiatives/<int:pk>/adjust/", views.initiative_adjust, name="initiative_adjust"),
+    path(
+        "initiatives/<int:pk>/adjustments/<str:aspect>/remove/",
+        views.initiative_adjustment_remove,
+        name="initiative_adjustment_remove",
+    ),
+    path(
+        "initiatives/<int:pk>/action-plan/",
+        views.initiative_action_plan,
+        name="initiative_action_plan",
+    ),
+    path("classification/", views.frameworks_overview, name="frameworks_overview"),
+]
