@@ -250,7 +250,8 @@ class AdjustmentForm(forms.Form):
         label=_("Justification"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "Up: cumulation, aggregation or dependency. Down: only a documented distribution effect."
+            "Up: cumulation, aggregation or dependency. "
+            "Down: only a documented distribution effect."
         ),
     )
 

@@ -251,10 +251,9 @@ def initiative_list(
 
 
 def classify_page(
-    initiatives: list[Initiative], organisation: Organisation
+    initiatives: list[Initiative], scheme: frameworks.SchemeView
 ) -> list[tuple[Initiative, InitiativeClassification]]:
     """Classify a page of initiatives with prefetched assets: no query per row."""
-    scheme = frameworks.load_scheme(frameworks.current_scheme(organisation))
     today = timezone.localdate()
     return [
         (i, classify(i, list(i.assets.all()), list(i.adjustments.all()), scheme, today))

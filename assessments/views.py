@@ -398,10 +398,10 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
             "area_id": form.cleaned_data["area"].pk if form.cleaned_data["area"] else None,
         }
     page = _page(request, selectors.initiative_list(request.user, organisation, **filters))
-    rows = selectors.classify_page(list(page.object_list), organisation) if organisation else []
     scheme = (
         frameworks.load_scheme(frameworks.current_scheme(organisation)) if organisation else None
     )
+    rows = selectors.classify_page(list(page.object_list), scheme) if scheme else []
     return render(
         request,
         "assessments/initiative_list.html",

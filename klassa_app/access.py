@@ -122,8 +122,9 @@ def roles_for_department(user: User, department: Department) -> set[str]:
     """The user's roles that act on this department: its own and organisation-wide ones."""
     return {
         m.role
-        for m in _in(user, department.organisation)
-        if m.department_id is None or m.department_id == department.pk
+        for m in memberships_of(user)
+        if m.organisation_id == department.organisation_id
+        and (m.department_id is None or m.department_id == department.pk)
     }
 
 
@@ -156,10 +157,10 @@ def can_manage_frameworks(user: User, organisation: Organisation | None) -> bool
 
 
 def can_view_department(user: User, department: Department) -> bool:
-    ids = visible_department_ids(user, department.organisation)
-    if not is_member(user, department.organisation):
-        return False
-    return ids is None or department.pk in ids
+    memberships = [
+        m for m in memberships_of(user) if m.organisation_id == department.organisation_id
+    ]
+    return any(m.department_id in (None, department.pk) for m in memberships)
 
 
 def get_visible_department(user: User, organisation: Organisation | None, pk: int) -> Department:
