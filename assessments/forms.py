@@ -13,6 +13,7 @@ from assessments.models import (
     PersonalData,
     Question,
     RequirementStatus,
+    Trigger,
 )
 from klassa_app.models import Department, Organisation
 
@@ -268,3 +269,84 @@ class RequirementStatusForm(forms.Form):
         label=_("Status"), choices=RequirementStatus.Status.choices, required=False
     )
     comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
+
+
+def _bilingual(
+    form: forms.Form, name: str, label: str, required: bool, textarea: bool = False
+) -> None:
+    widget = forms.Textarea(attrs={"rows": 2}) if textarea else None
+    form.fields[f"{name}_sv"] = forms.CharField(
+        label=_("%(label)s (Swedish)") % {"label": label}, required=required, widget=widget
+    )
+    form.fields[f"{name}_en"] = forms.CharField(
+        label=_("%(label)s (English)") % {"label": label}, required=False, widget=widget
+    )
+
+
+class AspectEditForm(forms.Form):
+    enabled = forms.BooleanField(label=_("In use"), required=False)
+    level_count = forms.TypedChoiceField(
+        label=_("Number of levels"),
+        coerce=int,
+        help_text=_(
+            "Levels are numbered from 0. Level fields above the chosen number are ignored."
+        ),
+    )
+
+    def __init__(self, *args: Any, optional: bool, max_levels: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_levels = max_levels
+        _bilingual(self, "name", str(_("Name")), True)
+        _bilingual(self, "description", str(_("Description")), False, textarea=True)
+        self.fields["level_count"].choices = [(n, str(n)) for n in range(2, max_levels + 1)]
+        if not optional:
+            self.fields["enabled"].disabled = True
+            self.fields["enabled"].help_text = _("This aspect is always used.")
+        for i in range(max_levels):
+            _bilingual(self, f"level_{i}_name", str(_("Level %(n)s name") % {"n": i}), False)
+            _bilingual(
+                self,
+                f"level_{i}_description",
+                str(_("Level %(n)s description") % {"n": i}),
+                False,
+                textarea=True,
+            )
+        self.order_fields(
+            ["name_sv", "name_en", "description_sv", "description_en", "enabled", "level_count"]
+        )
+
+    def level_groups(self) -> list[tuple[int, list[Any]]]:
+        return [
+            (
+                i,
+                [
+                    self[f"level_{i}_{part}_{lang}"]
+                    for part in ("name", "description")
+                    for lang in ("sv", "en")
+                ],
+            )
+            for i in range(self.max_levels)
+        ]
+
+
+class RequirementForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20)
+    aspect_code = forms.ChoiceField(label=_("Aspect"))
+    min_level = forms.TypedChoiceField(label=_("From level"), coerce=int)
+    trigger = forms.ChoiceField(
+        label=_("Legal trigger"),
+        required=False,
+        choices=[("", _("None (general requirement)")), *Trigger.choices],
+    )
+
+    def __init__(self, *args: Any, aspects: list[tuple[str, str]], top: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["aspect_code"].choices = aspects
+        self.fields["min_level"].choices = [(n, str(n)) for n in range(0, top + 1)]
+        _bilingual(self, "title", str(_("Title")), True)
+        _bilingual(
+            self, "is_text", str(_("Requirement for the action plan (ÄR)")), True, textarea=True
+        )
+        _bilingual(
+            self, "shall_text", str(_("Requirement for procurement (SKA)")), True, textarea=True
+        )

@@ -147,3 +147,60 @@ def ensure_frameworks(organisation: Organisation) -> None:
     current_scheme(organisation)
     current_question_bank(organisation)
     current_catalogue(organisation)
+
+
+# --- New versions -----------------------------------------------------------------------------
+# A change never edits a version in place: assessments and action plans point at the version
+# they were made with, so the whole framework is copied and the change applied to the copy.
+
+
+def copy_scheme(scheme: ClassificationScheme, *, actor, note: str) -> ClassificationScheme:
+    new = ClassificationScheme.objects.create(
+        organisation=scheme.organisation,
+        version=scheme.version + 1,
+        legal_minimums=scheme.legal_minimums,
+        downtime_thresholds=scheme.downtime_thresholds,
+        note=note,
+        created_by=actor,
+    )
+    for aspect in scheme.aspects.prefetch_related("levels").order_by("order"):
+        levels = list(aspect.levels.all())
+        aspect.pk = None
+        aspect.scheme = new
+        aspect.save()
+        for level in levels:
+            level.pk = None
+            level.aspect = aspect
+        Level.objects.bulk_create(levels)
+    return new
+
+
+def copy_question_bank(bank: QuestionBank, *, actor, note: str) -> QuestionBank:
+    new = QuestionBank.objects.create(
+        organisation=bank.organisation, version=bank.version + 1, note=note, created_by=actor
+    )
+    for question in bank.questions.prefetch_related("options").order_by("order"):
+        options = list(question.options.all())
+        question.pk = None
+        question.bank = new
+        question.save()
+        for option in options:
+            option.pk = None
+            option.question = question
+        AnswerOption.objects.bulk_create(options)
+    return new
+
+
+def copy_catalogue(catalogue: RequirementCatalogue, *, actor, note: str) -> RequirementCatalogue:
+    new = RequirementCatalogue.objects.create(
+        organisation=catalogue.organisation,
+        version=catalogue.version + 1,
+        note=note,
+        created_by=actor,
+    )
+    requirements = list(catalogue.requirements.all())
+    for requirement in requirements:
+        requirement.pk = None
+        requirement.catalogue = new
+    Requirement.objects.bulk_create(requirements)
+    return new

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views
+from assessments import framework_views, views
 
 urlpatterns = [
     path("assets/", views.asset_list, name="asset_list"),
@@ -29,4 +29,24 @@ urlpatterns = [
         name="initiative_action_plan",
     ),
     path("classification/", views.frameworks_overview, name="frameworks_overview"),
+    path(
+        "classification/aspects/<str:code>/edit/",
+        framework_views.aspect_edit,
+        name="aspect_edit",
+    ),
+    path(
+        "classification/requirements/new/",
+        framework_views.requirement_edit,
+        name="requirement_create",
+    ),
+    path(
+        "classification/requirements/<str:code>/edit/",
+        framework_views.requirement_edit,
+        name="requirement_edit",
+    ),
+    path(
+        "initiatives/<int:pk>/action-plan/upgrade/",
+        framework_views.action_plan_upgrade,
+        name="action_plan_upgrade",
+    ),
 ]

@@ -609,6 +609,7 @@ def initiative_action_plan(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "can_edit": can_edit,
         "status_choices": RequirementStatusForm.base_fields["status"].choices,
+        "current_catalogue_version": frameworks.current_catalogue(initiative.organisation).version,
     }
     if request.htmx and request.method == "POST":
         return render(request, "assessments/_action_plan_summary.html", context)
@@ -634,5 +635,7 @@ def frameworks_overview(request: HttpRequest) -> HttpResponse:
             ),
             "catalogue": catalogue,
             "requirements": catalogue.requirements.order_by("aspect_code", "min_level", "code"),
+            "disabled_aspects": scheme.scheme.aspects.filter(enabled=False),
+            "can_manage": access.can_manage_frameworks(request.user, organisation),
         },
     )
