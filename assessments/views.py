@@ -55,6 +55,15 @@ def _editable_departments(request: HttpRequest, check) -> Any:
     return departments.filter(pk__in=allowed).order_by("name")
 
 
+def _department_initial(request: HttpRequest, departments: Any) -> dict[str, Any]:
+    """Preselect the department named in the link, or the only one the person may use."""
+    wanted = request.GET.get("department", "")
+    if wanted.isdigit() and departments.filter(pk=int(wanted)).exists():
+        return {"department": int(wanted)}
+    only = list(departments[:2])
+    return {"department": only[0].pk} if len(only) == 1 else {}
+
+
 # --- Asset register ---------------------------------------------------------------------------
 
 
@@ -96,7 +105,11 @@ def asset_create(request: HttpRequest) -> HttpResponse:
     departments = _editable_departments(request, access.can_edit_assets)
     if not departments:
         raise PermissionDenied(_("You may not register information assets."))
-    form = AssetForm(request.POST or None, departments=departments)
+    form = AssetForm(
+        request.POST or None,
+        departments=departments,
+        initial=_department_initial(request, departments),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             asset = services.do_create_asset(actor=request.user, **form.cleaned_data)
@@ -421,7 +434,11 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
     departments = _editable_departments(request, access.can_edit_initiatives)
     if not departments:
         raise PermissionDenied(_("You may not create initiatives."))
-    form = InitiativeForm(request.POST or None, departments=departments)
+    form = InitiativeForm(
+        request.POST or None,
+        departments=departments,
+        initial=_department_initial(request, departments),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             initiative = services.do_create_initiative(actor=request.user, **form.cleaned_data)
