@@ -586,3 +586,93 @@ class RequirementStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requirement_id}: {self.status}"
+
+
+# --- Reports ----------------------------------------------------------------------------------
+
+
+class ReportJob(models.Model):
+    """A report (action plan or procurement requirements, Excel or PDF) built in the
+    background. Visible to whoever can see its initiative."""
+
+    class Kind(models.TextChoices):
+        ACTION_PLAN_XLSX = "action_plan_xlsx", _("Action plan (Excel)")
+        ACTION_PLAN_PDF = "action_plan_pdf", _("Action plan (PDF)")
+        PROCUREMENT_XLSX = "procurement_xlsx", _("Procurement requirements (Excel)")
+        PROCUREMENT_PDF = "procurement_pdf", _("Procurement requirements (PDF)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being built")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    CONTENT_TYPES = {
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pdf": "application/pdf",
+    }
+    # Download names per language, e.g. handlingsplan-EDU-A.xlsx.
+    FILE_STEMS = {
+        "action_plan": {"sv": "handlingsplan", "en": "action-plan"},
+        "procurement": {"sv": "upphandlingskrav", "en": "procurement-requirements"},
+    }
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.CASCADE,
+        related_name="report_jobs",
+        verbose_name=_("initiative"),
+    )
+    kind = models.CharField(_("report"), max_length=30, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    # The language active when the report was requested; the report is written in it.
+    language = models.CharField(_("language"), max_length=10)
+    file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report job")
+        verbose_name_plural = _("report jobs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="report_job_progress_max_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def extension(self) -> str:
+        return self.kind.rsplit("_", 1)[-1]
+
+    @property
+    def content_type(self) -> str:
+        return self.CONTENT_TYPES[self.extension]
+
+    @property
+    def download_name(self) -> str:
+        stems = self.FILE_STEMS[self.kind.rsplit("_", 1)[0]]
+        stem = stems.get((self.language or "")[:2], stems["sv"])
+        return f"{stem}-{self.initiative.code}.{self.extension}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

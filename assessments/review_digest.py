@@ -41,9 +41,9 @@ def overdue_by_recipient(today: date) -> dict[tuple[int, str], list[InformationA
         for asset in overdue:
             if asset.organisation_id != m.organisation_id:
                 continue
-            if m.department_id is None or m.department_id == asset.department_id:
-                if asset not in result[(m.organisation_id, m.user.email)]:
-                    result[(m.organisation_id, m.user.email)].append(asset)
+            in_scope = m.department_id is None or m.department_id == asset.department_id
+            if in_scope and asset not in result[(m.organisation_id, m.user.email)]:
+                result[(m.organisation_id, m.user.email)].append(asset)
     return dict(result)
 
 

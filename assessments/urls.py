@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import framework_views, views
+from assessments import framework_views, register_views, report_views, views
 
 urlpatterns = [
     path("assets/", views.asset_list, name="asset_list"),
@@ -49,4 +49,13 @@ urlpatterns = [
         framework_views.action_plan_upgrade,
         name="action_plan_upgrade",
     ),
+    path(
+        "initiatives/<int:pk>/reports/<str:kind>/",
+        report_views.report_start,
+        name="report_start",
+    ),
+    path("reports/<int:pk>/", report_views.report_status, name="report_status"),
+    path("reports/<int:pk>/download/", report_views.report_download, name="report_download"),
+    path("register/import/", register_views.register_import, name="register_import"),
+    path("register/export/", register_views.register_export, name="register_export"),
 ]

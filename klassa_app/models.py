@@ -235,7 +235,7 @@ class Membership(models.Model):
                 name="membership_unique_department_role",
             ),
             models.CheckConstraint(
-                condition=~Q(role__in=[r.value for r in ORGANISATION_WIDE_ROLES])
+                condition=~Q(role__in=sorted(r.value for r in ORGANISATION_WIDE_ROLES))
                 | Q(department__isnull=True),
                 name="membership_org_wide_roles_have_no_department",
             ),

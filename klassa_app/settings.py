@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -271,6 +272,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "klassa_app.tasks.send_pending_invitations",
         "schedule": 15 * 60,
     },
+    "requeue-stale-report-jobs": {
+        "task": "assessments.tasks.requeue_stale_report_jobs",
+        "schedule": 5 * 60,
+    },
+    "overdue-review-digest": {
+        "task": "assessments.tasks.send_overdue_review_digest",
+        # Mondays at 07:00, Swedish time.
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------
@@ -321,7 +331,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint reports every font and image it loads at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Klassa ---------------------------------------------------------------------------------

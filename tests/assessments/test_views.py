@@ -171,7 +171,7 @@ def test_wizard_preview_shows_the_resulting_level_without_saving(as_user, owner,
     )
     assert response.status_code == 200
     assert response.context["preview"]["final"] == 3
-    assert [t.name for t in response.templates][0] == "assessments/_step_result.html"
+    assert response.templates[0].name == "assessments/_step_result.html"
     assert not assessment.answers.exists()
 
 

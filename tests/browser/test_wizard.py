@@ -53,7 +53,7 @@ def test_owner_walks_the_wizard_and_the_officer_approves(page, live_server, depa
         # The result box follows the answers without a page load (htmx), legal minimum included.
         expected = max(level, {"K": 1, "S": 1}.get(aspect, 0))
         page.wait_for_function(
-            "(n) => document.querySelector('#step-result .level')?.textContent.trim() === String(n)",
+            "(n) => document.querySelector('#step-result .level')?.textContent.trim() == n",
             arg=expected,
         )
         with page.expect_navigation():

@@ -467,3 +467,9 @@ def test_dockerfile_installs_python_packages_from_the_hashed_lock_only():
 def test_dockerfile_default_command_serves_the_wsgi_application():
     commands = [args for keyword, args in dockerfile_instructions() if keyword == "CMD"]
     assert WSGI_TARGET in " ".join(instruction_arguments(commands[-1]))
+
+
+def test_web_and_worker_share_the_media_volume_where_reports_are_written():
+    services = yaml.safe_load(COMPOSE_FILE.read_text())["services"]
+    for name in ("web", "worker"):
+        assert "media:/app/var/media" in services[name].get("volumes", []), name

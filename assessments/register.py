@@ -1,0 +1,1149 @@
+"""The register document ``klassa.register/1``: validation, import, preview and export.
+
+The format is described in the product's reference (register-format.md). Codes are the keys
+within an organisation, so an import updates what it finds and creates what it does not;
+nothing absent from the document is deleted. Validation is a pure function of the document
+and a ``RegisterContext`` (what the database already knows); ``validate`` only builds that
+context. The import runs in one transaction and writes nothing for objects that are already
+as described, so importing the same document twice changes nothing the second time.
+
+``benefit_model``, ``priority`` and ``portfolio`` belong to later work: they are accepted
+and left untouched (only a forced priority's reason is checked).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from assessments import frameworks, rules, selectors, services
+from assessments.defaults import scheme as default_scheme
+from assessments.models import (
+    Adjustment,
+    Area,
+    AspectResult,
+    Assessment,
+    ClassificationScheme,
+    InformationAsset,
+    Initiative,
+    InitiativeAsset,
+    PersonalData,
+    QuestionBank,
+    RequirementCatalogue,
+)
+from klassa_app import access, audit
+from klassa_app.models import Department, Organisation, User
+
+FORMAT = "klassa.register/1"
+STATUSES = ("draft", "approved")
+FORCED = ("in", "out")
+IMPORT_REASON = "Imported from register file"
+APPROVED_NEEDS_LEVELS = "required for an approved classification"
+DEMO_REGISTER = Path(__file__).resolve().parent / "defaults" / "demo_register.json"
+
+# The wizard's open states: at most one version of an asset is in one of them.
+OPEN_STATUSES = (
+    Assessment.Status.DRAFT,
+    Assessment.Status.IN_CONSENSUS,
+    Assessment.Status.AWAITING_SIGNOFF,
+)
+
+ORGANISATION_CODE = re.compile(r"^[-a-z0-9_]+$")  # Organisation.code is a slug
+DEPARTMENT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]*$")  # as Department.code
+ITEM_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_.-]*$")  # as CODE_VALIDATOR, after upper-casing
+
+DOCUMENT_KEYS = frozenset(
+    {"format", "organisation", "departments", "information_assets", "initiatives", "portfolio"}
+)
+ORGANISATION_KEYS = frozenset({"code", "name"})
+DEPARTMENT_KEYS = frozenset({"code", "name"})
+ASSET_KEYS = frozenset({"code", "department", "name", "description", "legal", "levels", "status"})
+LEGAL_KEYS = frozenset({"personal_data", "secrecy", "protective_security"})
+# The export's computed fields are accepted (and ignored) so that an export imports as is.
+COMPUTED_KEYS = frozenset(
+    {"classification", "classification_status", "requires_protective_security_analysis"}
+    | {"ready", "blockers"}
+)
+INITIATIVE_KEYS = (
+    frozenset(
+        {"code", "department", "name", "area", "assets", "adjustments"}
+        | {"benefit_model", "priority"}
+    )
+    | COMPUTED_KEYS
+)
+ADJUSTMENT_KEYS = frozenset({"aspect", "level", "reason", "justification"})
+
+DEPARTMENT_AUDIT_FIELDS = ("code", "name")
+ADJUSTMENT_AUDIT_FIELDS = ("aspect_code", "level", "reason", "justification")
+
+
+# --- Errors and summaries ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterError:
+    """One problem in a document: ``path`` names the field (``initiatives[3].name``)."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class RegisterInvalid(Exception):
+    """The document has errors; nothing was changed."""
+
+    def __init__(self, errors: Sequence[RegisterError]) -> None:
+        self.errors = list(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+@dataclass
+class KindSummary:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+        }
+
+
+KINDS = ("departments", "information_assets", "initiatives", "classifications")
+
+
+@dataclass
+class ImportSummary:
+    """What an import changed (or, from ``preview``, would change), by code."""
+
+    organisation: str
+    organisation_created: bool = False
+    departments: KindSummary = field(default_factory=KindSummary)
+    information_assets: KindSummary = field(default_factory=KindSummary)
+    initiatives: KindSummary = field(default_factory=KindSummary)
+    classifications: KindSummary = field(default_factory=KindSummary)
+
+    @property
+    def changed(self) -> bool:
+        return self.organisation_created or any(self.kind(k).changed for k in KINDS)
+
+    def kind(self, name: str) -> KindSummary:
+        return getattr(self, name)
+
+    def counts(self) -> dict[str, Any]:
+        return {
+            "organisation": self.organisation,
+            "organisation_created": self.organisation_created,
+            **{kind: self.kind(kind).counts() for kind in KINDS},
+        }
+
+    def __str__(self) -> str:
+        parts = []
+        for kind in KINDS:
+            c = self.kind(kind).counts()
+            parts.append(
+                f"{kind.replace('_', ' ')} {c['created']} created, {c['updated']} updated, "
+                f"{c['unchanged']} unchanged"
+            )
+        created = " (new organisation)" if self.organisation_created else ""
+        return f"{self.organisation}{created}: " + "; ".join(parts)
+
+
+# --- Validation (pure) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownAsset:
+    """An asset already in the database: its effective levels and whether they are approved."""
+
+    levels: Mapping[str, int]
+    approved: bool
+
+
+@dataclass(frozen=True)
+class RegisterContext:
+    """What validation needs to know from the database about the target organisation."""
+
+    aspects: tuple[str, ...]  # enabled aspect codes, in order
+    tops: Mapping[str, int]
+    legal_minimums: Mapping[str, Mapping[str, int]]
+    departments: frozenset[str] = frozenset()
+    assets: Mapping[str, KnownAsset] = field(default_factory=dict)
+
+
+DEFAULT_CONTEXT = RegisterContext(
+    aspects=tuple(a["code"] for a in default_scheme.ASPECTS),
+    tops={a["code"]: default_scheme.MAX_LEVEL for a in default_scheme.ASPECTS},
+    legal_minimums=default_scheme.LEGAL_MINIMUMS,
+)
+
+
+def normalise_code(value: Any) -> str:
+    """Asset, initiative and department codes are stored upper-case, as the UI does."""
+    return value.strip().upper() if isinstance(value, str) else ""
+
+
+def legal_triggers(personal_data: str, secrecy: bool) -> set[str]:
+    # An unsaved instance answers with the model's own rule, so there is one definition.
+    return InformationAsset(personal_data=personal_data, secrecy=secrecy).triggers
+
+
+class _Checker:
+    """Walks a document and collects every error (it never stops at the first)."""
+
+    def __init__(self, context: RegisterContext) -> None:
+        self.context = context
+        self.errors: list[RegisterError] = []
+        self.departments: set[str] = set(context.departments)
+        # Per asset code: the levels it will have after the import (for inherited levels).
+        self.effective: dict[str, dict[str, int]] = {
+            code: dict(known.levels) for code, known in context.assets.items()
+        }
+
+    def error(self, path: str, message: str) -> None:
+        self.errors.append(RegisterError(path, message))
+
+    # Small field readers: each reports its own problem and returns None when unusable.
+
+    def unknown_keys(self, obj: Mapping[str, Any], allowed: frozenset[str], path: str) -> None:
+        for key in obj:
+            if key not in allowed:
+                self.error(f"{path}.{key}" if path else str(key), "unknown field")
+
+    def text(
+        self,
+        obj: Mapping[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = True,
+        max_length: int | None = None,
+    ) -> str | None:
+        value = obj.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.error(path, "required")
+            return None if required else ""
+        if not isinstance(value, str):
+            self.error(path, "must be text")
+            return None
+        value = value.strip()
+        if max_length is not None and len(value) > max_length:
+            self.error(path, f"at most {max_length} characters")
+            return None
+        return value
+
+    def code(
+        self,
+        obj: Mapping[str, Any],
+        path: str,
+        *,
+        pattern: re.Pattern[str],
+        max_length: int,
+        seen: set[str],
+        lower: bool = False,
+    ) -> str | None:
+        raw = self.text(obj, "code", f"{path}.code", max_length=max_length)
+        if raw is None:
+            return None
+        value = raw.lower() if lower else raw.upper()
+        if not pattern.match(value):
+            allowed = "letters, digits, hyphen and underscore"
+            if pattern is ITEM_CODE:
+                allowed = "letters A–Z, digits, dot, hyphen and underscore"
+            self.error(f"{path}.code", f"use {allowed}")
+            return None
+        if value in seen:
+            self.error(f"{path}.code", "duplicate code")
+            return None
+        seen.add(value)
+        return value
+
+    def items(self, obj: Mapping[str, Any], key: str, path: str) -> list[Any]:
+        value = obj.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(path, "must be a list")
+            return []
+        return value
+
+    def level(self, path: str, value: Any, aspect: str) -> int | None:
+        if value is None:
+            self.error(path, "required")
+            return None
+        try:
+            rules.check_level(path, value, self.context.tops[aspect])
+        except rules.RuleError as error:
+            self.error(error.field, error.message)
+            return None
+        return value
+
+    # The document, part by part.
+
+    def document(self, document: Any, organisation_code_expected: str | None) -> None:
+        if not isinstance(document, dict):
+            self.error("document", "must be a JSON object")
+            return
+        self.unknown_keys(document, DOCUMENT_KEYS, "")
+        if document.get("format") != FORMAT:
+            self.error("format", f"must be {FORMAT}")
+        self.organisation(document.get("organisation"), organisation_code_expected)
+        seen: set[str] = set()
+        for i, item in enumerate(self.items(document, "departments", "departments")):
+            self.department(item, f"departments[{i}]", seen)
+        # Asset codes of the document first: initiatives may name assets listed after them.
+        seen = set()
+        for i, item in enumerate(self.items(document, "information_assets", "information_assets")):
+            self.asset(item, f"information_assets[{i}]", seen)
+        seen = set()
+        for i, item in enumerate(self.items(document, "initiatives", "initiatives")):
+            self.initiative(item, f"initiatives[{i}]", seen)
+
+    def organisation(self, value: Any, expected: str | None) -> None:
+        if value is None:
+            self.error("organisation", "required")
+            return
+        if not isinstance(value, dict):
+            self.error("organisation", "must be an object")
+            return
+        self.unknown_keys(value, ORGANISATION_KEYS, "organisation")
+        code = self.code(
+            value, "organisation", pattern=ORGANISATION_CODE, max_length=40, seen=set(), lower=True
+        )
+        if code is not None and expected is not None and code != expected:
+            self.error("organisation.code", f"must be {expected}")
+        self.text(value, "name", "organisation.name", max_length=200)
+
+    def department(self, value: Any, path: str, seen: set[str]) -> None:
+        if not isinstance(value, dict):
+            self.error(path, "must be an object")
+            return
+        self.unknown_keys(value, DEPARTMENT_KEYS, path)
+        code = self.code(value, path, pattern=DEPARTMENT_CODE, max_length=20, seen=seen)
+        self.text(value, "name", f"{path}.name", max_length=200)
+        if code is not None:
+            self.departments.add(code)
+
+    def department_reference(self, value: Mapping[str, Any], path: str) -> None:
+        code = self.text(value, "department", path)
+        if code is not None and normalise_code(code) not in self.departments:
+            self.error(path, "unknown department code")
+
+    def asset(self, value: Any, path: str, seen: set[str]) -> None:
+        if not isinstance(value, dict):
+            self.error(path, "must be an object")
+            return
+        self.unknown_keys(value, ASSET_KEYS, path)
+        code = self.code(value, path, pattern=ITEM_CODE, max_length=30, seen=seen)
+        self.department_reference(value, f"{path}.department")
+        self.text(value, "name", f"{path}.name", max_length=200)
+        self.text(value, "description", f"{path}.description", required=False)
+        triggers, protective_security = self.legal(value.get("legal"), f"{path}.legal")
+        minimums = rules.minimum_levels(triggers, self.context.legal_minimums)
+
+        status = value.get("status", "draft")
+        if status not in STATUSES:
+            self.error(f"{path}.status", "must be draft or approved")
+            status = None
+        raw_levels = value.get("levels")
+        levels: dict[str, int] = {}
+        if raw_levels is not None and not isinstance(raw_levels, dict):
+            self.error(f"{path}.levels", "must be an object")
+        elif raw_levels:
+            for aspect, level in raw_levels.items():
+                where = f"{path}.levels.{aspect}"
+                if aspect not in self.context.aspects:
+                    self.error(where, "unknown aspect")
+                    continue
+                checked = self.level(where, level, aspect)
+                if checked is None:
+                    continue
+                minimum = minimums.get(aspect)
+                if minimum is not None:
+                    # As in rules.aspect_outcome: a minimum never exceeds the scale.
+                    minimum = min(minimum, self.context.tops[aspect])
+                    if checked < minimum:
+                        self.error(where, f"below the legal minimum {minimum}")
+                levels[aspect] = checked
+        if status == "approved":
+            if not raw_levels:
+                self.error(f"{path}.levels", APPROVED_NEEDS_LEVELS)
+            elif isinstance(raw_levels, dict):
+                for aspect in self.context.aspects:
+                    if aspect not in raw_levels:
+                        self.error(f"{path}.levels.{aspect}", APPROVED_NEEDS_LEVELS)
+            # The UI never approves these through the ordinary path; neither does a file.
+            if rules.requires_protective_security_analysis(
+                protective_security=bool(protective_security),
+                finals=levels,
+                tops=self.context.tops,
+            ):
+                self.error(
+                    f"{path}.status",
+                    "requires protective-security analysis and cannot be approved "
+                    "through the ordinary path",
+                )
+        if code is not None:
+            self.effective[code] = self._effective_levels(code, levels, status, minimums)
+
+    def _effective_levels(
+        self, code: str, levels: dict[str, int], status: str | None, minimums: Mapping[str, int]
+    ) -> dict[str, int]:
+        """The asset's levels after the import, as the initiative pages will read them."""
+        known = self.context.assets.get(code)
+        if levels:
+            # A draft beside an approved version is a re-assessment: the approved one rules.
+            if known is not None and known.approved and status != "approved":
+                return dict(known.levels)
+            return levels
+        if known is None:
+            return {}
+        if known.approved:
+            return dict(known.levels)
+        # A draft is recomputed when the legal triggers change; the minimums lift it.
+        tops = self.context.tops
+        return {
+            aspect: max(level, min(minimums.get(aspect, 0), tops.get(aspect, level)))
+            for aspect, level in known.levels.items()
+        }
+
+    def legal(self, value: Any, path: str) -> tuple[set[str], bool | None]:
+        if value is None:
+            self.error(path, "required")
+            return set(), None
+        if not isinstance(value, dict):
+            self.error(path, "must be an object")
+            return set(), None
+        self.unknown_keys(value, LEGAL_KEYS, path)
+        personal_data = value.get("personal_data")
+        if personal_data is None:
+            self.error(f"{path}.personal_data", "required")
+            personal_data = PersonalData.NO
+        elif personal_data not in PersonalData.values:
+            self.error(f"{path}.personal_data", f"must be one of {', '.join(PersonalData.values)}")
+            personal_data = PersonalData.NO
+        secrecy = value.get("secrecy")
+        if secrecy is not None and not isinstance(secrecy, str):
+            self.error(f"{path}.secrecy", "must be the OSL reference as text, or null")
+            secrecy = None
+        elif isinstance(secrecy, str) and len(secrecy.strip()) > 100:
+            self.error(f"{path}.secrecy", "at most 100 characters")
+        protective_security = value.get("protective_security", False)
+        if not isinstance(protective_security, bool):
+            self.error(f"{path}.protective_security", "must be true or false")
+            protective_security = None
+        return legal_triggers(personal_data, bool(secrecy and secrecy.strip())), protective_security
+
+    def initiative(self, value: Any, path: str, seen: set[str]) -> None:
+        if not isinstance(value, dict):
+            self.error(path, "must be an object")
+            return
+        self.unknown_keys(value, INITIATIVE_KEYS, path)
+        self.code(value, path, pattern=ITEM_CODE, max_length=30, seen=seen)
+        self.department_reference(value, f"{path}.department")
+        self.text(value, "name", f"{path}.name", max_length=200)
+        self.text(value, "area", f"{path}.area", required=False, max_length=120)
+
+        linked: list[str] = []
+        for j, raw in enumerate(self.items(value, "assets", f"{path}.assets")):
+            where = f"{path}.assets[{j}]"
+            code = normalise_code(raw)
+            if not isinstance(raw, str) or not code:
+                self.error(where, "must be an asset code")
+            elif code not in self.effective:
+                self.error(where, "unknown asset code")
+            elif code in linked:
+                self.error(where, "duplicate code")
+            else:
+                linked.append(code)
+
+        aspects_seen: set[str] = set()
+        for j, raw in enumerate(self.items(value, "adjustments", f"{path}.adjustments")):
+            self.adjustment(raw, f"{path}.adjustments[{j}]", linked, aspects_seen)
+        self.priority(value.get("priority"), f"{path}.priority")
+
+    def adjustment(self, value: Any, path: str, linked: list[str], aspects_seen: set[str]) -> None:
+        if not isinstance(value, dict):
+            self.error(path, "must be an object")
+            return
+        self.unknown_keys(value, ADJUSTMENT_KEYS, path)
+        aspect = value.get("aspect")
+        level = None
+        if aspect is None:
+            self.error(f"{path}.aspect", "required")
+        elif aspect not in self.context.aspects:
+            self.error(f"{path}.aspect", "unknown aspect")
+            aspect = None
+        elif aspect in aspects_seen:
+            self.error(f"{path}.aspect", "duplicate aspect")
+            aspect = None
+        else:
+            aspects_seen.add(aspect)
+            level = self.level(f"{path}.level", value.get("level"), aspect)
+        reason = value.get("reason")
+        if reason not in rules.REASONS:
+            self.error(f"{path}.reason", f"must be one of {', '.join(rules.REASONS)}")
+        justification = self.text(value, "justification", f"{path}.justification")
+        if aspect is None or level is None or reason not in rules.REASONS or not justification:
+            return
+        computed = rules.max_level(self.effective.get(code, {}).get(aspect) for code in linked)
+        try:
+            rules.check_adjustment(
+                rules.AdjustmentInput(aspect, level, reason, justification),
+                computed,
+                self.context.tops[aspect],
+                where=path,
+            )
+        except rules.RuleError as error:
+            self.error(error.field, error.message)
+
+    def priority(self, value: Any, path: str) -> None:
+        # The priority itself is later work; a forced choice without a reason is refused now.
+        if value is None:
+            return
+        if not isinstance(value, dict):
+            self.error(path, "must be an object")
+            return
+        forced = value.get("forced")
+        if forced is not None and forced not in FORCED:
+            self.error(f"{path}.forced", 'must be null, "in" or "out"')
+        elif forced in FORCED:
+            reason = value.get("forced_reason")
+            if not isinstance(reason, str) or not reason.strip():
+                self.error(f"{path}.forced_reason", "required")
+
+
+def check_document(
+    document: Any, context: RegisterContext, organisation_code_expected: str | None = None
+) -> list[RegisterError]:
+    """Every error of the document against the format and ``context``; empty if valid."""
+    checker = _Checker(context)
+    checker.document(document, organisation_code_expected)
+    return checker.errors
+
+
+# --- Validation against the database --------------------------------------------------------
+
+
+def _document_organisation_code(document: Any) -> str | None:
+    if isinstance(document, dict) and isinstance(document.get("organisation"), dict):
+        code = document["organisation"].get("code")
+        if isinstance(code, str):
+            return code.strip().lower()
+    return None
+
+
+def load_context(organisation: Organisation | None) -> RegisterContext:
+    """The organisation's scheme, departments and assets; the defaults for a new one.
+
+    Reads only: the default scheme is not created here (the import does that)."""
+    if organisation is None:
+        return DEFAULT_CONTEXT
+    scheme = (
+        ClassificationScheme.objects.filter(organisation=organisation).order_by("-version").first()
+    )
+    if scheme is None:
+        base = DEFAULT_CONTEXT
+    else:
+        view = frameworks.load_scheme(scheme)
+        base = RegisterContext(
+            aspects=tuple(view.codes), tops=view.tops, legal_minimums=scheme.legal_minimums or {}
+        )
+    assets = {
+        code: KnownAsset(
+            levels={k: v for k, v in (levels or {}).items() if k in base.aspects and v is not None},
+            approved=status == InformationAsset.Status.APPROVED,
+        )
+        for code, levels, status in InformationAsset.objects.filter(
+            organisation=organisation
+        ).values_list("code", "levels", "status")
+    }
+    departments = frozenset(
+        Department.objects.filter(organisation=organisation).values_list("code", flat=True)
+    )
+    return RegisterContext(
+        aspects=base.aspects,
+        tops=base.tops,
+        legal_minimums=base.legal_minimums,
+        departments=departments,
+        assets=assets,
+    )
+
+
+def validate(document: Any, organisation_code_expected: str | None = None) -> list[RegisterError]:
+    """Every error of the document, checked against what the database already holds."""
+    code = _document_organisation_code(document)
+    organisation = Organisation.objects.filter(code=code).first() if code else None
+    return check_document(document, load_context(organisation), organisation_code_expected)
+
+
+# --- Import ---------------------------------------------------------------------------------------
+
+
+def _finals(assessment: Assessment | None, aspects: Sequence[str]) -> dict[str, int] | None:
+    if assessment is None:
+        return None
+    return {
+        r.aspect_code: r.final_level
+        for r in assessment.results.all()
+        if r.final_level is not None and r.aspect_code in aspects
+    }
+
+
+class _Importer:
+    """Applies a valid document. Every write is guarded by a comparison, which is what makes
+    a repeated import a no-op."""
+
+    def __init__(
+        self, document: dict[str, Any], actor: User | None, organisation: Organisation | None
+    ) -> None:
+        self.document = document
+        self.actor = actor
+        self.organisation = organisation  # None: the import creates it
+        self.summary = ImportSummary(organisation=document["organisation"]["code"].strip().lower())
+        self.scheme: frameworks.SchemeView
+        self.department_by_code: dict[str, Department] = {}
+        self.asset_by_code: dict[str, InformationAsset] = {}
+        self._bank: QuestionBank | None = None  # fetched (or created) when first needed
+        self._catalogue: RequirementCatalogue | None = None
+
+    def record(self, action: str, obj: Any, **kwargs: Any) -> None:
+        audit.record(
+            actor=self.actor, organisation=self.organisation, action=action, obj=obj, **kwargs
+        )
+
+    def run(self) -> ImportSummary:
+        self.organisation_step()
+        self.scheme = frameworks.load_scheme(frameworks.current_scheme(self.organisation))
+        self.departments_step()
+        self.assets_step()
+        self.initiatives_step()
+        if self.summary.changed:
+            self.record(
+                "register.imported",
+                self.organisation,
+                after=self.summary.counts(),
+                object_repr=f"{self.organisation.code} register",
+            )
+        return self.summary
+
+    def organisation_step(self) -> None:
+        # An existing organisation keeps its name: the file does not rename it.
+        if self.organisation is not None:
+            return
+        code = self.summary.organisation
+        self.organisation = Organisation.objects.create(
+            code=code,
+            name=self.document["organisation"]["name"].strip(),
+            kind=Organisation.Kind.MUNICIPALITY,
+        )
+        self.summary.organisation_created = True
+        self.record(
+            "organisation.created",
+            self.organisation,
+            after={"code": code, "name": self.organisation.name, "kind": self.organisation.kind},
+        )
+
+    def departments_step(self) -> None:
+        existing = {d.code: d for d in Department.objects.filter(organisation=self.organisation)}
+        kind = self.summary.departments
+        for item in self.document.get("departments") or []:
+            code, name = normalise_code(item["code"]), item["name"].strip()
+            department = existing.get(code)
+            if department is None:
+                department = Department.objects.create(
+                    organisation=self.organisation, code=code, name=name
+                )
+                existing[code] = department
+                kind.created.append(code)
+                self.record(
+                    "department.created",
+                    department,
+                    after=audit.snapshot(department, DEPARTMENT_AUDIT_FIELDS),
+                )
+            elif department.name != name:
+                before = audit.snapshot(department, DEPARTMENT_AUDIT_FIELDS)
+                department.name = name
+                department.save(update_fields=["name", "updated_at"])
+                kind.updated.append(code)
+                self.record(
+                    "department.updated",
+                    department,
+                    before=before,
+                    after=audit.snapshot(department, DEPARTMENT_AUDIT_FIELDS),
+                )
+            else:
+                kind.unchanged.append(code)
+        self.department_by_code = existing
+
+    # Assets and their classifications
+
+    def assets_step(self) -> None:
+        existing = {
+            a.code: a for a in InformationAsset.objects.filter(organisation=self.organisation)
+        }
+        for index, item in enumerate(self.document.get("information_assets") or []):
+            code = normalise_code(item["code"])
+            asset, triggers_changed = self.asset(existing.get(code), code, item)
+            existing[code] = asset
+            self.classification(asset, item, triggers_changed, f"information_assets[{index}]")
+        self.asset_by_code = existing
+
+    def asset(
+        self, asset: InformationAsset | None, code: str, item: Mapping[str, Any]
+    ) -> tuple[InformationAsset, bool]:
+        legal = item["legal"]
+        secrecy = (legal.get("secrecy") or "").strip()
+        fields: dict[str, Any] = {
+            "department": self.department_by_code[normalise_code(item["department"])],
+            "name": item["name"].strip(),
+            "personal_data": legal["personal_data"],
+            "secrecy": bool(secrecy),
+            "secrecy_reference": secrecy,
+            "protective_security": legal.get("protective_security", False),
+        }
+        if "description" in item:
+            fields["description"] = (item["description"] or "").strip()
+        kind = self.summary.information_assets
+        if asset is None:
+            asset = InformationAsset.objects.create(
+                organisation=self.organisation, code=code, **fields
+            )
+            kind.created.append(code)
+            self.record("asset.created", asset, after=audit.snapshot(asset, services.ASSET_FIELDS))
+            return asset, False
+        before = audit.snapshot(asset, services.ASSET_FIELDS)
+        triggers_before = (asset.triggers, asset.protective_security)
+        for name, value in fields.items():
+            setattr(asset, name, value)
+        after = audit.snapshot(asset, services.ASSET_FIELDS)
+        if before == after:
+            kind.unchanged.append(code)
+            return asset, False
+        asset.save()
+        kind.updated.append(code)
+        self.record("asset.updated", asset, before=before, after=after)
+        return asset, (asset.triggers, asset.protective_security) != triggers_before
+
+    def classification(
+        self, asset: InformationAsset, item: Mapping[str, Any], triggers_changed: bool, path: str
+    ) -> None:
+        codes = self.scheme.codes
+        wanted = {a: item["levels"][a] for a in codes if a in (item.get("levels") or {})}
+        approve = item.get("status", "draft") == "approved"
+        versions = list(asset.assessments.prefetch_related("results").order_by("-version"))
+        approved = next((v for v in versions if v.status == Assessment.Status.APPROVED), None)
+        open_version = next((v for v in versions if v.status in OPEN_STATUSES), None)
+        if not wanted:
+            new_version = False  # no levels in the file: the classification stays as it is
+        elif approve:
+            new_version = _finals(approved, codes) != wanted
+        else:
+            # A draft is compared with the version being worked on; beside an approved
+            # version without one, it starts a re-assessment.
+            new_version = open_version is None or _finals(open_version, codes) != wanted
+        if wanted:
+            kind = self.summary.classifications
+            target = (
+                kind.unchanged if not new_version else kind.updated if versions else kind.created
+            )
+            target.append(asset.code)
+        now = timezone.now()
+        if new_version and not approve:
+            # The imported draft replaces the one being worked on (one open version at most).
+            self._supersede([v for v in versions if v.status in OPEN_STATUSES], now)
+        if triggers_changed:
+            self._legal_triggers_changed(asset, path)
+        if new_version:
+            self._create_version(asset, versions, wanted, approve, now)
+        if new_version or triggers_changed:
+            services.sync_asset(asset)
+
+    def _legal_triggers_changed(self, asset: InformationAsset, path: str) -> None:
+        # Exactly what the edit form does (draft recomputed, approved review due now), so a
+        # file cannot do what the UI would not.
+        try:
+            services._legal_triggers_changed(asset)
+        except rules.RuleError as error:
+            raise RegisterInvalid(
+                [
+                    RegisterError(
+                        f"{path}.legal",
+                        f"conflicts with the open assessment of {asset.code} ({error}); "
+                        "change its override first",
+                    )
+                ]
+            ) from error
+
+    def _supersede(self, versions: Sequence[Assessment], now: datetime) -> None:
+        for version in versions:
+            version.status = Assessment.Status.SUPERSEDED
+            version.superseded_at = now
+            version.save(update_fields=["status", "superseded_at", "updated_at"])
+
+    def _create_version(
+        self,
+        asset: InformationAsset,
+        versions: list[Assessment],
+        wanted: dict[str, int],
+        approve: bool,
+        now: datetime,
+    ) -> None:
+        superseded: list[int] = []
+        if approve:
+            previous = [v for v in versions if v.status == Assessment.Status.APPROVED]
+            self._supersede(previous, now)
+            superseded = [v.version for v in previous]
+        if self._bank is None:
+            self._bank = frameworks.current_question_bank(self.organisation)
+        tops = self.scheme.tops
+        psa = rules.requires_protective_security_analysis(
+            protective_security=asset.protective_security, finals=wanted, tops=tops
+        )
+        assessment = Assessment.objects.create(
+            asset=asset,
+            version=(versions[0].version + 1) if versions else 1,
+            status=Assessment.Status.APPROVED if approve else Assessment.Status.DRAFT,
+            scheme=self.scheme.scheme,
+            question_bank=self._bank,
+            source="import",
+            created_by=self.actor if self.actor is not None and self.actor.pk else None,
+            requires_protective_security_analysis=psa,
+            approved_at=now if approve else None,
+            approved_by=self.actor if approve and self.actor is not None else None,
+            review_due=(
+                rules.add_months(timezone.localdate(now), self.organisation.review_interval_months)
+                if approve
+                else None
+            ),
+        )
+        minimums = rules.minimum_levels(asset.triggers, self.scheme.scheme.legal_minimums or {})
+        results = []
+        for code in self.scheme.codes:
+            level = wanted.get(code)
+            minimum = minimums.get(code)
+            results.append(
+                AspectResult(
+                    assessment=assessment,
+                    aspect_code=code,
+                    computed_level=None,
+                    minimum_level=min(minimum, tops[code]) if minimum is not None else None,
+                    override_level=level,
+                    override_reason=IMPORT_REASON if level is not None else "",
+                    final_level=level,
+                )
+            )
+        AspectResult.objects.bulk_create(results)
+        self.record(
+            "assessment.imported",
+            assessment,
+            after={
+                "version": assessment.version,
+                "status": assessment.status,
+                "levels": wanted,
+                "review_due": assessment.review_due.isoformat() if assessment.review_due else None,
+                "superseded": superseded,
+            },
+        )
+
+    # Initiatives
+
+    def initiatives_step(self) -> None:
+        existing = {
+            i.code: i
+            for i in Initiative.objects.filter(organisation=self.organisation).prefetch_related(
+                "adjustments"
+            )
+        }
+        kind = self.summary.initiatives
+        for item in self.document.get("initiatives") or []:
+            code = normalise_code(item["code"])
+            created = code not in existing
+            initiative, fields_changed = self.initiative_fields(existing.get(code), code, item)
+            # Both always run: each writes its own part.
+            linked = self.initiative_assets(initiative, item)
+            adjusted = self.initiative_adjustments(initiative, item)
+            if created:
+                kind.created.append(code)
+            elif fields_changed or linked or adjusted:
+                kind.updated.append(code)
+            else:
+                kind.unchanged.append(code)
+
+    def _area(self, name: Any) -> Area | None:
+        name = (name or "").strip()
+        if not name:
+            return None
+        area, _created = Area.objects.get_or_create(organisation=self.organisation, name=name)
+        return area
+
+    def initiative_fields(
+        self, initiative: Initiative | None, code: str, item: Mapping[str, Any]
+    ) -> tuple[Initiative, bool]:
+        department = self.department_by_code[normalise_code(item["department"])]
+        name = item["name"].strip()
+        if initiative is None:
+            if self._catalogue is None:
+                self._catalogue = frameworks.current_catalogue(self.organisation)
+            initiative = Initiative.objects.create(
+                organisation=self.organisation,
+                department=department,
+                code=code,
+                name=name,
+                area=self._area(item.get("area")),
+                action_plan_catalogue=self._catalogue,
+            )
+            self.record(
+                "initiative.created",
+                initiative,
+                after=audit.snapshot(initiative, services.INITIATIVE_FIELDS),
+            )
+            return initiative, True
+        before = audit.snapshot(initiative, services.INITIATIVE_FIELDS)
+        initiative.department = department
+        initiative.name = name
+        if "area" in item:
+            current = initiative.area.name if initiative.area_id else ""
+            if (item["area"] or "").strip() != current:
+                initiative.area = self._area(item["area"])
+        after = audit.snapshot(initiative, services.INITIATIVE_FIELDS)
+        changed = before != after
+        if initiative.action_plan_catalogue_id is None:
+            # Not part of the document: setting it up is not reported as a change.
+            initiative.action_plan_catalogue = frameworks.current_catalogue(self.organisation)
+            initiative.save(update_fields=["action_plan_catalogue"])
+        if changed:
+            initiative.save()
+            self.record("initiative.updated", initiative, before=before, after=after)
+        return initiative, changed
+
+    def initiative_assets(self, initiative: Initiative, item: Mapping[str, Any]) -> bool:
+        wanted = {
+            self.asset_by_code[normalise_code(code)].pk: normalise_code(code)
+            for code in item.get("assets") or []
+        }
+        current = dict(
+            InitiativeAsset.objects.filter(initiative=initiative).values_list(
+                "asset_id", "asset__code"
+            )
+        )
+        if set(wanted) == set(current):
+            return False
+        InitiativeAsset.objects.filter(
+            initiative=initiative, asset_id__in=set(current) - set(wanted)
+        ).delete()
+        InitiativeAsset.objects.bulk_create(
+            InitiativeAsset(initiative=initiative, asset_id=pk)
+            for pk in sorted(set(wanted) - set(current))
+        )
+        self.record(
+            "initiative.assets_changed",
+            initiative,
+            before={"assets": sorted(current.values())},
+            after={"assets": sorted(wanted.values())},
+        )
+        return True
+
+    def initiative_adjustments(self, initiative: Initiative, item: Mapping[str, Any]) -> bool:
+        codes = self.scheme.codes
+        # Adjustments of aspects the scheme no longer uses are not in the file; keep them.
+        existing = {
+            a.aspect_code: a for a in initiative.adjustments.all() if a.aspect_code in codes
+        }
+        wanted = {a["aspect"]: a for a in item.get("adjustments") or []}
+        changed = False
+        for aspect, adjustment in existing.items():
+            if aspect not in wanted:
+                before = audit.snapshot(adjustment, ADJUSTMENT_AUDIT_FIELDS)
+                adjustment.delete()
+                self.record("initiative.adjustment_removed", initiative, before=before)
+                changed = True
+        for aspect, spec in wanted.items():
+            values = {
+                "level": spec["level"],
+                "reason": spec["reason"],
+                "justification": spec["justification"].strip(),
+            }
+            adjustment = existing.get(aspect)
+            if adjustment is not None and all(
+                getattr(adjustment, k) == v for k, v in values.items()
+            ):
+                continue
+            before = audit.snapshot(adjustment, ADJUSTMENT_AUDIT_FIELDS) if adjustment else None
+            obj, _created = Adjustment.objects.update_or_create(
+                initiative=initiative,
+                aspect_code=aspect,
+                defaults={**values, "created_by": self.actor if self.actor else None},
+            )
+            self.record(
+                "initiative.adjusted",
+                initiative,
+                before=before,
+                after=audit.snapshot(obj, ADJUSTMENT_AUDIT_FIELDS),
+            )
+            changed = True
+        return changed
+
+
+def _require_importer(actor: User | None, organisation: Organisation | None) -> None:
+    """People import into an organisation they administer; only the command (no actor)
+    creates organisations."""
+    if actor is None:
+        return
+    if organisation is None or not access.can_manage_organisation(actor, organisation):
+        raise PermissionDenied("Only organisation admins import a register.")
+
+
+def import_document(
+    document: Any,
+    *,
+    actor: User | None,
+    organisation_code_expected: str | None = None,
+) -> ImportSummary:
+    """Validate and import in one transaction; ``RegisterInvalid`` (nothing changed) if the
+    document has errors."""
+    with transaction.atomic():
+        code = _document_organisation_code(document)
+        # Lock the organisation so that two imports into it do not interleave.
+        organisation = (
+            Organisation.objects.select_for_update().filter(code=code).first() if code else None
+        )
+        errors = check_document(document, load_context(organisation), organisation_code_expected)
+        if errors:
+            raise RegisterInvalid(errors)
+        _require_importer(actor, organisation)
+        return _Importer(document, actor, organisation).run()
+
+
+def preview(document: Any, organisation: Organisation | None = None) -> ImportSummary:
+    """What importing would change, without changing anything: the import runs and is
+    rolled back. ``organisation`` is the one the document must be for, if given."""
+    expected = organisation.code if organisation is not None else None
+    with transaction.atomic():
+        summary = import_document(document, actor=None, organisation_code_expected=expected)
+        transaction.set_rollback(True)
+    return summary
+
+
+def load_demo_register(actor: User | None = None) -> ImportSummary:
+    """Import the demo register of Norrköping (assessments/defaults/demo_register.json)."""
+    document = json.loads(DEMO_REGISTER.read_text(encoding="utf-8"))
+    return import_document(document, actor=actor)
+
+
+# --- Export ---------------------------------------------------------------------------------------
+
+
+def export_document(organisation: Organisation) -> dict[str, Any]:
+    """The organisation's register in the import shape, with each initiative's computed
+    classification; imports back unchanged."""
+    scheme = frameworks.load_scheme(frameworks.current_scheme(organisation))
+    codes = scheme.codes
+    departments = [
+        {"code": code, "name": name}
+        for code, name in Department.objects.filter(organisation=organisation)
+        .order_by("code")
+        .values_list("code", "name")
+    ]
+    assets = []
+    for asset in (
+        InformationAsset.objects.filter(organisation=organisation)
+        .select_related("department")
+        .order_by("code")
+    ):
+        item: dict[str, Any] = {
+            "code": asset.code,
+            "department": asset.department.code,
+            "name": asset.name,
+            "description": asset.description,
+            "legal": {
+                "personal_data": asset.personal_data,
+                "secrecy": asset.secrecy_reference if asset.secrecy else None,
+                "protective_security": asset.protective_security,
+            },
+        }
+        # In scheme order: PostgreSQL's jsonb does not keep the order keys were written in.
+        levels = {c: asset.levels[c] for c in codes if (asset.levels or {}).get(c) is not None}
+        if levels:
+            item["levels"] = levels
+        item["status"] = "approved" if asset.status == InformationAsset.Status.APPROVED else "draft"
+        assets.append(item)
+
+    initiatives = list(
+        Initiative.objects.filter(organisation=organisation)
+        .select_related("department", "area")
+        .prefetch_related(
+            Prefetch("assets", queryset=InformationAsset.objects.order_by("code")),
+            Prefetch("adjustments", queryset=Adjustment.objects.order_by("aspect_code")),
+        )
+        .order_by("code")
+    )
+    exported = []
+    today = timezone.localdate()
+    for initiative in initiatives:
+        classification = selectors.classify(
+            initiative,
+            list(initiative.assets.all()),
+            list(initiative.adjustments.all()),
+            scheme,
+            today,
+        )
+        exported.append(
+            {
+                "code": initiative.code,
+                "department": initiative.department.code,
+                "name": initiative.name,
+                "area": initiative.area.name if initiative.area_id else None,
+                "assets": [a.code for a in initiative.assets.all()],
+                "adjustments": [
+                    {
+                        "aspect": a.aspect_code,
+                        "level": a.level,
+                        "reason": a.reason,
+                        "justification": a.justification,
+                    }
+                    for a in initiative.adjustments.all()
+                    if a.aspect_code in codes
+                ],
+                "classification": {
+                    code: {
+                        "computed": row.computed,
+                        "final": row.final,
+                        "sources": list(row.sources),
+                    }
+                    for code, row in classification.aspects.items()
+                },
+                "classification_status": classification.status,
+                "requires_protective_security_analysis": (
+                    classification.requires_protective_security_analysis
+                ),
+                "ready": not classification.blockers,
+                "blockers": list(classification.blockers),
+            }
+        )
+    return {
+        "format": FORMAT,
+        "organisation": {"code": organisation.code, "name": organisation.name},
+        "departments": departments,
+        "information_assets": assets,
+        "initiatives": exported,
+    }

@@ -1,0 +1,186 @@
+"""Register import (upload → preview → confirm) for organisation admins, and export.
+
+The confirm step imports exactly the document that was previewed: the preview keeps it,
+compressed, in the session together with its SHA-256, and the confirm form sends that hash
+back. A 5 MB document does not fit in a hidden field (Django refuses form bodies above
+DATA_UPLOAD_MAX_MEMORY_SIZE), and the session never leaves the server.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import zlib
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from assessments import register
+from klassa_app import access
+from klassa_app.models import Organisation
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+SESSION_KEY = "klassa_register_import"
+
+
+class RegisterUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Register file"),
+        help_text=gettext_lazy("A JSON file in the format klassa.register/1, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+    document: dict[str, Any]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".json"):
+            raise forms.ValidationError(_("Choose a .json file."))
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        try:
+            document = json.loads(upload.read().decode("utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError(_("The file is not UTF-8 text.")) from exc
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(
+                _("The file is not valid JSON: %(error)s at line %(line)s, column %(column)s.")
+                % {"error": exc.msg, "line": exc.lineno, "column": exc.colno}
+            ) from exc
+        if not isinstance(document, dict) or document.get("format") != register.FORMAT:
+            raise forms.ValidationError(
+                _("The file is not a Klassa register: its format must be %(format)s.")
+                % {"format": register.FORMAT}
+            )
+        self.document = document
+        return upload
+
+
+def _require_admin(request: HttpRequest) -> Organisation:
+    organisation = getattr(request, "organisation", None)
+    if not access.can_manage_organisation(request.user, organisation):
+        raise PermissionDenied(_("Only organisation admins may do this."))
+    assert organisation is not None
+    return organisation
+
+
+def _canonical(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, sort_keys=True, ensure_ascii=False).encode("utf-8")
+
+
+def _remember(request: HttpRequest, organisation: Organisation, document: dict[str, Any]) -> str:
+    raw = _canonical(document)
+    digest = hashlib.sha256(raw).hexdigest()
+    request.session[SESSION_KEY] = {
+        "organisation": organisation.pk,
+        "digest": digest,
+        "document": base64.b64encode(zlib.compress(raw)).decode("ascii"),
+    }
+    return digest
+
+
+def _recall(request: HttpRequest, organisation: Organisation, digest: str) -> dict[str, Any] | None:
+    """The previewed document, if the confirm belongs to this organisation's last preview."""
+    pending = request.session.get(SESSION_KEY)
+    if not pending or pending.get("organisation") != organisation.pk or not digest:
+        return None
+    if pending.get("digest") != digest:
+        return None
+    raw = zlib.decompress(base64.b64decode(pending["document"]))
+    if hashlib.sha256(raw).hexdigest() != digest:
+        return None
+    return json.loads(raw)
+
+
+def _kinds(summary: register.ImportSummary) -> list[tuple[str, register.KindSummary]]:
+    labels = {
+        "departments": _("Departments"),
+        "information_assets": _("Information assets"),
+        "initiatives": _("Initiatives"),
+        "classifications": _("Classifications"),
+    }
+    return [(labels[kind], summary.kind(kind)) for kind in register.KINDS]
+
+
+def _render(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    return render(request, "assessments/register_import.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def register_import(request: HttpRequest) -> HttpResponse:
+    organisation = _require_admin(request)
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        return _confirm(request, organisation)
+    form = RegisterUploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    context: dict[str, Any] = {"form": form, "organisation": organisation}
+    if request.method == "POST" and form.is_valid():
+        try:
+            summary = register.preview(form.document, organisation)
+        except register.RegisterInvalid as invalid:
+            context["errors"] = invalid.errors
+        else:
+            context.update(
+                summary=summary,
+                kinds=_kinds(summary),
+                digest=_remember(request, organisation, form.document),
+                file_name=form.cleaned_data["file"].name,
+                form=RegisterUploadForm(),
+            )
+    return _render(request, context)
+
+
+def _confirm(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    document = _recall(request, organisation, request.POST.get("digest", ""))
+    if document is None:
+        messages.error(request, _("The preview is no longer available. Upload the file again."))
+        return redirect("register_import")
+    try:
+        summary = register.import_document(
+            document, actor=request.user, organisation_code_expected=organisation.code
+        )
+    except register.RegisterInvalid as invalid:
+        # The register changed since the preview in a way that makes the file invalid.
+        request.session.pop(SESSION_KEY, None)
+        return _render(
+            request,
+            {"form": RegisterUploadForm(), "organisation": organisation, "errors": invalid.errors},
+        )
+    request.session.pop(SESSION_KEY, None)
+    totals = {"created": 0, "updated": 0, "unchanged": 0}
+    for _label, kind in _kinds(summary):
+        for key, count in kind.counts().items():
+            totals[key] += count
+    messages.success(
+        request,
+        _("Register imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+        % totals,
+    )
+    return redirect("register_import")
+
+
+@require_GET
+def register_export(request: HttpRequest) -> HttpResponse:
+    organisation = getattr(request, "organisation", None)
+    if not access.can_view_audit(request.user, organisation):
+        raise PermissionDenied(
+            _("Only admins, security officers and auditors export the register.")
+        )
+    assert organisation is not None
+    body = json.dumps(register.export_document(organisation), indent=2, ensure_ascii=False)
+    response = HttpResponse(body + "\n", content_type="application/json; charset=utf-8")
+    # Organisation codes are slugs, safe in a header.
+    filename = f"klassa-register-{organisation.code}-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
