@@ -773,6 +773,21 @@ class _Importer:
             self._supersede([v for v in versions if v.status in OPEN_STATUSES], now)
         if triggers_changed:
             self._legal_triggers_changed(asset, path)
+        if (
+            new_version
+            and approve
+            and self.actor is not None
+            and not access.can_approve_classifications(self.actor, self.organisation)
+        ):
+            # Nothing in a file that the pages forbid: only the security officer approves.
+            raise RegisterInvalid(
+                [
+                    RegisterError(
+                        f"{path}.status",
+                        "only the information-security officer may import approved classifications",
+                    )
+                ]
+            )
         if new_version:
             self._create_version(asset, versions, wanted, approve, now)
         if new_version or triggers_changed:

@@ -180,12 +180,22 @@ def check_adjustment(
         )
 
 
+def adjustment_applies(adjustment: AdjustmentInput, computed: int | None) -> bool:
+    """An adjustment saved when it was valid may not be any more: if an asset's level rose
+    above it and it is not a distribution effect, it no longer lowers anything."""
+    if not adjustment.justification.strip():
+        return False
+    return computed is None or adjustment.level >= computed or adjustment.reason == LOWERING_REASON
+
+
 def final_levels(
     inherited: Mapping[str, Inherited], adjustments: Iterable[AdjustmentInput]
 ) -> dict[str, int | None]:
     finals = {aspect: item.computed for aspect, item in inherited.items()}
     for adjustment in adjustments:
-        if adjustment.aspect in finals:
+        if adjustment.aspect in finals and adjustment_applies(
+            adjustment, inherited[adjustment.aspect].computed
+        ):
             finals[adjustment.aspect] = adjustment.level
     return finals
 

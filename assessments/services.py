@@ -144,7 +144,18 @@ def do_update_asset(*, actor: User, asset: InformationAsset, **fields: Any) -> I
         return asset
     asset.save()
     if (asset.triggers, asset.protective_security) != triggers_before:
-        _legal_triggers_changed(asset)
+        try:
+            _legal_triggers_changed(asset)
+        except rules.RuleError as error:
+            # An override in the open draft would fall below the new legal minimum.
+            raise ServiceError(
+                _(
+                    "The classification being worked on overrides %(aspect)s below the minimum "
+                    "these legal triggers impose. Change the override first."
+                )
+                % {"aspect": error.field.split(".")[-1]},
+                "personal_data",
+            ) from error
     audit.record(
         actor=actor,
         organisation=asset.organisation,

@@ -111,6 +111,28 @@ def document() -> dict:
     return make_document()
 
 
+@pytest.fixture
+def admin_also_officer(admin, norrkoping):
+    """Approved classifications in a file need the security officer's right, as in the UI."""
+    from klassa_app import access
+    from klassa_app.models import Role
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=admin, organisation=norrkoping, role=Role.SECURITY_OFFICER)
+    access.forget_memberships(admin)
+    return admin
+
+
+def test_an_admin_without_the_officers_right_cannot_import_approved_classifications(
+    norrkoping, admin, document
+):
+    before = row_counts()
+    with pytest.raises(register.RegisterInvalid) as error:
+        register.import_document(document, actor=admin)
+    assert "information-security officer" in str(error.value)
+    assert row_counts() == before
+
+
 def messages_of(document: dict, expected: str | None = None) -> list[str]:
     return [str(e) for e in register.validate(document, expected)]
 
@@ -340,7 +362,9 @@ def test_validation_follows_the_organisations_scheme():
 # --- Import ----------------------------------------------------------------------------------
 
 
-def test_import_creates_the_register_with_approved_classifications(norrkoping, admin, document):
+def test_import_creates_the_register_with_approved_classifications(
+    norrkoping, admin, admin_also_officer, document
+):
     norrkoping.review_interval_months = 6
     norrkoping.save()
     summary = register.import_document(document, actor=admin)
@@ -399,7 +423,9 @@ def test_an_invalid_document_changes_nothing(norrkoping, utbildning, document):
     assert row_counts() == before
 
 
-def test_importing_the_same_document_twice_changes_nothing(norrkoping, admin, document):
+def test_importing_the_same_document_twice_changes_nothing(
+    norrkoping, admin, admin_also_officer, document
+):
     register.import_document(document, actor=admin)
     before = row_counts()
     summary = register.import_document(document, actor=admin)
@@ -692,7 +718,9 @@ def upload(document, name="register.json") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/json")
 
 
-def test_admin_previews_then_confirms_the_import(as_user, admin, norrkoping, document):
+def test_admin_previews_then_confirms_the_import(
+    as_user, admin, admin_also_officer, norrkoping, document
+):
     client = as_user(admin)
     assert client.get(reverse("register_import")).status_code == 200
     before = row_counts()

@@ -352,3 +352,20 @@ def test_final_level_is_never_below_the_computed_or_the_minimum_without_override
     if result.final is not None:
         assert result.final >= (result.computed or 0)
         assert result.final >= (minimum or 0)
+
+
+def test_an_adjustment_overtaken_by_a_higher_asset_level_no_longer_lowers_it():
+    inherited = {"T": rules.Inherited(4, ("A",))}
+    stale = adj("T", 3, "cumulation")  # was an increase from 2 when it was saved
+    assert rules.final_levels(inherited, [stale]) == {"T": 4}
+    assert rules.final_levels(inherited, [adj("T", 3, "distribution")]) == {"T": 3}
+
+
+@given(asset_states, adjustments)
+def test_final_level_never_drops_below_the_inherited_one_without_distribution(states, adjs):
+    inherited = rules.inherit(states, ASPECTS)
+    finals = rules.final_levels(inherited, adjs)
+    for a in adjs:
+        computed = inherited[a.aspect].computed
+        if computed is not None and finals[a.aspect] is not None and finals[a.aspect] < computed:
+            assert a.reason == "distribution" and a.justification.strip()

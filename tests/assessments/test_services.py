@@ -411,3 +411,20 @@ def test_overdue_reviews_are_listed(owner, officer, utbildning, norrkoping):
         review_due=timezone.localdate() - timedelta(days=1)
     )
     assert [x.code for x in selectors.overdue_reviews(norrkoping)] == ["A"]
+
+
+def test_adding_a_trigger_that_clashes_with_a_draft_override_names_the_field(owner, utbildning):
+    asset = services.do_create_asset(actor=owner, department=utbildning, code="X", name="X")
+    draft = services.do_start_assessment(actor=owner, asset=asset)
+    services.do_save_step(
+        actor=owner,
+        assessment=draft,
+        aspect_code="K",
+        step=StepInput(answers={}, comments={}, override_level=0, override_reason="Public data"),
+        lock_version=draft.lock_version,
+    )
+    with pytest.raises(ServiceError) as error:
+        services.do_update_asset(actor=owner, asset=asset, personal_data="special_categories")
+    assert error.value.field == "personal_data"
+    asset.refresh_from_db()
+    assert asset.personal_data == "no"

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from klassa_app.demo import DEMO_USERS
 from klassa_app.models import Department, Membership, Organisation, User
@@ -62,6 +63,8 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             self._load()
+            for loader in settings.KLASSA_DEMO_LOADERS:
+                import_string(loader)(actor=None)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Accounts are listed in README."))
 
     def _load(self) -> None:
