@@ -350,3 +350,47 @@ class RequirementForm(forms.Form):
         _bilingual(
             self, "shall_text", str(_("Requirement for procurement (SKA)")), True, textarea=True
         )
+
+
+class SchemeRulesForm(forms.Form):
+    """Downtime thresholds for availability and minimum levels from legal triggers."""
+
+    def __init__(
+        self,
+        *args: Any,
+        availability_levels: list[int],
+        aspects: list[tuple[str, str, int]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.availability_levels = availability_levels
+        self.aspects = aspects
+        for level in availability_levels:
+            self.fields[f"downtime_{level}"] = forms.DecimalField(
+                label=_("Level %(level)s when the tolerable downtime is below (hours)")
+                % {"level": level},
+                required=False,
+                min_value=0,
+                max_digits=8,
+                decimal_places=2,
+            )
+        for trigger, trigger_label in Trigger.choices:
+            for code, name, top in aspects:
+                self.fields[f"minimum_{trigger}_{code}"] = forms.TypedChoiceField(
+                    label=_("%(trigger)s: minimum for %(aspect)s")
+                    % {"trigger": trigger_label, "aspect": name},
+                    required=False,
+                    coerce=int,
+                    empty_value=None,
+                    choices=[("", "–"), *[(n, str(n)) for n in range(1, top + 1)]],
+                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                )
+
+    def downtime_fields(self) -> list[Any]:
+        return [self[f"downtime_{level}"] for level in self.availability_levels]
+
+    def minimum_rows(self) -> list[tuple[str, list[Any]]]:
+        return [
+            (label, [self[f"minimum_{trigger}_{code}"] for code, _name, _top in self.aspects])
+            for trigger, label in Trigger.choices
+        ]

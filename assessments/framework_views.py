@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import frameworks, selectors, services
-from assessments.forms import AspectEditForm, RequirementForm
+from assessments.forms import AspectEditForm, RequirementForm, SchemeRulesForm
 from assessments.i18n import tr
+from assessments.models import Trigger
 from klassa_app import access
 from klassa_app.services import ServiceError
 
@@ -142,3 +143,45 @@ def action_plan_upgrade(request: HttpRequest, pk: int) -> HttpResponse:
     services.do_move_action_plan_to_current_catalogue(actor=request.user, initiative=initiative)
     messages.success(request, _("The action plan now follows the current requirement catalogue."))
     return redirect("initiative_action_plan", pk=initiative.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def scheme_rules_edit(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation_for_officer(request)
+    current = frameworks.current_scheme(organisation)
+    scheme = frameworks.load_scheme(current)
+    availability = scheme.aspect("T")
+    top_t = scheme.tops.get("T", 0)
+    levels = list(range(top_t, 0, -1)) if availability else []
+    aspects = [(a.code, tr(a.name), scheme.tops[a.code]) for a in scheme.aspects]
+    initial = {f"downtime_{level}": hours for hours, level in current.downtime_thresholds}
+    for trigger, per_aspect in (current.legal_minimums or {}).items():
+        for code, level in per_aspect.items():
+            initial[f"minimum_{trigger}_{code}"] = level
+    form = SchemeRulesForm(
+        request.POST or None, initial=initial, availability_levels=levels, aspects=aspects
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.do_edit_scheme_rules(
+                actor=request.user,
+                organisation=organisation,
+                downtime_thresholds=[(data.get(f"downtime_{lv}"), lv) for lv in levels],
+                legal_minimums={
+                    trigger: {
+                        code: data.get(f"minimum_{trigger}_{code}") for code, _n, _t in aspects
+                    }
+                    for trigger, _label in Trigger.choices
+                },
+            )
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Saved as a new version of the scheme."))
+            return redirect("frameworks_overview")
+    return render(
+        request,
+        "assessments/scheme_rules_form.html",
+        {"form": form, "scheme": current, "aspects": aspects},
+    )

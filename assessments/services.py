@@ -1030,3 +1030,81 @@ def do_move_action_plan_to_current_catalogue(*, actor: User, initiative: Initiat
         after={"catalogue_version": current.version},
     )
     return initiative
+
+
+@transaction.atomic
+def do_edit_scheme_rules(
+    *,
+    actor: User,
+    organisation,
+    downtime_thresholds: list[tuple[Decimal | int, int]],
+    legal_minimums: Mapping[str, Mapping[str, int | None]],
+):
+    """Change how tolerable downtime maps to availability levels and which minimum levels
+    the legal triggers impose — as a new version of the scheme."""
+    _require_framework_manager(actor, organisation)
+    _lock_organisation(organisation)
+    current = frameworks.current_scheme(organisation)
+    tops = {
+        a.code: max((lv.ordinal for lv in a.levels.all()), default=0) for a in current.aspects.all()
+    }
+    thresholds: list[list[Any]] = []
+    for hours, level in downtime_thresholds:
+        if hours is None:
+            continue
+        hours = Decimal(str(hours))
+        if not hours.is_finite() or hours <= 0:
+            raise ServiceError(_("Enter a number of hours above 0."), f"downtime_{level}")
+        thresholds.append([float(hours) if hours != hours.to_integral() else int(hours), level])
+    thresholds.sort(key=lambda t: t[0])
+    # Shorter tolerable downtime must mean a higher level.
+    levels_in_order = [level for _hours, level in thresholds]
+    if levels_in_order != sorted(levels_in_order, reverse=True) or len(set(levels_in_order)) != len(
+        levels_in_order
+    ):
+        raise ServiceError(
+            _("A shorter tolerable downtime must give a higher level: check the hours."),
+            f"downtime_{levels_in_order[0] if levels_in_order else 0}",
+        )
+    minimums: dict[str, dict[str, int]] = {}
+    for trigger, per_aspect in legal_minimums.items():
+        if trigger not in {t for t, _label in Requirement._meta.get_field("trigger").choices}:
+            raise ServiceError(_("Unknown legal trigger."), f"minimum_{trigger}")
+        for aspect, level in per_aspect.items():
+            if level is None:
+                continue
+            if aspect not in tops:
+                raise ServiceError(
+                    _("Unknown aspect %(code)s.") % {"code": aspect}, f"minimum_{trigger}_{aspect}"
+                )
+            if not 0 <= level <= tops[aspect]:
+                raise ServiceError(_("Choose a level of the scale."), f"minimum_{trigger}_{aspect}")
+            if level > 0:
+                minimums.setdefault(trigger, {})[aspect] = level
+    if (
+        thresholds == [list(t) for t in current.downtime_thresholds]
+        and minimums == current.legal_minimums
+    ):
+        return current
+    new = frameworks.copy_scheme(current, actor=actor, note="rules")
+    new.downtime_thresholds = thresholds
+    new.legal_minimums = minimums
+    new.save(update_fields=["downtime_thresholds", "legal_minimums"])
+    audit.record(
+        actor=actor,
+        organisation=organisation,
+        action="scheme.version_created",
+        obj=new,
+        before={
+            "downtime_thresholds": current.downtime_thresholds,
+            "legal_minimums": current.legal_minimums,
+            "version": current.version,
+        },
+        after={
+            "downtime_thresholds": thresholds,
+            "legal_minimums": minimums,
+            "version": new.version,
+        },
+        object_repr=f"{_('Scheme')} v{new.version}",
+    )
+    return new

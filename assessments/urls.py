@@ -30,6 +30,11 @@ urlpatterns = [
     ),
     path("classification/", views.frameworks_overview, name="frameworks_overview"),
     path(
+        "classification/scheme/rules/",
+        framework_views.scheme_rules_edit,
+        name="scheme_rules_edit",
+    ),
+    path(
         "classification/aspects/<str:code>/edit/",
         framework_views.aspect_edit,
         name="aspect_edit",

@@ -192,8 +192,66 @@ def test_model_pages_are_403_for_a_business_owner(as_user, owner, norrkoping):
     client = as_user(owner)
     assert client.get(reverse("aspect_edit", args=["S"])).status_code == 403
     assert client.get(reverse("requirement_create")).status_code == 403
+    assert client.get(reverse("scheme_rules_edit")).status_code == 403
     assert client.get(reverse("frameworks_overview")).status_code == 200
 
 
 def test_model_pages_are_403_for_another_organisations_admin(as_user, outsider, norrkoping):
     assert as_user(outsider).get(reverse("aspect_edit", args=["S"])).status_code == 403
+
+
+def test_officer_edits_downtime_thresholds_and_they_drive_availability(
+    officer, owner, utbildning, norrkoping
+):
+    services.do_edit_scheme_rules(
+        actor=officer,
+        organisation=norrkoping,
+        downtime_thresholds=[(2, 4), (8, 3), (48, 2), (336, 1)],
+        legal_minimums={"personal_data": {"K": 2}},
+    )
+    asset = services.do_create_asset(
+        actor=owner, department=utbildning, code="A", name="A", personal_data="yes"
+    )
+    assessment = answer_all(
+        owner,
+        services.do_start_assessment(actor=owner, asset=asset),
+        {"T": 0, "K": 0},
+        downtime_hours="40",
+    )
+    assert assessment.results.get(aspect_code="T").computed_level == 2  # 40 h < 48 h
+    assert assessment.results.get(aspect_code="K").final_level == 2  # the new minimum
+
+
+def test_thresholds_that_contradict_each_other_are_refused(officer, norrkoping):
+    with pytest.raises(ServiceError) as error:
+        services.do_edit_scheme_rules(
+            actor=officer,
+            organisation=norrkoping,
+            downtime_thresholds=[(10, 4), (2, 3)],
+            legal_minimums={},
+        )
+    assert error.value.field.startswith("downtime_")
+    assert ClassificationScheme.objects.filter(organisation=norrkoping).count() == 1
+
+
+def test_a_minimum_above_the_scale_is_refused(officer, norrkoping):
+    with pytest.raises(ServiceError) as error:
+        services.do_edit_scheme_rules(
+            actor=officer,
+            organisation=norrkoping,
+            downtime_thresholds=[],
+            legal_minimums={"secrecy": {"K": 9}},
+        )
+    assert error.value.field == "minimum_secrecy_K"
+
+
+def test_officer_edits_the_scale_rules_in_the_browser(as_user, officer, norrkoping):
+    client = as_user(officer)
+    page = client.get(reverse("scheme_rules_edit"))
+    assert page.status_code == 200
+    data = {k: v for k, v in page.context["form"].initial.items() if v is not None}
+    data["downtime_4"] = "0.5"
+    response = client.post(reverse("scheme_rules_edit"), data)
+    assert response.status_code == 302
+    assert frameworks.current_scheme(norrkoping).downtime_thresholds[0] == [0.5, 4]
+    assert as_user(officer).get(reverse("frameworks_overview")).status_code == 200
