@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from assessments.defaults import questions as default_questions
 from assessments.defaults import requirements as default_requirements
@@ -131,16 +131,27 @@ def create_default_catalogue(organisation: Organisation, version: int = 1) -> Re
     return catalogue
 
 
+def _latest_or_default(model, organisation: Organisation, create):
+    latest = _latest(model, organisation)
+    if latest is not None:
+        return latest
+    try:
+        return create(organisation)
+    except IntegrityError:
+        # Two first requests at once: the other one created version 1; use it.
+        return _latest(model, organisation)
+
+
 def current_scheme(organisation: Organisation) -> ClassificationScheme:
-    return _latest(ClassificationScheme, organisation) or create_default_scheme(organisation)
+    return _latest_or_default(ClassificationScheme, organisation, create_default_scheme)
 
 
 def current_question_bank(organisation: Organisation) -> QuestionBank:
-    return _latest(QuestionBank, organisation) or create_default_question_bank(organisation)
+    return _latest_or_default(QuestionBank, organisation, create_default_question_bank)
 
 
 def current_catalogue(organisation: Organisation) -> RequirementCatalogue:
-    return _latest(RequirementCatalogue, organisation) or create_default_catalogue(organisation)
+    return _latest_or_default(RequirementCatalogue, organisation, create_default_catalogue)
 
 
 def ensure_frameworks(organisation: Organisation) -> None:
