@@ -154,3 +154,33 @@ def test_sweeper_on_the_worker_sends_an_invitation_that_was_left_pending(worker)
 
     assert _wait_for(sent), "the re-enqueued invitation was not sent"
     assert len(list(worker.glob("*.log"))) == 1
+
+
+def test_an_action_plan_pdf_is_built_by_the_worker_with_progress(worker, tmp_path, settings):
+    from assessments import services as assessment_services
+    from assessments.models import ReportJob
+    from assessments.reports import do_request_report
+
+    organisation = OrganisationFactory(code="norrkoping", name="Norrköpings kommun")
+    department = DepartmentFactory(
+        organisation=organisation, code="UTB", name="Utbildningskontoret"
+    )
+    owner = MembershipFactory(
+        organisation=organisation, department=department, role=Role.BUSINESS_OWNER
+    ).user
+    initiative = assessment_services.do_create_initiative(
+        actor=owner, department=department, code="EDU-A", name="Personal dashboard"
+    )
+    job = do_request_report(
+        actor=owner, initiative=initiative, kind=ReportJob.Kind.ACTION_PLAN_PDF, language="sv"
+    )
+
+    def done() -> bool:
+        job.refresh_from_db()
+        return job.status in (ReportJob.Status.DONE, ReportJob.Status.FAILED)
+
+    assert _wait_for(done, 60), f"the worker left the job {job.status}"
+    assert job.status == ReportJob.Status.DONE, job.message
+    assert job.progress == 100
+    with job.file.open("rb") as handle:
+        assert handle.read(4) == b"%PDF"
