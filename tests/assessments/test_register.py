@@ -776,9 +776,10 @@ def test_the_page_lists_validation_errors_with_their_paths(as_user, admin, norrk
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [
-        (b'{"format": ', "register.json", "not valid JSON"),
-        (b'{"format": "other"}', "register.json", "not a Klassa register"),
-        (b"[1, 2]", "register.json", "not a Klassa register"),
+        # The page speaks Swedish by default.
+        (b'{"format": ', "register.json", "inte giltig JSON"),
+        (b'{"format": "other"}', "register.json", "inte ett register från Klassa"),
+        (b"[1, 2]", "register.json", "inte ett register från Klassa"),
         (b"{}", "register.txt", ".json"),
         (b"\xff\xfe{", "register.json", "UTF-8"),
     ],
@@ -796,7 +797,7 @@ def test_a_file_that_is_not_a_register_is_refused_on_the_field(
 def test_a_file_over_5_mb_is_refused(as_user, admin):
     big = SimpleUploadedFile("register.json", b" " * (5 * 1024 * 1024 + 1))
     response = as_user(admin).post(reverse("register_import"), {"file": big})
-    assert response.context["form"].errors["file"] == ["The file is larger than 5 MB."]
+    assert response.context["form"].errors["file"] == ["Filen är större än 5 MB."]
 
 
 def test_a_business_owner_may_not_import(as_user, owner, document):
