@@ -394,3 +394,74 @@ class SchemeRulesForm(forms.Form):
             (label, [self[f"minimum_{trigger}_{code}"] for code, _name, _top in self.aspects])
             for trigger, label in Trigger.choices
         ]
+
+
+class SessionForm(forms.Form):
+    """Whom the facilitator invites, each with a role in the session."""
+
+    ROWS = 6
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        from assessments.models import Participant
+
+        super().__init__(*args, **kwargs)
+        for i in range(self.ROWS):
+            self.fields[f"user_{i}"] = forms.ModelChoiceField(
+                label=_("Participant %(n)s") % {"n": i + 1},
+                queryset=people,
+                required=False,
+                empty_label="–",
+            )
+            self.fields[f"role_{i}"] = forms.ChoiceField(
+                label=_("Role in the session"),
+                required=False,
+                choices=[("", "–"), *Participant.SessionRole.choices],
+            )
+
+    def rows(self) -> list[tuple[Any, Any]]:
+        return [(self[f"user_{i}"], self[f"role_{i}"]) for i in range(self.ROWS)]
+
+    def chosen(self) -> list[tuple[Any, str]]:
+        return [
+            (self.cleaned_data[f"user_{i}"], self.cleaned_data[f"role_{i}"])
+            for i in range(self.ROWS)
+            if self.cleaned_data.get(f"user_{i}")
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for i in range(self.ROWS):
+            if data.get(f"user_{i}") and not data.get(f"role_{i}"):
+                self.add_error(f"role_{i}", _("Choose the person's role in the session."))
+        return data
+
+
+class DecisionForm(forms.Form):
+    aspect_code = forms.ChoiceField(label=_("Aspect"))
+    level = forms.TypedChoiceField(label=_("Agreed level"), coerce=int)
+    rationale = forms.CharField(
+        label=_("Rationale"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why the session agreed on this level. Do not enter personal data."),
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, aspects: list[tuple[str, str]], top: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["aspect_code"].choices = aspects
+        self.fields["level"].choices = [(n, str(n)) for n in range(0, top + 1)]
+
+
+class DissentForm(forms.Form):
+    aspect_code = forms.ChoiceField(label=_("Aspect"))
+    text = forms.CharField(
+        label=_("What you disagree with"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, aspects: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["aspect_code"].choices = aspects
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Why you reject it"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -168,10 +168,19 @@ def do_update_asset(*, actor: User, asset: InformationAsset, **fields: Any) -> I
 
 
 def _legal_triggers_changed(asset: InformationAsset) -> None:
-    """New minimums for a draft; an approved classification becomes due for review now."""
-    draft = asset.assessments.filter(status=Assessment.Status.DRAFT).first()
-    if draft is not None:
-        _recompute(draft)
+    """New minimums for a version in progress; signatures on changed content are void; an
+    approved classification becomes due for review now."""
+    from assessments.consensus import void_stale_signatures
+
+    open_statuses = [
+        Assessment.Status.DRAFT,
+        Assessment.Status.IN_CONSENSUS,
+        Assessment.Status.AWAITING_SIGNOFF,
+    ]
+    for open_version in asset.assessments.filter(status__in=open_statuses):
+        _recompute(open_version)
+        if open_version.status == Assessment.Status.AWAITING_SIGNOFF:
+            void_stale_signatures(open_version)
     approved = asset.assessments.filter(status=Assessment.Status.APPROVED).first()
     if approved is not None and (
         approved.review_due is None or approved.review_due > timezone.localdate()
@@ -521,6 +530,13 @@ def do_approve_assessment(
     problems = approval_problems(assessment)
     if problems:
         raise ServiceError(problems[0], None)
+    return finalise_approval(actor=actor, assessment=assessment)
+
+
+def finalise_approval(*, actor: User, assessment: Assessment) -> Assessment:
+    """Approve a locked, checked assessment: supersede the previous approved version, set
+    the review date, audit, and update the asset. Callers check who may approve."""
+    organisation = assessment.asset.organisation
     now = timezone.now()
     previous = list(
         Assessment.objects.select_for_update()

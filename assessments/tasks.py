@@ -97,3 +97,61 @@ def send_overdue_review_digest() -> int:
     from assessments.review_digest import send_overdue_review_digest as send
 
     return send()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=600, max_retries=5)
+def send_session_invitation(participant_id: int) -> str:
+    """E-mail a participant the link to a consensus session; safe to run twice."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.db import transaction
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from assessments.models import Participant
+
+    with transaction.atomic():
+        participant = (
+            Participant.objects.select_for_update(of=("self",))
+            .select_related(
+                "user", "session__facilitator", "session__assessment__asset__organisation"
+            )
+            .filter(pk=participant_id)
+            .first()
+        )
+        if participant is None:
+            return "gone"
+        if participant.invitation_sent_at is not None:
+            return "already sent"
+        session = participant.session
+        context = {
+            "participant": participant,
+            "asset": session.assessment.asset,
+            "facilitator": session.facilitator,
+            "link": f"{settings.KLASSA_BASE_URL}{reverse('session_answer', args=[session.pk])}",
+        }
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = render_to_string("assessments/email/session_subject.txt", context).strip()
+            body = render_to_string("assessments/email/session.txt", context)
+        send_mail(subject, body, None, [participant.user.email])
+        participant.invitation_sent_at = timezone.now()
+        participant.save(update_fields=["invitation_sent_at"])
+    return "sent"
+
+
+@shared_task
+def send_pending_session_invitations() -> int:
+    """Re-enqueue session invitations that were never sent (broker or mail server down)."""
+    from assessments.models import ConsensusSession, Participant
+
+    cutoff = timezone.now() - timedelta(minutes=5)
+    ids = list(
+        Participant.objects.filter(
+            invitation_sent_at__isnull=True,
+            session__created_at__lt=cutoff,
+            session__status__in=[ConsensusSession.Status.OPEN, ConsensusSession.Status.REVEALED],
+        ).values_list("pk", flat=True)[:500]
+    )
+    for participant_id in ids:
+        send_session_invitation.delay(participant_id)
+    return len(ids)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import framework_views, register_views, report_views, views
+from assessments import consensus_views, framework_views, register_views, report_views, views
 
 urlpatterns = [
     path("assets/", views.asset_list, name="asset_list"),
@@ -12,6 +12,24 @@ urlpatterns = [
     path("assessments/<int:pk>/approve/", views.assessment_approve, name="assessment_approve"),
     path("assessments/<int:pk>/step/<str:aspect>/", views.assessment_step, name="assessment_step"),
     path("reviews/overdue/", views.overdue_reviews, name="overdue_reviews"),
+    path(
+        "assessments/<int:pk>/consensus/new/",
+        consensus_views.session_create,
+        name="session_create",
+    ),
+    path("assessments/<int:pk>/sign/", consensus_views.assessment_sign, name="assessment_sign"),
+    path(
+        "assessments/<int:pk>/reject/", consensus_views.assessment_reject, name="assessment_reject"
+    ),
+    path("sessions/<int:pk>/", consensus_views.session_detail, name="session_detail"),
+    path("sessions/<int:pk>/live/", consensus_views.session_live, name="session_live"),
+    path("sessions/<int:pk>/answer/", consensus_views.session_answer, name="session_answer"),
+    path("sessions/<int:pk>/reveal/", consensus_views.session_reveal, name="session_reveal"),
+    path("sessions/<int:pk>/decide/", consensus_views.session_decide, name="session_decide"),
+    path("sessions/<int:pk>/dissent/", consensus_views.session_dissent, name="session_dissent"),
+    path("sessions/<int:pk>/conclude/", consensus_views.session_conclude, name="session_conclude"),
+    path("sessions/<int:pk>/cancel/", consensus_views.session_cancel, name="session_cancel"),
+    path("sessions/<int:pk>/minutes/", consensus_views.session_minutes, name="session_minutes"),
     path("initiatives/", views.initiative_list, name="initiative_list"),
     path("initiatives/new/", views.initiative_create, name="initiative_create"),
     path("initiatives/<int:pk>/", views.initiative_detail, name="initiative_detail"),

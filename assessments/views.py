@@ -360,8 +360,22 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": assessment.is_editable
             and access.can_edit_assets(request.user, assessment.asset.department),
             "first_step": scheme.codes[0] if scheme.codes else None,
+            "session": _visible_session(request, assessment),
         },
     )
+
+
+def _visible_session(request: HttpRequest, assessment: Assessment):
+    """The latest session of this assessment, if the person takes part in it."""
+    session = assessment.consensus_sessions.order_by("-created_at").first()
+    if session is None:
+        return None
+    if (
+        session.facilitator_id == request.user.pk
+        or session.participants.filter(user=request.user).exists()
+    ):
+        return session
+    return None
 
 
 @require_POST

@@ -276,6 +276,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.requeue_stale_report_jobs",
         "schedule": 5 * 60,
     },
+    "send-pending-session-invitations": {
+        "task": "assessments.tasks.send_pending_session_invitations",
+        "schedule": 15 * 60,
+    },
     "overdue-review-digest": {
         "task": "assessments.tasks.send_overdue_review_digest",
         # Mondays at 07:00, Swedish time.

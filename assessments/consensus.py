@@ -1,0 +1,666 @@
+"""Consensus sessions and sign-off: every change goes through one ``do_*`` function that
+checks who may do it, writes its audit event and runs in a transaction.
+
+The facilitator (a security officer) opens a session for a draft assessment and invites
+participants. They answer independently; nobody sees another's answers until the
+facilitator reveals them. The facilitator records the agreed level per aspect; concluding
+turns the agreement into the assessment's results and asks the required people to sign.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments import frameworks, rules
+from assessments.models import (
+    Answer,
+    AspectDecision,
+    AspectResult,
+    Assessment,
+    ConsensusSession,
+    Dissent,
+    InformationAsset,
+    Participant,
+    PersonalData,
+    Proposal,
+    Question,
+    SignOff,
+)
+from assessments.services import StaleVersion, _recompute, finalise_approval, sync_asset
+from klassa_app import access, audit
+from klassa_app.models import Organisation, User
+from klassa_app.queue import enqueue
+from klassa_app.services import ServiceError
+
+Role = Participant.SessionRole
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+def get_session_for_user(
+    user: User, organisation: Organisation | None, pk: int
+) -> ConsensusSession:
+    """The session, for its facilitator and invited participants only; 404 for anyone else
+    (also for a member of the same department who was not invited)."""
+    session = (
+        ConsensusSession.objects.select_related(
+            "assessment",
+            "assessment__asset",
+            "assessment__asset__department",
+            "assessment__asset__organisation",
+            "assessment__scheme",
+            "facilitator",
+        )
+        .filter(pk=pk, assessment__asset__organisation=organisation)
+        .first()
+    )
+    if session is None or not access.can_view_department(user, session.assessment.asset.department):
+        raise Http404("No such session.")
+    if session.facilitator_id != user.pk and not session.participants.filter(user=user).exists():
+        raise Http404("No such session.")
+    return session
+
+
+def participant_of(session: ConsensusSession, user: User) -> Participant | None:
+    return session.participants.filter(user=user).first()
+
+
+def required_sign_roles(asset: InformationAsset) -> list[str]:
+    roles = [Role.BUSINESS_OWNER.value, Role.LEGAL_REVIEWER.value]
+    if asset.personal_data != PersonalData.NO:
+        roles.append(Role.DPO.value)
+    return roles
+
+
+def content_fingerprint(assessment: Assessment) -> str:
+    """SHA-256 of what is signed: the asset's legal facts and every result, canonical JSON."""
+    asset = assessment.asset
+    content = {
+        "asset": asset.code,
+        "version": assessment.version,
+        "legal": {
+            "personal_data": asset.personal_data,
+            "secrecy": asset.secrecy_reference if asset.secrecy else None,
+            "protective_security": asset.protective_security,
+        },
+        "availability": [
+            str(assessment.downtime_hours),
+            str(assessment.rto_hours),
+            str(assessment.rpo_hours),
+        ],
+        "results": sorted(
+            [
+                r.aspect_code,
+                r.computed_level,
+                r.minimum_level,
+                r.override_level,
+                r.override_reason,
+                r.final_level,
+            ]
+            for r in AspectResult.objects.filter(assessment=assessment)
+        ),
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass
+class QuestionSpread:
+    question: Question
+    levels: list[tuple[Participant, int | None, str]]  # participant, proposed level, comment
+    spread: int
+
+
+@dataclass
+class AspectSpread:
+    code: str
+    levels: list[tuple[Participant, int | None]]
+    spread: int
+    questions: list[QuestionSpread] = field(default_factory=list)
+
+
+def disagreement(session: ConsensusSession) -> list[AspectSpread]:
+    """Per aspect and question, each participant's proposal and the spread; the largest
+    disagreements first. Three queries whatever the number of participants."""
+    participants = list(session.participants.select_related("user").order_by("id"))
+    proposals = {
+        (p.participant_id, p.question_id): p
+        for p in Proposal.objects.filter(participant__session=session).select_related("option")
+    }
+    scheme = frameworks.load_scheme(session.assessment.scheme)
+    questions = list(
+        Question.objects.filter(
+            bank=session.assessment.question_bank, aspect_code__in=scheme.codes
+        ).order_by("aspect_code", "order")
+    )
+    result = []
+    for code in scheme.codes:
+        rows = []
+        for q in (q for q in questions if q.aspect_code == code):
+            levels = []
+            for p in participants:
+                proposal = proposals.get((p.pk, q.pk))
+                level = proposal.option.level if proposal and proposal.option else None
+                levels.append((p, level, proposal.comment if proposal else ""))
+            known = [lv for _p, lv, _c in levels if lv is not None]
+            rows.append(QuestionSpread(q, levels, (max(known) - min(known)) if known else 0))
+        per_participant = [
+            (
+                p,
+                rules.max_level(
+                    lv for pp, lv, _c in (x for row in rows for x in row.levels) if pp == p
+                ),
+            )
+            for p in participants
+        ]
+        known = [lv for _p, lv in per_participant if lv is not None]
+        rows.sort(key=lambda r: -r.spread)
+        result.append(
+            AspectSpread(code, per_participant, (max(known) - min(known)) if known else 0, rows)
+        )
+    result.sort(key=lambda a: -a.spread)
+    return result
+
+
+# --- Opening and answering -------------------------------------------------------------------
+
+
+def _require_facilitator(actor: User, session: ConsensusSession) -> None:
+    if session.facilitator_id != actor.pk:
+        raise PermissionDenied(_("Only the facilitator does this."))
+
+
+def _lock_session(session: ConsensusSession, lock_version: int | None) -> ConsensusSession:
+    locked = ConsensusSession.objects.select_for_update().get(pk=session.pk)
+    if lock_version is not None and locked.lock_version != lock_version:
+        raise StaleVersion(
+            _("Someone changed this session in the meantime. The page now shows the new state."),
+            None,
+        )
+    return locked
+
+
+def _bump(session: ConsensusSession) -> None:
+    ConsensusSession.objects.filter(pk=session.pk).update(lock_version=F("lock_version") + 1)
+    session.refresh_from_db(fields=["lock_version"])
+
+
+@transaction.atomic
+def do_open_session(
+    *,
+    actor: User,
+    assessment: Assessment,
+    participants: Iterable[tuple[User, str]],
+) -> ConsensusSession:
+    asset = assessment.asset
+    if not access.can_approve_classifications(
+        actor, asset.organisation
+    ) or not access.can_view_department(actor, asset.department):
+        raise PermissionDenied(_("Only the information-security officer facilitates a session."))
+    assessment = (
+        Assessment.objects.select_for_update().select_related("asset").get(pk=assessment.pk)
+    )
+    if assessment.status != Assessment.Status.DRAFT:
+        raise ServiceError(_("Only a draft classification can go to a consensus session."), None)
+    chosen = list(participants)
+    users = [u for u, _r in chosen]
+    if len({u.pk for u in users}) != len(users):
+        raise ServiceError(_("Invite each person once."), "participants")
+    roles = [r for _u, r in chosen]
+    if any(r not in Role.values for r in roles):
+        raise ServiceError(_("Choose a role from the list."), "participants")
+    required = [Role.BUSINESS_OWNER, Role.LEGAL_REVIEWER]
+    if asset.personal_data != PersonalData.NO:
+        required.append(Role.DPO)
+    missing = [str(Role(r).label) for r in required if r not in roles]
+    if missing:
+        raise ServiceError(
+            _("Invite someone for each role that must sign: %(roles)s.")
+            % {"roles": ", ".join(missing)},
+            "participants",
+        )
+    for user in users:
+        if not access.can_view_department(user, asset.department):
+            raise ServiceError(
+                _("%(person)s cannot see this department's information.")
+                % {"person": user.get_full_name()},
+                "participants",
+            )
+    session = ConsensusSession.objects.create(assessment=assessment, facilitator=actor)
+    Participant.objects.bulk_create(
+        Participant(session=session, user=user, session_role=role) for user, role in chosen
+    )
+    assessment.status = Assessment.Status.IN_CONSENSUS
+    assessment.lock_version = F("lock_version") + 1
+    assessment.save(update_fields=["status", "lock_version", "updated_at"])
+    audit.record(
+        actor=actor,
+        organisation=asset.organisation,
+        action="consensus.opened",
+        obj=session,
+        after={"assessment": str(assessment), "participants": [[u.email, r] for u, r in chosen]},
+        object_repr=f"{asset.code} v{assessment.version}",
+    )
+    from assessments.tasks import send_session_invitation
+
+    for participant in Participant.objects.filter(session=session):
+        enqueue(send_session_invitation, participant.pk)
+    return session
+
+
+@transaction.atomic
+def do_save_proposals(
+    *,
+    actor: User,
+    session: ConsensusSession,
+    answers: Mapping[str, int | None],
+    comments: Mapping[str, str],
+    submit: bool,
+) -> Participant:
+    """A participant's own answers; others' answers are never touched."""
+    participant = (
+        Participant.objects.select_for_update().filter(session=session, user=actor).first()
+    )
+    if participant is None:
+        raise PermissionDenied(_("Only invited participants answer."))
+    status = ConsensusSession.objects.values_list("status", flat=True).get(pk=session.pk)
+    if status != ConsensusSession.Status.OPEN:
+        raise ServiceError(
+            _("The answers have been revealed; proposals can no longer be changed."), None
+        )
+    questions = {
+        q.code: q
+        for q in Question.objects.filter(bank=session.assessment.question_bank).prefetch_related(
+            "options"
+        )
+    }
+    before = {
+        p.question.code: (p.option.level if p.option else None)
+        for p in participant.proposals.select_related("question", "option")
+    }
+    for code, option_id in answers.items():
+        question = questions.get(code)
+        if question is None:
+            raise ServiceError(_("Unknown question %(code)s.") % {"code": code}, f"answer_{code}")
+        option = None
+        if option_id not in (None, ""):
+            option = next((o for o in question.options.all() if o.pk == int(option_id)), None)
+            if option is None:
+                raise ServiceError(_("Choose one of the answers."), f"answer_{code}")
+        Proposal.objects.update_or_create(
+            participant=participant,
+            question=question,
+            defaults={"option": option, "comment": (comments.get(code) or "").strip()},
+        )
+    if submit:
+        participant.submitted_at = timezone.now()
+        participant.save(update_fields=["submitted_at"])
+    after = {
+        p.question.code: (p.option.level if p.option else None)
+        for p in participant.proposals.select_related("question", "option")
+    }
+    audit.record(
+        actor=actor,
+        organisation=session.assessment.asset.organisation,
+        action="consensus.proposed" if not submit else "consensus.submitted",
+        obj=session,
+        before=before or None,
+        after=after,
+        object_repr=f"{session.assessment.asset.code}: {actor.email}",
+    )
+    _bump(session)
+    return participant
+
+
+# --- The facilitator ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_reveal(
+    *, actor: User, session: ConsensusSession, lock_version: int | None
+) -> ConsensusSession:
+    _require_facilitator(actor, session)
+    session = _lock_session(session, lock_version)
+    if session.status != ConsensusSession.Status.OPEN:
+        raise ServiceError(_("The answers are already revealed."), None)
+    session.status = ConsensusSession.Status.REVEALED
+    session.revealed_at = timezone.now()
+    session.save(update_fields=["status", "revealed_at"])
+    answered = session.participants.filter(submitted_at__isnull=False).count()
+    audit.record(
+        actor=actor,
+        organisation=session.assessment.asset.organisation,
+        action="consensus.revealed",
+        obj=session,
+        after={"submitted": answered, "participants": session.participants.count()},
+        object_repr=f"{session.assessment.asset.code} v{session.assessment.version}",
+    )
+    _bump(session)
+    return session
+
+
+@transaction.atomic
+def do_decide(
+    *,
+    actor: User,
+    session: ConsensusSession,
+    aspect_code: str,
+    level: int,
+    rationale: str,
+    lock_version: int | None,
+) -> AspectDecision:
+    _require_facilitator(actor, session)
+    session = _lock_session(session, lock_version)
+    if session.status != ConsensusSession.Status.REVEALED:
+        raise ServiceError(_("Levels are agreed after the answers are revealed."), None)
+    assessment = session.assessment
+    scheme = frameworks.load_scheme(assessment.scheme)
+    if aspect_code not in scheme.codes:
+        raise ServiceError(_("Unknown aspect %(code)s.") % {"code": aspect_code}, "aspect_code")
+    try:
+        rules.check_level("level", level, scheme.tops[aspect_code])
+    except rules.RuleError as error:
+        raise ServiceError(_("Choose a level of the scale."), "level") from error
+    rationale = (rationale or "").strip()
+    if not rationale:
+        raise ServiceError(_("Write down why the session agreed on this level."), "rationale")
+    minimum = rules.minimum_levels(assessment.asset.triggers, assessment.scheme.legal_minimums).get(
+        aspect_code
+    )
+    if minimum is not None and level < min(minimum, scheme.tops[aspect_code]):
+        raise ServiceError(
+            _("The legal triggers require at least level %(level)s for %(aspect)s.")
+            % {"level": minimum, "aspect": aspect_code},
+            "level",
+        )
+    existing = AspectDecision.objects.filter(session=session, aspect_code=aspect_code).first()
+    before = {"level": existing.level, "rationale": existing.rationale} if existing else None
+    decision, _created = AspectDecision.objects.update_or_create(
+        session=session,
+        aspect_code=aspect_code,
+        defaults={"level": level, "rationale": rationale, "decided_by": actor},
+    )
+    audit.record(
+        actor=actor,
+        organisation=assessment.asset.organisation,
+        action="consensus.decided",
+        obj=session,
+        before=before,
+        after={"aspect": aspect_code, "level": level, "rationale": rationale},
+        object_repr=f"{assessment.asset.code} {aspect_code}",
+    )
+    _bump(session)
+    return decision
+
+
+@transaction.atomic
+def do_dissent(*, actor: User, session: ConsensusSession, aspect_code: str, text: str) -> Dissent:
+    participant = participant_of(session, actor)
+    if participant is None:
+        raise PermissionDenied(_("Only participants record dissent."))
+    if session.status not in (ConsensusSession.Status.REVEALED, ConsensusSession.Status.CONCLUDED):
+        raise ServiceError(_("Dissent is recorded after the answers are revealed."), None)
+    if aspect_code not in frameworks.load_scheme(session.assessment.scheme).codes:
+        raise ServiceError(_("Unknown aspect %(code)s.") % {"code": aspect_code}, "aspect_code")
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError(_("Write what you disagree with."), "text")
+    dissent = Dissent.objects.create(
+        session=session, participant=participant, aspect_code=aspect_code, text=text
+    )
+    audit.record(
+        actor=actor,
+        organisation=session.assessment.asset.organisation,
+        action="consensus.dissent",
+        obj=session,
+        after={"aspect": aspect_code, "text": text},
+        object_repr=f"{session.assessment.asset.code} {aspect_code}",
+    )
+    _bump(session)
+    return dissent
+
+
+@transaction.atomic
+def do_conclude(*, actor: User, session: ConsensusSession, lock_version: int | None) -> Assessment:
+    """The agreed levels become the assessment's results: every question's answer is the
+    highest proposal (the maximum principle), and where the agreement differs from what the
+    answers give, it is an override with the session's rationale — both stay visible."""
+    _require_facilitator(actor, session)
+    session = _lock_session(session, lock_version)
+    if session.status != ConsensusSession.Status.REVEALED:
+        raise ServiceError(_("Reveal the answers and agree on every aspect first."), None)
+    assessment = (
+        Assessment.objects.select_for_update()
+        .select_related("asset", "scheme")
+        .get(pk=session.assessment_id)
+    )
+    scheme = frameworks.load_scheme(assessment.scheme)
+    decisions = {d.aspect_code: d for d in session.decisions.all()}
+    missing = [c for c in scheme.codes if c not in decisions]
+    if missing:
+        raise ServiceError(
+            _("Agree on a level for %(aspects)s first.") % {"aspects": ", ".join(missing)}, None
+        )
+    highest: dict[int, Proposal] = {}
+    for proposal in Proposal.objects.filter(
+        participant__session=session, option__isnull=False
+    ).select_related("option"):
+        current = highest.get(proposal.question_id)
+        if current is None or proposal.option.level > current.option.level:
+            highest[proposal.question_id] = proposal
+    for question_id, proposal in highest.items():
+        Answer.objects.update_or_create(
+            assessment=assessment,
+            question_id=question_id,
+            defaults={"option": proposal.option, "comment": proposal.comment},
+        )
+    AspectResult.objects.filter(assessment=assessment).update(
+        override_level=None, override_reason=""
+    )
+    outcomes = _recompute(assessment)
+    for code, decision in decisions.items():
+        if code not in outcomes or outcomes[code].final == decision.level:
+            continue
+        AspectResult.objects.filter(assessment=assessment, aspect_code=code).update(
+            override_level=decision.level,
+            override_reason=_("Agreed in consensus session: %(rationale)s")
+            % {"rationale": decision.rationale},
+        )
+    _recompute(assessment)
+    session.status = ConsensusSession.Status.CONCLUDED
+    session.concluded_at = timezone.now()
+    session.save(update_fields=["status", "concluded_at"])
+    assessment.status = Assessment.Status.AWAITING_SIGNOFF
+    assessment.lock_version = F("lock_version") + 1
+    assessment.save(update_fields=["status", "lock_version", "updated_at"])
+    assessment.refresh_from_db()
+    void_signatures(assessment, _("The agreement was recorded again."))
+    audit.record(
+        actor=actor,
+        organisation=assessment.asset.organisation,
+        action="consensus.concluded",
+        obj=session,
+        after={
+            "levels": {c: d.level for c, d in decisions.items()},
+            "fingerprint": content_fingerprint(assessment),
+        },
+        object_repr=f"{assessment.asset.code} v{assessment.version}",
+    )
+    _bump(session)
+    sync_asset(assessment.asset)
+    return assessment
+
+
+@transaction.atomic
+def do_cancel(*, actor: User, session: ConsensusSession) -> None:
+    _require_facilitator(actor, session)
+    session = _lock_session(session, None)
+    if session.status not in (ConsensusSession.Status.OPEN, ConsensusSession.Status.REVEALED):
+        raise ServiceError(_("Only an active session can be cancelled."), None)
+    session.status = ConsensusSession.Status.CANCELLED
+    session.save(update_fields=["status"])
+    Assessment.objects.filter(pk=session.assessment_id).update(
+        status=Assessment.Status.DRAFT, lock_version=F("lock_version") + 1
+    )
+    audit.record(
+        actor=actor,
+        organisation=session.assessment.asset.organisation,
+        action="consensus.cancelled",
+        obj=session,
+        object_repr=f"{session.assessment.asset.code} v{session.assessment.version}",
+    )
+
+
+# --- Sign-off ---------------------------------------------------------------------------------
+
+
+def void_signatures(assessment: Assessment, reason: str) -> int:
+    """Void every valid signature (a material change or a rejection); returns how many."""
+    valid = list(
+        SignOff.objects.select_for_update().filter(assessment=assessment, voided_at__isnull=True)
+    )
+    if not valid:
+        return 0
+    now = timezone.now()
+    for signoff in valid:
+        signoff.voided_at = now
+        signoff.voided_reason = reason[:300]
+        signoff.save(update_fields=["voided_at", "voided_reason"])
+        audit.record(
+            actor=None,
+            organisation=assessment.asset.organisation,
+            action="signoff.voided",
+            obj=assessment,
+            before={
+                "role": signoff.role,
+                "user": signoff.user.email,
+                "fingerprint": signoff.content_hash,
+            },
+            after={"reason": reason},
+        )
+    return len(valid)
+
+
+def void_stale_signatures(assessment: Assessment) -> int:
+    """Void signatures whose fingerprint no longer matches the content (a material change)."""
+    current = content_fingerprint(assessment)
+    stale = SignOff.objects.filter(assessment=assessment, voided_at__isnull=True).exclude(
+        content_hash=current
+    )
+    if not stale.exists():
+        return 0
+    return void_signatures(assessment, _("The classification changed after it was signed."))
+
+
+def _concluded_session(assessment: Assessment) -> ConsensusSession | None:
+    return (
+        assessment.consensus_sessions.filter(status=ConsensusSession.Status.CONCLUDED)
+        .order_by("-concluded_at")
+        .first()
+    )
+
+
+def signing_roles(user: User, assessment: Assessment) -> list[str]:
+    """The sign roles this person holds in the concluded session and that are required."""
+    session = _concluded_session(assessment)
+    if session is None:
+        return []
+    required = required_sign_roles(assessment.asset)
+    return [
+        p.session_role for p in session.participants.filter(user=user) if p.session_role in required
+    ]
+
+
+@transaction.atomic
+def do_sign(
+    *, actor: User, assessment: Assessment, role: str, fingerprint: str | None = None
+) -> Assessment:
+    """Sign the content as shown (``fingerprint`` is what the signer saw). The last required
+    signature approves the assessment — unless it needs a protective-security analysis."""
+    assessment = (
+        Assessment.objects.select_for_update()
+        .select_related("asset", "asset__organisation")
+        .get(pk=assessment.pk)
+    )
+    if assessment.status != Assessment.Status.AWAITING_SIGNOFF:
+        raise ServiceError(_("This classification is not awaiting signatures."), None)
+    if role not in signing_roles(actor, assessment):
+        raise PermissionDenied(_("You do not sign this classification in that role."))
+    void_stale_signatures(assessment)
+    current = content_fingerprint(assessment)
+    if fingerprint is not None and fingerprint != current:
+        raise StaleVersion(
+            _("The classification changed while you read it. Read it again before you sign."), None
+        )
+    if SignOff.objects.filter(assessment=assessment, role=role, voided_at__isnull=True).exists():
+        raise ServiceError(_("Someone has already signed in that role."), "role")
+    SignOff.objects.create(assessment=assessment, user=actor, role=role, content_hash=current)
+    audit.record(
+        actor=actor,
+        organisation=assessment.asset.organisation,
+        action="signoff.signed",
+        obj=assessment,
+        after={"role": role, "fingerprint": current},
+        object_repr=f"{assessment.asset.code} v{assessment.version}",
+    )
+    signed = set(
+        SignOff.objects.filter(
+            assessment=assessment, voided_at__isnull=True, content_hash=current
+        ).values_list("role", flat=True)
+    )
+    if (
+        set(required_sign_roles(assessment.asset)) <= signed
+        and not assessment.requires_protective_security_analysis
+    ):
+        assessment = finalise_approval(actor=actor, assessment=assessment)
+    return assessment
+
+
+@transaction.atomic
+def do_reject(*, actor: User, assessment: Assessment, reason: str) -> Assessment:
+    """A required signer sends the classification back to the session, with a reason."""
+    assessment = (
+        Assessment.objects.select_for_update().select_related("asset").get(pk=assessment.pk)
+    )
+    if assessment.status != Assessment.Status.AWAITING_SIGNOFF:
+        raise ServiceError(_("This classification is not awaiting signatures."), None)
+    if not signing_roles(actor, assessment):
+        raise PermissionDenied(_("Only those who must sign may reject."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Say why you reject the classification."), "reason")
+    void_signatures(
+        assessment,
+        _("Rejected by %(person)s: %(reason)s")
+        % {"person": actor.get_full_name(), "reason": reason},
+    )
+    session = _concluded_session(assessment)
+    if session is not None:
+        session.status = ConsensusSession.Status.REVEALED
+        session.concluded_at = None
+        session.save(update_fields=["status", "concluded_at"])
+        _bump(session)
+    assessment.status = Assessment.Status.IN_CONSENSUS
+    assessment.lock_version = F("lock_version") + 1
+    assessment.save(update_fields=["status", "lock_version", "updated_at"])
+    assessment.refresh_from_db()
+    audit.record(
+        actor=actor,
+        organisation=assessment.asset.organisation,
+        action="signoff.rejected",
+        obj=assessment,
+        after={"reason": reason},
+        object_repr=f"{assessment.asset.code} v{assessment.version}",
+    )
+    sync_asset(assessment.asset)
+    return assessment

@@ -1,0 +1,341 @@
+"""Thin views for consensus sessions and sign-off; the rules are in assessments.consensus."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessments import consensus, frameworks, selectors
+from assessments.forms import DecisionForm, DissentForm, RejectForm, SessionForm, StepForm
+from assessments.i18n import tr
+from assessments.models import Assessment, ConsensusSession, Question
+from assessments.services import StaleVersion
+from klassa_app import access
+from klassa_app.models import User
+from klassa_app.services import ServiceError
+
+
+def _org(request: HttpRequest):
+    return getattr(request, "organisation", None)
+
+
+def _lock(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST.get("lock_version", ""))
+    except ValueError:
+        return None
+
+
+def _run(request: HttpRequest, action, success: str) -> None:
+    """Run a service; show its outcome as a message (stale → the new state is shown)."""
+    try:
+        action()
+    except StaleVersion as error:
+        messages.warning(request, error.message)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+
+
+@require_http_methods(["GET", "POST"])
+def session_create(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _org(request)
+    assessment = selectors.get_visible_assessment(request.user, organisation, pk)
+    department = assessment.asset.department
+    if not access.can_approve_classifications(request.user, organisation):
+        raise PermissionDenied(_("Only the information-security officer facilitates a session."))
+    people = (
+        User.objects.filter(is_active=True, memberships__organisation=organisation)
+        .filter(Q(memberships__department=department) | Q(memberships__department__isnull=True))
+        .distinct()
+        .order_by("full_name", "email")
+    )
+    form = SessionForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = consensus.do_open_session(
+                actor=request.user, assessment=assessment, participants=form.chosen()
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("The session is open and the invitations are on their way.")
+            )
+            return redirect("session_detail", pk=session.pk)
+    return render(
+        request, "assessments/session_form.html", {"form": form, "assessment": assessment}
+    )
+
+
+def _session_context(request: HttpRequest, session: ConsensusSession) -> dict[str, Any]:
+    assessment = session.assessment
+    scheme = frameworks.load_scheme(assessment.scheme)
+    participants = list(session.participants.select_related("user").order_by("id"))
+    me = next((p for p in participants if p.user_id == request.user.pk), None)
+    is_facilitator = session.facilitator_id == request.user.pk
+    revealed = session.status in (
+        ConsensusSession.Status.REVEALED,
+        ConsensusSession.Status.CONCLUDED,
+    )
+    signoffs = list(assessment.signoffs.select_related("user").order_by("signed_at"))
+    return {
+        "session": session,
+        "assessment": assessment,
+        "asset": assessment.asset,
+        "scheme": scheme,
+        "participants": participants,
+        "me": me,
+        "is_facilitator": is_facilitator,
+        "revealed": revealed,
+        "spreads": consensus.disagreement(session) if revealed else [],
+        "decisions": {d.aspect_code: d for d in session.decisions.select_related("decided_by")},
+        "dissents": list(session.dissents.select_related("participant__user")),
+        "results": {r.aspect_code: r for r in assessment.results.all()},
+        "signoffs": signoffs,
+        "required_roles": consensus.required_sign_roles(assessment.asset),
+        "my_sign_roles": consensus.signing_roles(request.user, assessment)
+        if assessment.status == Assessment.Status.AWAITING_SIGNOFF
+        else [],
+        "signed_roles": {s.role for s in signoffs if s.voided_at is None},
+        "fingerprint": consensus.content_fingerprint(assessment),
+        "aspect_choices": [(a.code, f"{a.code} – {tr(a.name)}") for a in scheme.aspects],
+        "state": _state(session),
+    }
+
+
+def _state(session: ConsensusSession) -> str:
+    """What decides which forms a page shows; when it moves on, open pages reload."""
+    return f"{session.status}-{session.assessment.status}"
+
+
+@require_GET
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = consensus.get_session_for_user(request.user, _org(request), pk)
+    context = _session_context(request, session)
+    top = max(context["scheme"].tops.values(), default=4)
+    context["decision_form"] = DecisionForm(
+        aspects=context["aspect_choices"], top=top, initial={"lock_version": session.lock_version}
+    )
+    context["dissent_form"] = DissentForm(aspects=context["aspect_choices"])
+    context["reject_form"] = RejectForm()
+    return render(request, "assessments/session_detail.html", context)
+
+
+@never_cache
+@require_GET
+def session_live(request: HttpRequest, pk: int) -> HttpResponse:
+    """The part of the session page that everyone's browser polls (htmx)."""
+    session = consensus.get_session_for_user(request.user, _org(request), pk)
+    seen = request.GET.get("state")
+    if seen and seen != _state(session):
+        # Someone revealed, concluded, signed or rejected: reload the whole page so that
+        # everyone gets the forms of the new stage.
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    response = render(request, "assessments/_session_live.html", _session_context(request, session))
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def session_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    session = consensus.get_session_for_user(request.user, _org(request), pk)
+    participant = consensus.participant_of(session, request.user)
+    if participant is None:
+        raise PermissionDenied(_("Only invited participants answer."))
+    scheme = frameworks.load_scheme(session.assessment.scheme)
+    questions = list(
+        Question.objects.filter(bank=session.assessment.question_bank, aspect_code__in=scheme.codes)
+        .prefetch_related("options")
+        .order_by("aspect_code", "order")
+    )
+    mine = {p.question_id: p for p in participant.proposals.all()}
+    initial: dict[str, Any] = {"lock_version": session.lock_version}
+    for q in questions:
+        proposal = mine.get(q.pk)
+        initial[f"answer_{q.code}"] = proposal.option_id if proposal else None
+        initial[f"comment_{q.code}"] = proposal.comment if proposal else ""
+    form = StepForm(
+        request.POST or None, questions=questions, levels=[], availability=False, initial=initial
+    )
+    editable = session.status == ConsensusSession.Status.OPEN
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            consensus.do_save_proposals(
+                actor=request.user,
+                session=session,
+                answers={q.code: data.get(f"answer_{q.code}") for q in questions},
+                comments={q.code: data.get(f"comment_{q.code}", "") for q in questions},
+                submit="submit" in request.POST,
+            )
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Your answers are submitted.") if "submit" in request.POST else _("Saved."),
+            )
+            return redirect(
+                "session_detail" if "submit" in request.POST else "session_answer", pk=session.pk
+            )
+    groups = [
+        (
+            aspect,
+            [
+                (q, form[f"answer_{q.code}"], form[f"comment_{q.code}"])
+                for q in questions
+                if q.aspect_code == aspect.code
+            ],
+        )
+        for aspect in scheme.aspects
+    ]
+    return render(
+        request,
+        "assessments/session_answer.html",
+        {
+            "session": session,
+            "asset": session.assessment.asset,
+            "form": form,
+            "groups": groups,
+            "participant": participant,
+            "editable": editable,
+        },
+    )
+
+
+@require_POST
+def session_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    session = consensus.get_session_for_user(request.user, _org(request), pk)
+    _run(
+        request,
+        lambda: consensus.do_reveal(
+            actor=request.user, session=session, lock_version=_lock(request)
+        ),
+        _("Everyone's answers are revealed."),
+    )
+    return redirect("session_detail", pk=session.pk)
+
+
+@require_POST
+def session_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    session = consensus.get_session_for_user(request.user, _org(request), pk)
+    scheme = frameworks.load_scheme(session.assessment.scheme)
+    form = DecisionForm(
+        request.POST,
+        aspects=[(a.code, a.code) for a in scheme.aspects],
+        top=max(scheme.tops.values(), default=4),
+    )
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}: {errors[0]}" if label else errors[0])
+        return redirect("session_detail", pk=session.pk)
+    data = form.cleaned_data
+    _run(
+        request,
+        lambda: consensus.do_decide(
+            actor=request.user,
+            session=session,
+            aspect_code=data["aspect_code"],
+            level=data["level"],
+            rationale=data["rationale"],
+            lock_version=data["lock_version"],
+        ),
+        _("Agreed level recorded."),
+    )
+    return redirect("session_detail", pk=session.pk)
+
+
+@require_POST
+def session_dissent(request: HttpRequest, pk: int) -> HttpResponse:
+    session = consensus.get_session_for_user(request.user, _org(request), pk)
+    _run(
+        request,
+        lambda: consensus.do_dissent(
+            actor=request.user,
+            session=session,
+            aspect_code=request.POST.get("aspect_code", ""),
+            text=request.POST.get("text", ""),
+        ),
+        _("Your dissent is recorded in the minutes."),
+    )
+    return redirect("session_detail", pk=session.pk)
+
+
+@require_POST
+def session_conclude(request: HttpRequest, pk: int) -> HttpResponse:
+    session = consensus.get_session_for_user(request.user, _org(request), pk)
+    _run(
+        request,
+        lambda: consensus.do_conclude(
+            actor=request.user, session=session, lock_version=_lock(request)
+        ),
+        _("The agreement is recorded; the classification now awaits signatures."),
+    )
+    return redirect("session_detail", pk=session.pk)
+
+
+@require_POST
+def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    session = consensus.get_session_for_user(request.user, _org(request), pk)
+    _run(
+        request,
+        lambda: consensus.do_cancel(actor=request.user, session=session),
+        _("Session cancelled."),
+    )
+    return redirect("assessment_detail", pk=session.assessment_id)
+
+
+def _session_of(request: HttpRequest, assessment_pk: int) -> ConsensusSession:
+    assessment = selectors.get_visible_assessment(request.user, _org(request), assessment_pk)
+    session = assessment.consensus_sessions.order_by("-created_at").first()
+    if session is None:
+        raise PermissionDenied(_("This classification has no consensus session."))
+    return consensus.get_session_for_user(request.user, _org(request), session.pk)
+
+
+@require_POST
+def assessment_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session_of(request, pk)
+    _run(
+        request,
+        lambda: consensus.do_sign(
+            actor=request.user,
+            assessment=session.assessment,
+            role=request.POST.get("role", ""),
+            fingerprint=request.POST.get("fingerprint") or None,
+        ),
+        _("Signed."),
+    )
+    return redirect("session_detail", pk=session.pk)
+
+
+@require_POST
+def assessment_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session_of(request, pk)
+    _run(
+        request,
+        lambda: consensus.do_reject(
+            actor=request.user, assessment=session.assessment, reason=request.POST.get("reason", "")
+        ),
+        _("Rejected: the classification is back in the session."),
+    )
+    return redirect("session_detail", pk=session.pk)
+
+
+@require_GET
+def session_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    session = consensus.get_session_for_user(request.user, _org(request), pk)
+    return render(request, "assessments/session_minutes.html", _session_context(request, session))
