@@ -96,15 +96,17 @@ def _apply_asset_fields(asset: InformationAsset, fields: Mapping[str, Any]) -> N
         )
 
 
-def _check_asset_code(asset: InformationAsset) -> None:
-    clash = InformationAsset.objects.filter(organisation=asset.organisation, code=asset.code)
-    if asset.pk:
-        clash = clash.exclude(pk=asset.pk)
+def _check_code_free(obj: InformationAsset | Initiative, message: str) -> None:
+    """Codes are the keys within an organisation (register files rely on them)."""
+    clash = type(obj).objects.filter(organisation=obj.organisation, code=obj.code)
+    if obj.pk:
+        clash = clash.exclude(pk=obj.pk)
     if clash.exists():
-        raise ServiceError(
-            _("Another information asset already has the code %(code)s.") % {"code": asset.code},
-            "code",
-        )
+        raise ServiceError(message % {"code": obj.code}, "code")
+
+
+def _check_asset_code(asset: InformationAsset) -> None:
+    _check_code_free(asset, _("Another information asset already has the code %(code)s."))
 
 
 @transaction.atomic
@@ -591,14 +593,7 @@ def _area(organisation, name: str | None) -> Area | None:
 
 
 def _check_initiative_code(initiative: Initiative) -> None:
-    clash = Initiative.objects.filter(organisation=initiative.organisation, code=initiative.code)
-    if initiative.pk:
-        clash = clash.exclude(pk=initiative.pk)
-    if clash.exists():
-        raise ServiceError(
-            _("Another initiative already has the code %(code)s.") % {"code": initiative.code},
-            "code",
-        )
+    _check_code_free(initiative, _("Another initiative already has the code %(code)s."))
 
 
 @transaction.atomic
