@@ -458,6 +458,8 @@ def do_conclude(*, actor: User, session: ConsensusSession, lock_version: int | N
         current = highest.get(proposal.question_id)
         if current is None or proposal.option.level > current.option.level:
             highest[proposal.question_id] = proposal
+    # The session's answers replace whatever the wizard held before it.
+    Answer.objects.filter(assessment=assessment).exclude(question_id__in=highest).delete()
     for question_id, proposal in highest.items():
         Answer.objects.update_or_create(
             assessment=assessment,

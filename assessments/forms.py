@@ -149,7 +149,7 @@ class StepForm(forms.Form):
                 ],
             )
             self.fields[f"comment_{question.code}"] = forms.CharField(
-                label=_("Comment"),
+                label=_("Comment on %(code)s") % {"code": question.code},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 1}),
             )

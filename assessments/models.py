@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from klassa_app.models import Department, Organisation
@@ -592,14 +593,24 @@ class RequirementStatus(models.Model):
 
 
 class ReportJob(models.Model):
-    """A report (action plan or procurement requirements, Excel or PDF) built in the
-    background. Visible to whoever can see its initiative."""
+    """A report built in the background: of an initiative (action plan or procurement
+    requirements, Excel or PDF), visible to whoever can see the initiative; or of a consensus
+    session (its minutes as PDF), visible to the session's facilitator and participants only.
+    Exactly one of ``initiative`` and ``session`` is set."""
 
     class Kind(models.TextChoices):
+        """Reports of an initiative."""
+
         ACTION_PLAN_XLSX = "action_plan_xlsx", _("Action plan (Excel)")
         ACTION_PLAN_PDF = "action_plan_pdf", _("Action plan (PDF)")
         PROCUREMENT_XLSX = "procurement_xlsx", _("Procurement requirements (Excel)")
         PROCUREMENT_PDF = "procurement_pdf", _("Procurement requirements (PDF)")
+
+    class SessionKind(models.TextChoices):
+        """Reports of a consensus session."""
+
+        # "Minutes" is translated already; "Protokoll (PDF)" in Swedish.
+        MINUTES_PDF = "minutes_pdf", format_lazy("{} (PDF)", _("Minutes"))
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -611,10 +622,11 @@ class ReportJob(models.Model):
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "pdf": "application/pdf",
     }
-    # Download names per language, e.g. handlingsplan-EDU-A.xlsx.
+    # Download names per language, e.g. handlingsplan-EDU-A.xlsx, protokoll-NARV-v2.pdf.
     FILE_STEMS = {
         "action_plan": {"sv": "handlingsplan", "en": "action-plan"},
         "procurement": {"sv": "upphandlingskrav", "en": "procurement-requirements"},
+        "minutes": {"sv": "protokoll", "en": "minutes"},
     }
 
     organisation = models.ForeignKey(
@@ -623,10 +635,22 @@ class ReportJob(models.Model):
     initiative = models.ForeignKey(
         Initiative,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="report_jobs",
         verbose_name=_("initiative"),
     )
-    kind = models.CharField(_("report"), max_length=30, choices=Kind.choices)
+    session = models.ForeignKey(
+        "ConsensusSession",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="report_jobs",
+        verbose_name=_("consensus session"),
+    )
+    kind = models.CharField(
+        _("report"), max_length=30, choices=[*Kind.choices, *SessionKind.choices]
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
@@ -654,6 +678,13 @@ class ReportJob(models.Model):
             models.CheckConstraint(
                 condition=models.Q(progress__lte=100), name="report_job_progress_max_100"
             ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(initiative__isnull=False, session__isnull=True)
+                    | models.Q(initiative__isnull=True, session__isnull=False)
+                ),
+                name="report_job_of_initiative_xor_session",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -671,6 +702,9 @@ class ReportJob(models.Model):
     def download_name(self) -> str:
         stems = self.FILE_STEMS[self.kind.rsplit("_", 1)[0]]
         stem = stems.get((self.language or "")[:2], stems["sv"])
+        if self.session_id is not None:
+            assessment = self.session.assessment
+            return f"{stem}-{assessment.asset.code}-v{assessment.version}.{self.extension}"
         return f"{stem}-{self.initiative.code}.{self.extension}"
 
     @property

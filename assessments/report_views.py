@@ -1,6 +1,7 @@
 """Thin views for reports: request one, follow its progress, download it.
 
-A report job is visible to whoever can see its initiative; anyone else gets 404.
+A report job of an initiative is visible to whoever can see the initiative; the minutes of a
+consensus session only to the session's facilitator and participants. Anyone else gets 404.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments import reports, selectors
+from assessments import consensus, reports, selectors
 from assessments.models import ReportJob
 
 
@@ -21,6 +22,18 @@ def _org(request: HttpRequest):
 
 
 def _visible_job(request: HttpRequest, pk: int) -> ReportJob:
+    session_id = (
+        ReportJob.objects.filter(pk=pk, session__isnull=False)
+        .values_list("session_id", flat=True)
+        .first()
+    )
+    if session_id is not None:
+        # The minutes of a session: its facilitator and participants only (404 for a member
+        # of the same department who was not invited, too).
+        session = consensus.get_session_for_user(request.user, _org(request), session_id)
+        job = ReportJob.objects.get(pk=pk)
+        job.session = session
+        return job
     initiatives = selectors.visible_initiatives(request.user, _org(request))
     try:
         return ReportJob.objects.select_related("initiative").get(pk=pk, initiative__in=initiatives)
@@ -55,6 +68,16 @@ def report_start(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return redirect("report_status", pk=job.pk)
 
 
+@require_POST
+def minutes_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Have the minutes of a consensus session built as PDF; follow it on the status page."""
+    session = consensus.get_session_for_user(request.user, _org(request), pk)
+    job = reports.do_request_minutes(
+        actor=request.user, session=session, language=translation.get_language()
+    )
+    return redirect("report_status", pk=job.pk)
+
+
 @never_cache
 @require_GET
 def report_status(request: HttpRequest, pk: int) -> HttpResponse:
@@ -64,9 +87,13 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
         "initiative": job.initiative,
         "width_class": progress_width_class(job.progress),
     }
-    template = (
-        "assessments/report_status_panel.html" if request.htmx else "assessments/report_status.html"
-    )
+    if job.session_id is not None:
+        page = "assessments/report_minutes_status.html"
+        assessment = job.session.assessment
+        context.update(session=job.session, assessment=assessment, asset=assessment.asset)
+    else:
+        page = "assessments/report_status.html"
+    template = "assessments/report_status_panel.html" if request.htmx else page
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -1,10 +1,12 @@
 """Reports of an initiative: its action plan (ÄR requirements, status, fulfilment) and its
-procurement requirements (SKA requirements), as Excel (openpyxl) or PDF (WeasyPrint).
+procurement requirements (SKA requirements), as Excel (openpyxl) or PDF (WeasyPrint); and the
+minutes of a consensus session as PDF.
 
 - ``collect`` reads what a report needs through the selectors;
 - the builders (``action_plan_xlsx`` … ``procurement_pdf``) take that data and return bytes,
   in the active language (the task activates the language the report was requested in);
-- ``do_request_report`` is the service that records a request and enqueues the job, which
+- ``do_request_report`` (an initiative's reports) and ``do_request_minutes`` (a session's
+  minutes) are the services that record a request and enqueue the job, which
   ``assessments.tasks.build_report`` builds.
 """
 
@@ -29,9 +31,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from assessments import charts, frameworks, rules, selectors
+from assessments import charts, consensus, frameworks, rules, selectors
 from assessments.i18n import tr
-from assessments.models import Initiative, ReportJob, RequirementStatus, Trigger
+from assessments.models import ConsensusSession, Initiative, ReportJob, RequirementStatus, Trigger
 from klassa_app import access, audit
 from klassa_app.models import User
 from klassa_app.queue import enqueue
@@ -505,14 +507,14 @@ def procurement_html(data: ReportData) -> str:
     return render_to_string("assessments/report_procurement.html", _pdf_context(data))
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_pdf(html: str, extra_css: str = "") -> bytes:
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
 
     # The templates reference nothing outside themselves; refuse anything but data: URLs,
     # so that no text in a report can make the worker fetch a file or an address.
     fetcher = URLFetcher(allowed_protocols={"data"})
-    stylesheet = CSS(string=PRINT_CSS, url_fetcher=fetcher)
+    stylesheet = CSS(string=PRINT_CSS + extra_css, url_fetcher=fetcher)
     return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
 
 
@@ -524,16 +526,82 @@ def procurement_pdf(data: ReportData) -> bytes:
     return html_to_pdf(procurement_html(data))
 
 
-def build(kind: str, data: ReportData) -> bytes:
+# --- Minutes of a consensus session ------------------------------------------------------------
+
+
+@dataclass
+class MinutesData:
+    session: ConsensusSession
+    generated_at: datetime
+
+
+def collect_minutes(session: ConsensusSession) -> MinutesData:
+    session = ConsensusSession.objects.select_related(
+        "assessment__asset__organisation", "assessment__asset__department", "facilitator"
+    ).get(pk=session.pk)
+    return MinutesData(session=session, generated_at=timezone.now())
+
+
+def minutes_context(data: MinutesData) -> dict[str, Any]:
+    """What ``_session_minutes_body.html`` needs: the same as the minutes page shows
+    (``consensus_views._session_context``), without anything that depends on the reader."""
+    session = data.session
+    assessment = session.assessment
+    asset = assessment.asset
+    revealed = session.status in (
+        ConsensusSession.Status.REVEALED,
+        ConsensusSession.Status.CONCLUDED,
+    )
+    return {
+        "session": session,
+        "assessment": assessment,
+        "asset": asset,
+        "organisation": asset.organisation,
+        "department": asset.department,
+        # report_pdf_base.html warns when a protective-security analysis is required.
+        "classification": assessment,
+        "participants": list(session.participants.select_related("user").order_by("id")),
+        "revealed": revealed,
+        "spreads": consensus.disagreement(session) if revealed else [],
+        "decisions": {d.aspect_code: d for d in session.decisions.select_related("decided_by")},
+        "dissents": list(session.dissents.select_related("participant__user")),
+        "signoffs": list(assessment.signoffs.select_related("user").order_by("signed_at")),
+        "generated_at": data.generated_at,
+        "language": translation.get_language(),
+    }
+
+
+# report_pdf_base.html's heading and facts (initiative, catalogue version) are about an
+# initiative; the minutes carry their own heading and facts (_session_minutes_body.html).
+MINUTES_CSS = """
+body > h1, body > dl.meta { display: none; }
+h1.h3 { font-size: 14pt; }
+.visually-hidden { display: none; }
+.text-center { text-align: center; }
+code { font-size: 7.5pt; overflow-wrap: anywhere; }
+"""
+
+
+def minutes_html(data: MinutesData) -> str:
+    return render_to_string("assessments/report_minutes.html", minutes_context(data))
+
+
+def minutes_pdf(data: MinutesData) -> bytes:
+    return html_to_pdf(minutes_html(data), MINUTES_CSS)
+
+
+def build(kind: str, data: ReportData | MinutesData) -> bytes:
     """The bytes of a report of this kind (looked up at call time, so tests can replace a
-    builder)."""
+    builder). ``data`` comes from ``collect`` for an initiative's reports and from
+    ``collect_minutes`` for a session's minutes."""
     builders = {
         ReportJob.Kind.ACTION_PLAN_XLSX: action_plan_xlsx,
         ReportJob.Kind.ACTION_PLAN_PDF: action_plan_pdf,
         ReportJob.Kind.PROCUREMENT_XLSX: procurement_xlsx,
         ReportJob.Kind.PROCUREMENT_PDF: procurement_pdf,
+        ReportJob.SessionKind.MINUTES_PDF: minutes_pdf,
     }
-    return builders[ReportJob.Kind(kind)](data)
+    return builders[kind](data)
 
 
 # --- Service ------------------------------------------------------------------------------------
@@ -571,6 +639,44 @@ def do_request_report(
         obj=job,
         after={"initiative": initiative.code, "kind": kind, "language": job.language},
         object_repr=f"{initiative.code} {kind}",
+    )
+    from assessments.tasks import build_report  # the task module imports this one
+
+    enqueue(build_report, job.pk)
+    return job
+
+
+@transaction.atomic
+def do_request_minutes(actor: User, session: ConsensusSession, language: str | None) -> ReportJob:
+    """Record a request for the minutes of a consensus session as PDF and have them built in
+    the background (after commit). Only those who may see the session (its facilitator and
+    its participants, as ``consensus.get_session_for_user``) may request them."""
+    asset = session.assessment.asset
+    may_see = session.facilitator_id == actor.pk or session.participants.filter(user=actor).exists()
+    if not may_see or not access.can_view_department(actor, asset.department):
+        raise PermissionDenied(_("Only the facilitator and the participants see the minutes."))
+    kind = ReportJob.SessionKind.MINUTES_PDF
+    job = ReportJob.objects.create(
+        organisation=asset.organisation,
+        session=session,
+        kind=kind,
+        language=report_language(language),
+        requested_by=actor,
+    )
+    version = session.assessment.version
+    audit.record(
+        actor=actor,
+        organisation=asset.organisation,
+        action="report.requested",
+        obj=job,
+        after={
+            "session": session.pk,
+            "asset": asset.code,
+            "version": version,
+            "kind": kind.value,
+            "language": job.language,
+        },
+        object_repr=f"{asset.code} v{version} {kind.value}",
     )
     from assessments.tasks import build_report  # the task module imports this one
 

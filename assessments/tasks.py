@@ -40,7 +40,10 @@ def build_report(job_id: int) -> str:
     ).get(pk=job_id)
     with translation.override(job.language):
         try:
-            data = reports.collect(job.initiative)
+            if job.session_id is not None:  # the minutes of a consensus session
+                data = reports.collect_minutes(job.session)
+            else:
+                data = reports.collect(job.initiative)
             _progress(job_id, 50)
             content = reports.build(job.kind, data)
             _progress(job_id, 90)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("sessions/<int:pk>/conclude/", consensus_views.session_conclude, name="session_conclude"),
     path("sessions/<int:pk>/cancel/", consensus_views.session_cancel, name="session_cancel"),
     path("sessions/<int:pk>/minutes/", consensus_views.session_minutes, name="session_minutes"),
+    path("sessions/<int:pk>/minutes/pdf/", report_views.minutes_start, name="minutes_start"),
     path("initiatives/", views.initiative_list, name="initiative_list"),
     path("initiatives/new/", views.initiative_create, name="initiative_create"),
     path("initiatives/<int:pk>/", views.initiative_detail, name="initiative_detail"),
