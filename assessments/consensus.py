@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -201,6 +202,7 @@ def do_open_session(
     actor: User,
     assessment: Assessment,
     participants: Iterable[tuple[User, str]],
+    meeting: uuid.UUID | None = None,
 ) -> ConsensusSession:
     asset = assessment.asset
     if not access.can_approve_classifications(
@@ -236,7 +238,9 @@ def do_open_session(
                 % {"person": user.get_full_name()},
                 "participants",
             )
-    session = ConsensusSession.objects.create(assessment=assessment, facilitator=actor)
+    session = ConsensusSession.objects.create(
+        assessment=assessment, facilitator=actor, meeting=meeting
+    )
     Participant.objects.bulk_create(
         Participant(session=session, user=user, session_role=role) for user, role in chosen
     )
@@ -256,6 +260,41 @@ def do_open_session(
     for participant in Participant.objects.filter(session=session):
         enqueue(send_session_invitation, participant.pk)
     return session
+
+
+@transaction.atomic
+def do_open_meeting(
+    *,
+    actor: User,
+    assessments: list[Assessment],
+    participants: Iterable[tuple[User, str]],
+) -> list[ConsensusSession]:
+    """One meeting for several assets of one department, handled one after another: a
+    session per asset with the same people. All or none are opened."""
+    if not assessments:
+        raise ServiceError(_("Choose at least one information asset."), "assessments")
+    departments = {a.asset.department_id for a in assessments}
+    if len(departments) != 1:
+        raise ServiceError(_("A meeting handles the assets of one department."), "assessments")
+    chosen = list(participants)
+    if len(assessments) == 1:
+        return [do_open_session(actor=actor, assessment=assessments[0], participants=chosen)]
+    meeting = uuid.uuid4()
+    return [
+        do_open_session(actor=actor, assessment=a, participants=chosen, meeting=meeting)
+        for a in assessments
+    ]
+
+
+def meeting_sessions(session: ConsensusSession) -> list[ConsensusSession]:
+    """The sessions of the same meeting, in the order they are handled."""
+    if session.meeting is None:
+        return []
+    return list(
+        ConsensusSession.objects.filter(meeting=session.meeting)
+        .select_related("assessment__asset")
+        .order_by("pk")
+    )
 
 
 @transaction.atomic

@@ -59,12 +59,22 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
         .distinct()
         .order_by("full_name", "email")
     )
-    form = SessionForm(request.POST or None, people=people)
+    # Other drafts of the same department that the same people could handle in one meeting.
+    others = (
+        Assessment.objects.filter(asset__department=department, status=Assessment.Status.DRAFT)
+        .exclude(pk=assessment.pk)
+        .select_related("asset")
+        .order_by("asset__code")
+    )
+    form = SessionForm(request.POST or None, people=people, others=others)
     if request.method == "POST" and form.is_valid():
         try:
-            session = consensus.do_open_session(
-                actor=request.user, assessment=assessment, participants=form.chosen()
+            sessions = consensus.do_open_meeting(
+                actor=request.user,
+                assessments=[assessment, *form.cleaned_data["also"]],
+                participants=form.chosen(),
             )
+            session = sessions[0]
         except ServiceError as error:
             form.add_error(None, error.message)
         else:
@@ -110,6 +120,7 @@ def _session_context(request: HttpRequest, session: ConsensusSession) -> dict[st
         "fingerprint": consensus.content_fingerprint(assessment),
         "aspect_choices": [(a.code, f"{a.code} – {tr(a.name)}") for a in scheme.aspects],
         "state": _state(session),
+        "meeting": consensus.meeting_sessions(session),
     }
 
 

@@ -401,10 +401,17 @@ class SessionForm(forms.Form):
 
     ROWS = 6
 
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
-        from assessments.models import Participant
+    def __init__(self, *args: Any, people: Any, others: Any = None, **kwargs: Any) -> None:
+        from assessments.models import Assessment, Participant
 
         super().__init__(*args, **kwargs)
+        self.fields["also"] = forms.ModelMultipleChoiceField(
+            label=_("Also handle these information assets in the same meeting, one after another"),
+            queryset=others if others is not None else Assessment.objects.none(),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.fields["also"].label_from_instance = lambda a: f"{a.asset.code} – {a.asset.name}"
         for i in range(self.ROWS):
             self.fields[f"user_{i}"] = forms.ModelChoiceField(
                 label=_("Participant %(n)s") % {"n": i + 1},

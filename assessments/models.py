@@ -740,6 +740,9 @@ class ConsensusSession(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
+    # Sessions opened together for several assets of one department share a meeting: the
+    # same people handle the assets one after another.
+    meeting = models.UUIDField(_("meeting"), null=True, blank=True, db_index=True)
     # Optimistic concurrency for the facilitator's actions (reveal, decide, conclude).
     lock_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(_("opened"), auto_now_add=True)

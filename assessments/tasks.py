@@ -127,11 +127,30 @@ def send_session_invitation(participant_id: int) -> str:
         if participant.invitation_sent_at is not None:
             return "already sent"
         session = participant.session
+        meeting = []
+        if session.meeting is not None:
+            meeting = list(
+                Participant.objects.filter(session__meeting=session.meeting, user=participant.user)
+                .select_related("session__assessment__asset")
+                .order_by("session_id")
+            )
+        if meeting and meeting[0].pk != participant.pk:
+            # One e-mail per person for the whole meeting: the first session's lists them all.
+            participant.invitation_sent_at = timezone.now()
+            participant.save(update_fields=["invitation_sent_at"])
+            return "covered by the meeting's invitation"
         context = {
             "participant": participant,
             "asset": session.assessment.asset,
             "facilitator": session.facilitator,
             "link": f"{settings.KLASSA_BASE_URL}{reverse('session_answer', args=[session.pk])}",
+            "others": [
+                (
+                    p.session.assessment.asset,
+                    f"{settings.KLASSA_BASE_URL}{reverse('session_answer', args=[p.session_id])}",
+                )
+                for p in meeting[1:]
+            ],
         }
         with translation.override(settings.LANGUAGE_CODE):
             subject = render_to_string("assessments/email/session_subject.txt", context).strip()

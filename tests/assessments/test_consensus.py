@@ -410,3 +410,52 @@ def test_the_live_part_asks_for_a_reload_when_the_stage_changed(as_user, session
     consensus.do_reveal(actor=officer, session=session, lock_version=fresh(session).lock_version)
     response = client.get(reverse("session_live", args=[session.pk]), {"state": state})
     assert response["HX-Refresh"] == "true"
+
+
+# --- Several assets in one meeting --------------------------------------------------------
+
+
+def test_one_meeting_handles_several_assets_with_one_email_per_person(
+    as_user, officer, owner, lawyer, dpo, asset, utbildning, django_capture_on_commit_callbacks
+):
+    other = services.do_create_asset(actor=owner, department=utbildning, code="BETYG", name="Betyg")
+    first = services.do_start_assessment(actor=owner, asset=asset)
+    second = services.do_start_assessment(actor=owner, asset=other)
+    client = as_user(officer)
+    data = {
+        "user_0": owner.pk,
+        "role_0": P.BUSINESS_OWNER,
+        "user_1": lawyer.pk,
+        "role_1": P.LEGAL_REVIEWER,
+        "user_2": dpo.pk,
+        "role_2": P.DPO,
+        "also": [second.pk],
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("session_create", args=[first.pk]), data)
+    assert response.status_code == 302
+    sessions = list(ConsensusSession.objects.order_by("pk"))
+    assert len(sessions) == 2 and sessions[0].meeting == sessions[1].meeting is not None
+    assert [s.assessment for s in sessions] == [first, second]
+    assert len(mail.outbox) == 3  # one per person, listing both assets
+    assert all("BETYG" in m.body for m in mail.outbox)
+    page = client.get(reverse("session_detail", args=[sessions[0].pk]))
+    assert [s.pk for s in page.context["meeting"]] == [s.pk for s in sessions]
+
+
+def test_a_meeting_only_handles_one_departments_assets(officer, owner, lawyer, dpo, asset, kultur):
+    from tests.factories import InformationAssetFactory
+
+    foreign = InformationAssetFactory(department=kultur)
+    first = services.do_start_assessment(actor=owner, asset=asset)
+    draft = Assessment.objects.create(
+        asset=foreign, version=1, scheme=first.scheme, question_bank=first.question_bank
+    )
+    with pytest.raises(ServiceError) as error:
+        consensus.do_open_meeting(
+            actor=officer,
+            assessments=[first, draft],
+            participants=[(owner, P.BUSINESS_OWNER), (lawyer, P.LEGAL_REVIEWER), (dpo, P.DPO)],
+        )
+    assert error.value.field == "assessments"
+    assert not ConsensusSession.objects.exists()
