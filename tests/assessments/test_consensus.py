@@ -459,3 +459,32 @@ def test_a_meeting_only_handles_one_departments_assets(officer, owner, lawyer, d
         )
     assert error.value.field == "assessments"
     assert not ConsensusSession.objects.exists()
+
+
+def test_the_live_view_costs_the_same_queries_with_more_participants(
+    as_user, officer, owner, lawyer, dpo, utbildning, django_assert_max_num_queries
+):
+    def revealed_session(code, extra_people):
+        asset = services.do_create_asset(actor=owner, department=utbildning, code=code, name=code)
+        session = consensus.do_open_session(
+            actor=officer,
+            assessment=services.do_start_assessment(actor=owner, asset=asset),
+            participants=[(owner, P.BUSINESS_OWNER), (lawyer, P.LEGAL_REVIEWER)]
+            + [(person, P.OTHER) for person in extra_people],
+        )
+        for person in (owner, lawyer, *extra_people):
+            propose(person, session, 2)
+        consensus.do_reveal(actor=officer, session=session, lock_version=None)
+        return session
+
+    small = revealed_session("SMALL", [])
+    extra = [MembershipFactory(department=utbildning, role=Role.VIEWER).user for _ in range(6)]
+    large = revealed_session("LARGE", extra)
+    client = as_user(officer)
+    client.get(reverse("session_live", args=[small.pk]))
+    with django_assert_max_num_queries(40) as counted:
+        client.get(reverse("session_live", args=[small.pk]))
+    baseline = len(counted)
+    with django_assert_max_num_queries(baseline):
+        response = client.get(reverse("session_live", args=[large.pk]))
+    assert len(response.context["participants"]) == 8
