@@ -18,6 +18,7 @@ urlpatterns = [
     path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("audit/", views.audit_log, name="audit_log"),
     path("", include("assessments.urls")),
+    path("", include("benefits.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     # The language can be chosen before logging in.
