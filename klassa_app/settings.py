@@ -347,5 +347,8 @@ LOGGING = {
 KLASSA_AUDIT_PAGE_SIZE = 50
 # Called by load_demo after the core demo data, so the core needs no import of the apps
 # that build on it (each takes an ``actor`` argument, None for the system).
-KLASSA_DEMO_LOADERS = ["assessments.register.load_demo_register"]
+KLASSA_DEMO_LOADERS = [
+    "assessments.register.load_demo_register",
+    "benefits.demo.load_demo_benefits",
+]
 KLASSA_LIST_PAGE_SIZE = 50

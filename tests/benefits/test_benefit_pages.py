@@ -135,3 +135,19 @@ def test_the_export_is_the_document_and_imports_unchanged(
         actor=owner, initiative=initiative, document=exported, lock_version=before
     )
     assert BenefitModel.objects.get().lock_version == before  # nothing changed
+
+
+def test_the_demo_shows_the_fyrbodal_investment_room(client, settings):
+    from django.core.management import call_command
+
+    from assessments.models import Initiative
+
+    settings.DEMO_MODE = True
+    call_command("load_demo")
+    fyrbodal = Initiative.objects.get(code="FYR-EDU-A")
+    client.post(
+        reverse("login"), {"username": "admin@fyrbodal.demo", "password": "demo-fyrbodal-2026"}
+    )
+    html = client.get(reverse("benefit_model", args=[fyrbodal.pk])).content.decode()
+    assert "17\xa0152\xa0752\xa0kr" in html and "51\xa0458\xa0255\xa0kr" in html
+    assert BenefitModel.objects.filter(initiative__code="EDU-A").exists()

@@ -50,7 +50,7 @@ def test_demo_loader_can_run_twice_without_duplicates(settings):
     call_command("load_demo")
     call_command("load_demo")
     assert User.objects.count() == len(DEMO_USERS)
-    assert Department.objects.filter(organisation__code="fyrbodal").count() == 14
+    assert Department.objects.filter(organisation__code="fyrbodal", kind="member").count() == 14
 
 
 def test_demo_loader_refuses_outside_demo_mode(settings):
