@@ -22,7 +22,15 @@ NO_PERSONAL_DATA = _(
 )
 
 
-class AssetForm(forms.Form):
+class _DepartmentChoices(forms.Form):
+    """The department field offers only the departments the person may use."""
+
+    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+
+
+class AssetForm(_DepartmentChoices):
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
     code = forms.CharField(
         label=_("Code"), max_length=30, help_text=_("Unique in the organisation, e.g. ELEV.")
@@ -63,12 +71,8 @@ class AssetForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments
 
-
-class AssetFilterForm(forms.Form):
+class AssetFilterForm(_DepartmentChoices):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     department = forms.ModelChoiceField(
         label=_("Department"),
@@ -101,10 +105,6 @@ class AssetFilterForm(forms.Form):
             ("-review", _("Review date, latest first")),
         ],
     )
-
-    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments
 
 
 class StepForm(forms.Form):
@@ -185,7 +185,7 @@ class StepForm(forms.Form):
         return [(q, self[f"answer_{q.code}"], self[f"comment_{q.code}"]) for q in self.questions]
 
 
-class InitiativeForm(forms.Form):
+class InitiativeForm(_DepartmentChoices):
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
     code = forms.CharField(label=_("Code"), max_length=30, help_text=_("e.g. EDU-A"))
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -201,10 +201,6 @@ class InitiativeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=NO_PERSONAL_DATA,
     )
-
-    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments
 
 
 class InitiativeFilterForm(forms.Form):
