@@ -303,6 +303,12 @@ def _copy_answers(previous: Assessment, assessment: Assessment) -> None:
         )
 
 
+def downtime_level(scheme, hours: Decimal, top: int) -> int:
+    """The availability level a tolerable downtime implies under the scheme's thresholds."""
+    thresholds = [tuple(t) for t in scheme.downtime_thresholds]
+    return min(level_for_downtime(hours, thresholds), top)
+
+
 def _recompute(assessment: Assessment) -> dict[str, rules.AspectOutcome]:
     """Recalculate every aspect's result from the answers, the legal minimums and overrides."""
     scheme = frameworks.load_scheme(assessment.scheme)
@@ -316,9 +322,8 @@ def _recompute(assessment: Assessment) -> dict[str, rules.AspectOutcome]:
                 answer.option.level if answer.option else None
             )
     if assessment.downtime_hours is not None and "T" in answer_levels:
-        thresholds = [tuple(t) for t in assessment.scheme.downtime_thresholds]
         answer_levels["T"].append(
-            min(level_for_downtime(assessment.downtime_hours, thresholds), tops["T"])
+            downtime_level(assessment.scheme, assessment.downtime_hours, tops["T"])
         )
     existing = {r.aspect_code: r for r in assessment.results.all()}
     outcomes: dict[str, rules.AspectOutcome] = {}

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import frameworks, rules, selectors, services
-from assessments.defaults.scheme import level_for_downtime
 from assessments.forms import (
     AdjustmentForm,
     AssetFilterForm,
@@ -245,17 +244,33 @@ def _preview(
     answer_levels = [options.get(data.get(f"answer_{q.code}")) for q in context["questions"]]
     top = context["scheme"].tops[aspect_code]
     if aspect_code == "T" and data.get("downtime_hours") is not None:
-        thresholds = [tuple(t) for t in assessment.scheme.downtime_thresholds]
-        answer_levels.append(min(level_for_downtime(data["downtime_hours"], thresholds), top))
+        answer_levels.append(
+            services.downtime_level(assessment.scheme, data["downtime_hours"], top)
+        )
     minimum = rules.minimum_levels(assessment.asset.triggers, assessment.scheme.legal_minimums).get(
         aspect_code
     )
-    computed = rules.max_level(answer_levels)
-    override = data.get("override_level")
-    final = (
-        override
-        if override is not None
-        else (rules.max_level([computed, minimum]) if computed is not None else None)
+    # The same rule as the save; an override the save would refuse is left out of the preview
+    # (the save then names the field).
+    arguments = {
+        "aspect": aspect_code,
+        "answer_levels": answer_levels,
+        "minimum": minimum,
+        "top": top,
+    }
+    try:
+        outcome = rules.aspect_outcome(
+            override=data.get("override_level"),
+            override_reason=data.get("override_reason") or "",
+            **arguments,
+        )
+    except rules.RuleError:
+        outcome = rules.aspect_outcome(override=None, override_reason="", **arguments)
+    computed, minimum, override, final = (
+        outcome.computed,
+        outcome.minimum,
+        outcome.override,
+        outcome.final,
     )
     return {
         "computed": computed,
