@@ -160,10 +160,15 @@ class Lever:
     rate_after: ByScenario | None = None
     unit_cost: ByScenario | None = None
     amount: ByScenario | None = None
+    # The staff group whose time a staff_time lever claims ("rektorer"), so that claims of
+    # several initiatives on the same people can be added up; empty: the lever's name.
+    group: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in KIND_INPUTS:
             raise ValueError(f"unknown lever kind {self.kind!r}")
+        if self.group and self.kind != "staff_time":
+            raise ValueError("only a staff_time lever has a group")
         for name in SCENARIO_INPUTS:
             value = getattr(self, name)
             if name in KIND_INPUTS[self.kind]:

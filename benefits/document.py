@@ -51,6 +51,10 @@ LEVER_COMMON_KEYS = frozenset(
     | {"ramp_up"}
 )
 ALL_INPUTS = frozenset(name for names in KIND_INPUTS.values() for name in names)
+# Fields that only some kinds have besides their inputs: the staff group whose time is claimed.
+KIND_EXTRA_KEYS: dict[str, frozenset[str]] = {"staff_time": frozenset({"group"})}
+ALL_EXTRA_KEYS = frozenset(key for keys in KIND_EXTRA_KEYS.values() for key in keys)
+MAX_GROUP_LENGTH = 100
 COST_KEYS = frozenset({"name", "kind", "amounts", "annual_amount"})
 
 # Messages.
@@ -120,7 +124,7 @@ class _Checker:
             if key in allowed:
                 continue
             key_path = f"{path}.{key}" if path else str(key)
-            if kind and key in ALL_INPUTS:
+            if kind and (key in ALL_INPUTS or key in ALL_EXTRA_KEYS):
                 self.error(key_path, f"not a field of a {kind} lever")
             else:
                 self.error(key_path, UNKNOWN)
@@ -279,9 +283,10 @@ class _Checker:
         kind = self.choice(value, "kind", f"{path}.kind", LEVER_KINDS, "")
         if kind is None:
             # Without a kind the inputs cannot be told from unknown fields.
-            self.unknown_keys(value, LEVER_COMMON_KEYS | ALL_INPUTS, path)
+            self.unknown_keys(value, LEVER_COMMON_KEYS | ALL_INPUTS | ALL_EXTRA_KEYS, path)
         else:
-            self.unknown_keys(value, LEVER_COMMON_KEYS | set(KIND_INPUTS[kind]), path, kind=kind)
+            allowed = LEVER_COMMON_KEYS | set(KIND_INPUTS[kind]) | KIND_EXTRA_KEYS.get(kind, set())
+            self.unknown_keys(value, allowed, path, kind=kind)
         name = self.text(value, "name", f"{path}.name")
         if name is not None:
             if name in names:
@@ -301,6 +306,10 @@ class _Checker:
         if value.get("ramp_up") is not None:
             ramp_up = self.number_list(value["ramp_up"], f"{path}.ramp_up", SHARE, horizon)
 
+        group = ""
+        if kind == "staff_time" and value.get("group") is not None:
+            group = self.group(value["group"], f"{path}.group")
+
         inputs: dict[str, ByScenario | None] = {}
         if kind is not None:
             for field in KIND_INPUTS[kind]:
@@ -319,8 +328,20 @@ class _Checker:
             attribution_share=attribution,  # type: ignore[arg-type]
             realisation_rate=realisation,  # type: ignore[arg-type]
             ramp_up=tuple(ramp_up or ()),
+            group=group,
             **inputs,  # type: ignore[arg-type]
         )
+
+    def group(self, value: Any, path: str) -> str:
+        """A short label of a staff group; blank means none (the lever's name stands in)."""
+        if not isinstance(value, str):
+            self.error(path, "must be text")
+            return ""
+        value = value.strip()
+        if len(value) > MAX_GROUP_LENGTH:
+            self.error(path, f"at most {MAX_GROUP_LENGTH} characters")
+            return ""
+        return value
 
     def rates(
         self, value: Mapping[str, Any], path: str, before: ByScenario, after: ByScenario
@@ -406,6 +427,8 @@ def to_document(model: BenefitModel) -> dict[str, Any]:
             "stakeholder": lever.stakeholder,
             "category": lever.category,
         }
+        if lever.group:
+            item["group"] = lever.group
         for name, value in lever.inputs().items():
             item[name] = _scenario_value(value)
         item["attribution_share"] = number_text(lever.attribution_share)

@@ -373,6 +373,17 @@ RULES = [
         mutate((["levers", 1, "staff_fte"], 3)),
         ["levers[1].staff_fte: not a field of a cost_base lever"],
     ),
+    (
+        "group only on staff_time levers",
+        mutate((["levers", 1, "group"], "rektorer")),
+        ["levers[1].group: not a field of a cost_base lever"],
+    ),
+    ("group text", mutate((["levers", 0, "group"], 7)), ["levers[0].group: must be text"]),
+    (
+        "group length",
+        mutate((["levers", 0, "group"], "x" * 101)),
+        ["levers[0].group: at most 100 characters"],
+    ),
     # Inputs of the kinds.
     (
         "kind input required",
@@ -568,3 +579,41 @@ def test_a_lever_of_unknown_kind_still_has_its_other_fields_checked():
         "levers[3].colour: unknown field",
         "levers[3].realisation_rate: must be between 0 and 1",
     ]
+
+
+# --- The staff group of a staff_time lever (double counting) -----------------------------------
+
+
+def test_a_staff_time_lever_carries_its_group_trimmed_and_round_trips():
+    document = example()
+    document["levers"][0]["group"] = "  rektorer "
+    model = parse(document)
+    assert model.levers[0].group == "rektorer"
+    written = to_document(model)
+    assert written["levers"][0]["group"] == "rektorer"
+    assert parse(written) == model
+
+
+def test_a_lever_without_group_writes_none_and_has_an_empty_group():
+    model = parse(example())
+    assert [lever.group for lever in model.levers] == ["", "", "", ""]
+    assert all("group" not in lever for lever in to_document(model)["levers"])
+
+
+def test_a_blank_group_means_no_group():
+    document = example()
+    document["levers"][0]["group"] = "   "
+    model = parse(document)
+    assert model.levers[0].group == ""
+    assert "group" not in to_document(model)["levers"][0]
+
+
+def test_a_group_of_exactly_100_characters_is_accepted():
+    document = example()
+    document["levers"][0]["group"] = "x" * 100
+    assert errors_of(document) == []
+
+
+def test_the_model_refuses_a_group_on_another_kind():
+    with pytest.raises(ValueError, match="group"):
+        Lever(kind="fixed_amount", name="A", amount=1, group="rektorer")
