@@ -662,7 +662,8 @@ def frontier_chart(
 ) -> str:
     """Best total NPV at each budget level as a step line (the value only changes when a
     budget level admits another set), the current budget as a dashed vertical line and the
-    chosen selection's NPV as a marked point (below the line when it is not optimal)."""
+    chosen selection's NPV as a marked point (below the line when it is not optimal, so its
+    label goes underneath)."""
     clean = _frontier_points(points)
     budget = _finite(current_budget)
     chosen = _finite(chosen_npv)
@@ -721,8 +722,8 @@ def frontier_chart(
                 f'<g class="chosen"><title>{_clean(text)}</title>'
                 f'<rect x="{_px(x - 5)}" y="{_px(y - 5)}" width="10" height="10" '
                 f'fill="{OVER_COLOUR}" transform="rotate(45 {_px(x)} {_px(y)})"/>'
-                f'<text x="{_px(text_x)}" y="{_px(y - 8)}" text-anchor="{anchor}" '
-                f'fill="{OVER_COLOUR}">{_clean(text)}</text></g>'
+                f'<text x="{_px(text_x)}" y="{_px(min(y + 18, top + plot_h - 4))}" '
+                f'text-anchor="{anchor}" fill="{OVER_COLOUR}">{_clean(text)}</text></g>'
             )
     parts.append("</svg>")
     return "".join(parts)
