@@ -1,23 +1,90 @@
-"""Demo benefit models: the deck's Education figures for Norrköping and Fyrbodal."""
+"""Demo benefit models: the deck's Education figures for Norrköping and Fyrbodal, and the
+follow-up of Norrköping's EDU-A levers (one of them behind target after the first year)."""
 
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from assessments.models import Area, Initiative
 from benefits import defaults
 from benefits import document as benefit_document
-from benefits.models import BenefitModel
-from klassa_app.models import Department, Organisation, User
+from benefits.models import BenefitModel, BenefitTracking, BenefitTrackingYear
+from benefits.selectors import model_lever_benefits
+from klassa_app.models import Department, Membership, Organisation, Role, User
+
+# The staff groups whose time Norrköping's Education levers claim, so that a second
+# initiative claiming the same people is caught (see benefits.double_counting).
+NORRKOPING_GROUPS = {
+    "Less administration for managers": "skolledare",
+    "Less administration for teachers and staff": "lärare och övrig personal",
+}
+
+# EDU-A's follow-up: indicator in kronor (targets from the model's medium scenario) and the
+# share of year 1's target measured. Teachers' time lags behind (red); the rest is on track.
+NORRKOPING_TRACKING = {
+    "Less administration for managers": (
+        "Value of administration time freed for school managers",
+        Decimal("0.95"),
+    ),
+    "Less administration for teachers and staff": (
+        "Value of administration time freed for teachers and staff",
+        Decimal("0.55"),
+    ),
+    "Less temporary premises": ("Lower cost of temporary premises", Decimal("1")),
+}
+ORE = Decimal("0.01")
 
 
-def _attach(initiative: Initiative, path) -> None:
+def _attach(initiative: Initiative, path, groups: dict[str, str] | None = None) -> BenefitModel:
     document = json.loads(path.read_text(), parse_float=Decimal)
+    for lever in document["levers"]:
+        if groups and lever["name"] in groups:
+            lever["group"] = groups[lever["name"]]
     canonical = benefit_document.to_document(benefit_document.parse(document))
-    BenefitModel.objects.update_or_create(initiative=initiative, defaults={"document": canonical})
+    model, _created = BenefitModel.objects.update_or_create(
+        initiative=initiative, defaults={"document": canonical}
+    )
+    return model
+
+
+def _track_norrkoping(model: BenefitModel) -> None:
+    """Year 1 (last year) is over and measured; years 2 and 3 have targets only."""
+    owner_membership = (
+        Membership.objects.filter(
+            organisation=model.initiative.organisation,
+            department=model.initiative.department,
+            role=Role.BUSINESS_OWNER,
+        )
+        .select_related("user")
+        .order_by("user__email")
+        .first()
+    )
+    start_year = timezone.localdate().year - 1
+    for lever_name, (indicator, measured) in NORRKOPING_TRACKING.items():
+        benefits = model_lever_benefits(model.document, lever_name, start_year)
+        if benefits is None:
+            continue
+        tracking, _created = BenefitTracking.objects.update_or_create(
+            benefit_model=model,
+            lever_name=lever_name,
+            defaults={
+                "owner": owner_membership.user if owner_membership else None,
+                "indicator": indicator,
+                "unit": "kr",
+                "baseline": Decimal(0),
+                "start_year": start_year,
+            },
+        )
+        for year, amount in benefits.items():
+            target = amount.quantize(ORE, rounding=ROUND_HALF_UP)
+            actual = (target * measured).quantize(ORE) if year == start_year else None
+            BenefitTrackingYear.objects.update_or_create(
+                tracking=tracking, year=year, defaults={"target": target, "actual": actual}
+            )
 
 
 @transaction.atomic
@@ -27,7 +94,8 @@ def load_demo_benefits(actor: User | None = None) -> None:
         organisation__code="norrkoping", code="EDU-A"
     ).first()
     if norrkoping_dashboard is not None:
-        _attach(norrkoping_dashboard, defaults.NORRKOPING_EDUCATION)
+        model = _attach(norrkoping_dashboard, defaults.NORRKOPING_EDUCATION, NORRKOPING_GROUPS)
+        _track_norrkoping(model)
     fyrbodal = Organisation.objects.filter(code="fyrbodal").first()
     if fyrbodal is None:
         return

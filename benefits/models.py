@@ -30,3 +30,73 @@ class BenefitModel(models.Model):
 
     def __str__(self) -> str:
         return str(self.document.get("name") or self.initiative)
+
+
+class BenefitTracking(models.Model):
+    """Follow-up of one lever's benefit: who answers for it, what is measured, and per
+    calendar year the target and the actual. Keyed by the lever's name (the document has no
+    ids): when the lever is renamed or removed the tracking stays, so history is never lost."""
+
+    benefit_model = models.ForeignKey(
+        BenefitModel, on_delete=models.CASCADE, related_name="trackings"
+    )
+    lever_name = models.CharField(_("lever"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="benefit_trackings",
+        verbose_name=_("benefit owner"),
+    )
+    indicator = models.CharField(_("indicator"), max_length=300, blank=True)
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=19, decimal_places=4, null=True, blank=True
+    )
+    # Hours of administration should fall: realisation is then the improvement from the
+    # baseline relative to the targeted improvement.
+    lower_is_better = models.BooleanField(_("lower is better"), default=False)
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("benefit tracking")
+        verbose_name_plural = _("benefit trackings")
+        ordering = ["benefit_model", "lever_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["benefit_model", "lever_name"], name="benefit_tracking_one_per_lever"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.lever_name
+
+
+class BenefitTrackingYear(models.Model):
+    """The target and (once measured) the actual of one calendar year."""
+
+    tracking = models.ForeignKey(BenefitTracking, on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField(_("year"))
+    target = models.DecimalField(_("target"), max_digits=19, decimal_places=4)
+    actual = models.DecimalField(
+        _("actual"), max_digits=19, decimal_places=4, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("benefit tracking year")
+        verbose_name_plural = _("benefit tracking years")
+        ordering = ["tracking", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tracking", "year"], name="benefit_tracking_year_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target__gte=0), name="benefit_tracking_target_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking} {self.year}"

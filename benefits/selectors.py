@@ -1,9 +1,323 @@
 from __future__ import annotations
 
-from benefits import calculation
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from assessments import selectors as assessment_selectors
+from assessments.models import Initiative
+from benefits import calculation, double_counting, tracking_rules
 from benefits import document as benefit_document
-from benefits.models import BenefitModel
+from benefits.models import BenefitModel, BenefitTracking
+from klassa_app import access
+from klassa_app.models import Organisation, User
 
 
 def evaluation(model: BenefitModel) -> calculation.Evaluation:
     return calculation.evaluate(benefit_document.parse(model.document))
+
+
+# --- Double counting of staff time -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """One initiative's claim on a staff group, as the viewer may see it: for an initiative in
+    a department the viewer does not see, only the department and the share are filled in."""
+
+    share: Decimal
+    department: str
+    visible: bool
+    current: bool = False
+    initiative_pk: int | None = None
+    code: str = ""
+    lever: str = ""
+
+
+@dataclass(frozen=True)
+class DoubleCounting:
+    group: str
+    total: Decimal
+    claims: tuple[ClaimRow, ...]
+
+
+def _double_counting(
+    organisation: Organisation, viewer: User | None, current: Initiative | None = None
+) -> list[DoubleCounting]:
+    # One query: every benefit model of the organisation with its initiative's department.
+    rows = BenefitModel.objects.filter(initiative__organisation=organisation).values_list(
+        "initiative_id",
+        "initiative__code",
+        "initiative__department_id",
+        "initiative__department__name",
+        "document",
+    )
+    claims: list[double_counting.Claim] = []
+    initiatives: dict[str, tuple[int, int, str]] = {}
+    for pk, code, department_id, department_name, document in rows:
+        initiatives[code] = (pk, department_id, department_name)
+        claims.extend(double_counting.claims_of_document(code, document or {}))
+    visible_ids = (
+        access.visible_department_ids(viewer, organisation)
+        if viewer is not None and access.is_member(viewer, organisation)
+        else set()
+    )
+    warnings = []
+    for over in double_counting.over_claimed(claims):
+        rows_out = []
+        label = ""
+        for claim in over.claims:
+            pk, department_id, department_name = initiatives[claim.initiative]
+            visible = viewer is None or visible_ids is None or department_id in visible_ids
+            if visible:
+                label = label or claim.display
+                rows_out.append(
+                    ClaimRow(
+                        share=claim.share,
+                        department=department_name,
+                        visible=True,
+                        current=current is not None and pk == current.pk,
+                        initiative_pk=pk,
+                        code=claim.initiative,
+                        lever=claim.lever,
+                    )
+                )
+            else:
+                rows_out.append(
+                    ClaimRow(share=claim.share, department=department_name, visible=False)
+                )
+        if not label:
+            continue  # nothing of it is the viewer's: its details are not theirs to see
+        warnings.append(DoubleCounting(group=label, total=over.total, claims=tuple(rows_out)))
+    return warnings
+
+
+def double_counting_for_organisation(
+    organisation: Organisation, viewer: User | None = None
+) -> list[DoubleCounting]:
+    """Staff groups claimed above 100 % across the organisation's benefit models. With a
+    ``viewer``, claims in departments they do not see carry only department and share, and
+    groups without any visible claim are left out; without one (system use) all is shown."""
+    return _double_counting(organisation, viewer)
+
+
+def double_counting_for(initiative: Initiative, viewer: User | None = None) -> list[DoubleCounting]:
+    """The double-counting warnings that concern ``initiative`` (one of its staff_time levers
+    is among the claims)."""
+    return [
+        warning
+        for warning in _double_counting(initiative.organisation, viewer, current=initiative)
+        if any(claim.current for claim in warning.claims)
+    ]
+
+
+# --- Benefit tracking --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrackingYearRow:
+    year: int
+    target: Decimal | None
+    actual: Decimal | None
+    realisation: Decimal | None
+    status: str
+    passed: bool  # the calendar year is over
+    model_target: Decimal | None = None  # the lever's medium-scenario benefit that year
+
+
+@dataclass
+class LeverTracking:
+    """One lever's tracking (or, for a lever not tracked yet, ``tracking`` None)."""
+
+    lever_name: str
+    in_model: bool
+    tracking: BenefitTracking | None
+    years: list[TrackingYearRow] = field(default_factory=list)
+    realisation: Decimal | None = None  # cumulative to date
+    status: str = tracking_rules.NOT_MEASURED
+    overdue: bool = False  # a year is over, has a target and no actual
+
+    @property
+    def attention(self) -> str:
+        """The status the overview sorts by: a year gone by without a measurement counts
+        as not measured, unless the measured years are worse."""
+        statuses = [self.status]
+        if self.overdue:
+            statuses.append(tracking_rules.NOT_MEASURED)
+        return tracking_rules.worst(statuses) or tracking_rules.NOT_MEASURED
+
+    @property
+    def is_money(self) -> bool:
+        return self.tracking is not None and is_money_unit(self.tracking.unit)
+
+
+# Units of an indicator in kronor, whose targets can come from the model (thousands of
+# kronor would need scaling, so "tkr" is not one of them).
+MONEY_UNITS = frozenset({"kr", "sek", "kronor"})
+
+
+def is_money_unit(unit: str) -> bool:
+    return unit.strip().casefold() in MONEY_UNITS
+
+
+def model_lever_benefits(
+    document: dict, lever_name: str, start_year: int
+) -> dict[int, Decimal] | None:
+    """The lever's benefit per calendar year in the medium scenario (model year 1 =
+    ``start_year``); None when the model has no lever of that name."""
+    model = benefit_document.parse(document)
+    for lever in model.levers:
+        if lever.name == lever_name:
+            flows = calculation.lever_benefits(lever, "medium", model.horizon_years)
+            return {start_year + t - 1: flows[t] for t in range(1, model.horizon_years + 1)}
+    return None
+
+
+def tracking_years(tracking: BenefitTracking, horizon: int) -> list[int]:
+    """The model's years as calendar years, plus any stored year outside them (history)."""
+    years = set(range(tracking.start_year, tracking.start_year + horizon))
+    years |= {row.year for row in tracking.years.all()}
+    return sorted(years)
+
+
+def _lever_tracking(
+    tracking: BenefitTracking,
+    horizon: int,
+    in_model: bool,
+    this_year: int,
+    model_targets: dict[int, Decimal] | None = None,
+) -> LeverTracking:
+    stored = {row.year: row for row in tracking.years.all()}
+    baseline = tracking.baseline
+    rows = []
+    for year in tracking_years(tracking, horizon):
+        row = stored.get(year)
+        target = row.target if row else None
+        actual = row.actual if row else None
+        realised = (
+            tracking_rules.realisation(
+                target, actual, baseline=baseline, lower_is_better=tracking.lower_is_better
+            )
+            if target is not None
+            else None
+        )
+        rows.append(
+            TrackingYearRow(
+                year=year,
+                target=target,
+                actual=actual,
+                realisation=realised,
+                status=tracking_rules.status(realised),
+                passed=year < this_year,
+                model_target=(model_targets or {}).get(year),
+            )
+        )
+    cumulative = tracking_rules.cumulative_realisation(
+        ((r.target, r.actual) for r in rows if r.target is not None),
+        baseline=baseline,
+        lower_is_better=tracking.lower_is_better,
+    )
+    return LeverTracking(
+        lever_name=tracking.lever_name,
+        in_model=in_model,
+        tracking=tracking,
+        years=rows,
+        realisation=cumulative,
+        status=tracking_rules.status(cumulative),
+        overdue=any(r.passed and r.target is not None and r.actual is None for r in rows),
+    )
+
+
+def _trackings() -> QuerySet[BenefitTracking]:
+    return BenefitTracking.objects.select_related("owner").prefetch_related("years")
+
+
+def initiative_tracking(model: BenefitModel, today_year: int | None = None) -> list[LeverTracking]:
+    """Every lever of the model in the document's order (tracked or not), then the trackings
+    of levers that are no longer in the model. Two queries."""
+    this_year = today_year or timezone.localdate().year
+    parsed = benefit_document.parse(model.document)
+    horizon = parsed.horizon_years
+    trackings = {t.lever_name: t for t in _trackings().filter(benefit_model=model)}
+    result = []
+    for lever in parsed.levers:
+        tracking = trackings.pop(lever.name, None)
+        if tracking is None:
+            result.append(LeverTracking(lever_name=lever.name, in_model=True, tracking=None))
+            continue
+        flows = calculation.lever_benefits(lever, "medium", horizon)
+        targets = {tracking.start_year + t - 1: flows[t] for t in range(1, horizon + 1)}
+        result.append(_lever_tracking(tracking, horizon, True, this_year, targets))
+    for name in sorted(trackings):
+        result.append(_lever_tracking(trackings[name], horizon, False, this_year))
+    return result
+
+
+@dataclass(frozen=True)
+class BehindRow:
+    initiative: Initiative
+    lever: LeverTracking
+
+    @property
+    def status(self) -> str:
+        return self.lever.attention
+
+
+BEHIND_STATUSES = (tracking_rules.RED, tracking_rules.AMBER, tracking_rules.NOT_MEASURED)
+
+
+def benefits_behind(
+    user: User,
+    organisation: Organisation | None,
+    *,
+    department_id: int | None = None,
+    status: str = "",
+    today_year: int | None = None,
+) -> list[BehindRow]:
+    """The visible initiatives' levers that are behind: red or amber to date, or not measured
+    for a year that is over. Worst first (red, amber, not measured; lowest realisation first
+    within a status). Two queries, whatever the number of initiatives and years."""
+    this_year = today_year or timezone.localdate().year
+    initiatives = assessment_selectors.visible_initiatives(user, organisation)
+    if department_id:
+        initiatives = initiatives.filter(department_id=department_id)
+    trackings = (
+        _trackings()
+        .filter(benefit_model__initiative__in=initiatives)
+        .select_related("benefit_model__initiative__department")
+    )
+    rows = []
+    names_by_model: dict[int, tuple[frozenset[str], int]] = {}
+    for tracking in trackings:
+        model = tracking.benefit_model
+        if model.pk not in names_by_model:
+            levers = model.document.get("levers") or []
+            names_by_model[model.pk] = (
+                frozenset(lever.get("name") for lever in levers),
+                int(model.document.get("horizon_years") or 1),
+            )
+        names, horizon = names_by_model[model.pk]
+        lever = _lever_tracking(tracking, horizon, tracking.lever_name in names, this_year)
+        if lever.attention not in BEHIND_STATUSES:
+            continue
+        if lever.attention == tracking_rules.NOT_MEASURED and not lever.overdue:
+            continue
+        if status and lever.attention != status:
+            continue
+        rows.append(BehindRow(model.initiative, lever))
+    rows.sort(
+        key=lambda row: (
+            tracking_rules.SEVERITY[row.status],
+            row.lever.realisation if row.lever.realisation is not None else Decimal(0),
+            row.initiative.code,
+            row.lever.lever_name,
+        )
+    )
+    return rows
+
+
+def owner_choices(organisation: Organisation) -> QuerySet[User]:
+    """The people who may own a benefit: members of the organisation."""
+    return User.objects.filter(memberships__organisation=organisation, is_active=True).distinct()

@@ -1,8 +1,14 @@
 from django.urls import path
 
-from benefits import export_views, views
+from benefits import export_views, tracking_views, views
 
 urlpatterns = [
+    path(
+        "initiatives/<int:pk>/benefits/tracking/",
+        tracking_views.benefit_tracking,
+        name="benefit_tracking",
+    ),
+    path("benefits/behind/", tracking_views.benefits_behind, name="benefits_behind"),
     path("initiatives/<int:pk>/benefits/", views.benefit_model, name="benefit_model"),
     path(
         "initiatives/<int:pk>/benefits/export/",
