@@ -11,6 +11,19 @@ urlpatterns = [
     path("benefits/behind/", tracking_views.benefits_behind, name="benefits_behind"),
     path("initiatives/<int:pk>/benefits/", views.benefit_model, name="benefit_model"),
     path(
+        "initiatives/<int:pk>/benefits/preview/",
+        views.benefit_model_preview,
+        name="benefit_model_preview",
+    ),
+    path(
+        "initiatives/<int:pk>/benefits/fte-cost/", views.benefit_fte_cost, name="benefit_fte_cost"
+    ),
+    path(
+        "initiatives/<int:pk>/benefits/import/",
+        views.benefit_model_import,
+        name="benefit_model_import",
+    ),
+    path(
         "initiatives/<int:pk>/benefits/export/",
         views.benefit_model_export,
         name="benefit_model_export",

@@ -1,29 +1,296 @@
-"""Thin views for an initiative's benefit model."""
+"""Thin views for an initiative's benefit model: the page (results, charts and the editor),
+the live preview, the valuation helper, the JSON import and export."""
 
 from __future__ import annotations
 
 import json
+import re
+from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import get_format
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import selectors as assessment_selectors
+from assessments.models import Initiative
 from assessments.services import StaleVersion
-from benefits import selectors, services
-from benefits.forms import BenefitDocumentForm
+from benefits import calculation, charts, editor, services
+from benefits import document as benefit_document
+from benefits.forms import (
+    BenefitDocumentForm,
+    BenefitImportForm,
+    EditorView,
+    FteCostForm,
+    build_editor,
+    field_labels,
+    translate_message,
+)
 from benefits.models import BenefitModel
 from klassa_app.services import ServiceError
+from klassa_app.templatetags.klassa_format import money
+
+_TORNADO_INPUT = re.compile(r"^levers\[(\d+)\]\.(\w+)$|^costs\[(\d+)\]$|^discount_rate$")
 
 
-def _initiative(request: HttpRequest, pk: int):
+def _initiative(request: HttpRequest, pk: int) -> Initiative:
     return assessment_selectors.get_visible_initiative(
         request.user, getattr(request, "organisation", None), pk
     )
+
+
+def _not_editor() -> str:
+    return _("Only business owners, economists and admins edit benefit models.")
+
+
+def _editable_initiative(request: HttpRequest, pk: int) -> Initiative:
+    """404 for people outside the initiative's department, 403 for readers."""
+    initiative = _initiative(request, pk)
+    if not services.can_edit_benefit_model(request.user, initiative):
+        raise PermissionDenied(_not_editor())
+    return initiative
+
+
+def _separator() -> str:
+    return str(get_format("DECIMAL_SEPARATOR"))
+
+
+def _scenario(value: Any) -> str:
+    return value if value in calculation.SCENARIOS else "medium"
+
+
+def _scenario_name(scenario: str) -> str:
+    return {"low": _("Low"), "medium": _("Medium"), "high": _("High")}[scenario]
+
+
+# --- Results -----------------------------------------------------------------------------------
+
+
+def _tornado_label(path: str, model: calculation.BenefitModel) -> str:
+    """The tornado's input path in words (the calculation's labels are identifiers)."""
+    match = _TORNADO_INPUT.match(path)
+    if match is None:
+        return path
+    lever_index, name, cost_index = match.groups()
+    if lever_index is not None:
+        label = field_labels().get(name, name)
+        return f"{model.levers[int(lever_index)].name}: {label.lower()}"
+    if cost_index is not None:
+        return _("Cost: %(name)s") % {"name": model.costs[int(cost_index)].name}
+    return _("Discount rate")
+
+
+def results_context(document: dict[str, Any], scenario: str) -> dict[str, Any]:
+    """Everything the results panel shows for a valid document: the three scenarios, the
+    investment room, the yearly and tornado charts of ``scenario`` with their data, and the
+    switching value of each lever."""
+    model = benefit_document.parse(document)
+    evaluation = calculation.evaluate(model)
+    result = evaluation[scenario]
+    scenario_name = _scenario_name(scenario)
+
+    def year_label(year: int) -> str:
+        return _("Year %(year)s") % {"year": year}
+
+    yearly_svg = charts.yearly_chart(
+        [charts.YearPoint(r.year, r.benefit, r.cost, r.cumulative_net) for r in result.years],
+        title=_("Benefit, cost and cumulative net per year (%(scenario)s scenario)")
+        % {"scenario": scenario_name.lower()},
+        description=_(
+            "Bars: benefit and cost of each year; line: cumulative net. The table below has "
+            "the same figures."
+        ),
+        benefit_label=_("Benefit"),
+        cost_label=_("Cost"),
+        net_label=_("Cumulative net"),
+        year_label=year_label,
+        money=money,
+    )
+    tornado_rows = []
+    for row in calculation.tornado(model, scenario):
+        tornado_rows.append(
+            {
+                "input": row["input"],
+                "label": _tornado_label(row["input"], model),
+                "low_npv": row["low_npv"],
+                "high_npv": row["high_npv"],
+                "swing": row["swing"],
+            }
+        )
+    tornado_svg = charts.tornado_chart(
+        [charts.TornadoBar(r["label"], r["low_npv"], r["high_npv"]) for r in tornado_rows],
+        result.npv,
+        title=_("Sensitivity of the net present value (%(scenario)s scenario)")
+        % {"scenario": scenario_name.lower()},
+        description=_(
+            "Each input 20 % lower and 20 % higher, one at a time, and the net present value "
+            "it gives; the largest effect first. The table below has the same figures."
+        ),
+        minus_label=_("Input −20 %"),
+        plus_label=_("Input +20 %"),
+        base_label=_("Net present value"),
+        money=money,
+    )
+    switching = calculation.switching_values(model, scenario)
+    switching_rows = []
+    for lever in result.levers:
+        factor = switching.get(lever.name)
+        switching_rows.append(
+            {
+                "name": lever.name,
+                "potential": lever.potential,
+                "factor": factor,
+                "break_even": None if factor is None else lever.potential * factor,
+            }
+        )
+    return {
+        "document": document,
+        "evaluation": evaluation,
+        "scenario": scenario,
+        "scenario_name": scenario_name,
+        "result": result,
+        "yearly_svg": mark_safe(yearly_svg),  # noqa: S308 - built and escaped by charts
+        "tornado_svg": mark_safe(tornado_svg),  # noqa: S308 - built and escaped by charts
+        "tornado_rows": tornado_rows,
+        "switching_rows": switching_rows,
+        "scenarios": [(s, _scenario_name(s)) for s in calculation.SCENARIOS],
+    }
+
+
+# --- The page ----------------------------------------------------------------------------------
+
+
+def _blank_draft(initiative: Initiative) -> editor.Draft:
+    return editor.Draft(name=initiative.name, horizon_years="3")
+
+
+def _page(
+    request: HttpRequest,
+    initiative: Initiative,
+    model: BenefitModel | None,
+    *,
+    can_edit: bool,
+    editor_view: EditorView | None = None,
+    json_form: BenefitDocumentForm | None = None,
+    json_errors: list[str] | None = None,
+    import_form: BenefitImportForm | None = None,
+    import_errors: list[str] | None = None,
+) -> HttpResponse:
+    scenario = _scenario(request.GET.get("scenario"))
+    results = results_context(model.document, scenario) if model is not None else None
+    lock_version = model.lock_version if model is not None else None
+    if can_edit and editor_view is None:
+        draft = (
+            editor.draft_from_document(model.document, _separator())
+            if model is not None
+            else _blank_draft(initiative)
+        )
+        editor_view = build_editor(draft, lock_version=lock_version)
+    if can_edit and json_form is None:
+        initial = {"lock_version": lock_version}
+        if model is not None:
+            initial["document"] = json.dumps(model.document, indent=2, ensure_ascii=False)
+        json_form = BenefitDocumentForm(initial=initial)
+    if can_edit and import_form is None:
+        import_form = BenefitImportForm(initial={"lock_version": lock_version})
+    return render(
+        request,
+        "benefits/benefit_model.html",
+        {
+            "initiative": initiative,
+            "model": model,
+            "results": results,
+            "evaluation": results["evaluation"] if results else None,
+            "can_edit": can_edit,
+            "editor": editor_view if can_edit else None,
+            "form": json_form if can_edit else None,
+            "errors": json_errors or [],
+            "import_form": import_form if can_edit else None,
+            "import_errors": import_errors or [],
+            "double_counting": [],
+        },
+    )
+
+
+def _row_action(action: str) -> tuple[str, int | None]:
+    """ "remove_lever-2" → ("remove_lever", 2)."""
+    name, _dash, index = action.partition("-")
+    return name, int(index) if index.isdigit() else None
+
+
+def _editor_post(
+    request: HttpRequest, initiative: Initiative, model: BenefitModel | None
+) -> HttpResponse:
+    draft = editor.draft_from_data(request.POST)
+    lock_version = editor.parse_number(request.POST.get("lock_version", ""))
+    lock = int(lock_version) if lock_version is not None else None
+    action, index = _row_action(request.POST.get("action", "save"))
+    if action != "save":
+        # Rows added or removed, or a lever's kind changed: show the form again, save nothing.
+        if action == "add_lever" and len(draft.levers) < editor.MAX_ROWS:
+            draft.levers.append(editor.new_lever(request.POST.get("new_lever_kind", "")))
+        elif action == "remove_lever" and index is not None and index < len(draft.levers):
+            del draft.levers[index]
+        elif action == "add_cost" and len(draft.costs) < editor.MAX_ROWS:
+            draft.costs.append(editor.CostDraft())
+        elif action == "remove_cost" and index is not None and index < len(draft.costs):
+            del draft.costs[index]
+        view = build_editor(draft, lock_version=lock)
+        if request.htmx:
+            return render(
+                request,
+                "benefits/_editor_swap.html",
+                {"initiative": initiative, "editor": view, **_preview_context(draft, request)},
+            )
+        return _page(request, initiative, model, can_edit=True, editor_view=view)
+    document = editor.document_from_draft(draft)
+    if model is not None:
+        document = editor.keep_unchanged_text(document, model.document)
+    try:
+        services.do_save_benefit_model(
+            actor=request.user, initiative=initiative, document=document, lock_version=lock
+        )
+    except services.BenefitModelInvalid as error:
+        view = build_editor(draft, error.errors, lock_version=lock)
+        return _page(request, initiative, model, can_edit=True, editor_view=view)
+    except StaleVersion as error:
+        messages.warning(request, error.message)
+        return redirect("benefit_model", pk=initiative.pk)
+    messages.success(request, _("Benefit model saved."))
+    return redirect("benefit_model", pk=initiative.pk)
+
+
+def _json_post(
+    request: HttpRequest, initiative: Initiative, model: BenefitModel | None
+) -> HttpResponse:
+    form = BenefitDocumentForm(request.POST)
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            services.do_save_benefit_model(
+                actor=request.user,
+                initiative=initiative,
+                document=form.cleaned_data["document"],
+                lock_version=form.cleaned_data.get("lock_version"),
+            )
+        except services.BenefitModelInvalid as error:
+            errors = [str(e) for e in error.errors]
+            form.add_error("document", _("The benefit model has errors; nothing was saved."))
+        except StaleVersion as error:
+            messages.warning(request, error.message)
+            return redirect("benefit_model", pk=initiative.pk)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Benefit model saved."))
+            return redirect("benefit_model", pk=initiative.pk)
+    return _page(request, initiative, model, can_edit=True, json_form=form, json_errors=errors)
 
 
 @require_http_methods(["GET", "POST"])
@@ -31,50 +298,113 @@ def benefit_model(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = _initiative(request, pk)
     model = BenefitModel.objects.filter(initiative=initiative).first()
     can_edit = services.can_edit_benefit_model(request.user, initiative)
-    initial = {}
-    if model is not None:
-        initial = {
-            "document": json.dumps(model.document, indent=2, ensure_ascii=False),
-            "lock_version": model.lock_version,
-        }
-    form = BenefitDocumentForm(request.POST or None, initial=initial)
-    errors: list[str] = []
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied(
-                _("Only business owners, economists and admins edit benefit models.")
+    if request.method == "GET":
+        if request.htmx and model is not None:
+            # The scenario switch of a reader: only the results panel.
+            return render(
+                request,
+                "benefits/_results.html",
+                {
+                    "initiative": initiative,
+                    "results": results_context(
+                        model.document, _scenario(request.GET.get("scenario"))
+                    ),
+                    "can_edit": can_edit,
+                },
             )
-        if form.is_valid():
-            try:
-                services.do_save_benefit_model(
-                    actor=request.user,
-                    initiative=initiative,
-                    document=form.cleaned_data["document"],
-                    lock_version=form.cleaned_data.get("lock_version"),
-                )
-            except services.BenefitModelInvalid as error:
-                errors = [str(e) for e in error.errors]
-                form.add_error("document", _("The benefit model has errors; nothing was saved."))
-            except StaleVersion as error:
-                messages.warning(request, error.message)
-                return redirect("benefit_model", pk=initiative.pk)
-            except ServiceError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _("Benefit model saved."))
-                return redirect("benefit_model", pk=initiative.pk)
-    evaluation = selectors.evaluation(model) if model is not None else None
+        return _page(request, initiative, model, can_edit=can_edit)
+    if not can_edit:
+        raise PermissionDenied(_not_editor())
+    if "document" in request.POST:
+        return _json_post(request, initiative, model)
+    return _editor_post(request, initiative, model)
+
+
+# --- Live preview ------------------------------------------------------------------------------
+
+
+def _preview_context(draft: editor.Draft, request: HttpRequest) -> dict[str, Any]:
+    """The results of an unsaved draft, or its errors (each linked to its input)."""
+    document = editor.document_from_draft(draft)
+    errors = benefit_document.validate(document)
+    scenario = _scenario(request.POST.get("scenario"))
+    if errors:
+        view = build_editor(draft, errors)
+        return {"results": None, "preview_errors": view.summary, "preview": True}
+    return {"results": results_context(document, scenario), "preview_errors": [], "preview": True}
+
+
+@require_POST
+def benefit_model_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The results panel for the editor's current (unsaved) inputs. Never saves."""
+    initiative = _editable_initiative(request, pk)
+    draft = editor.draft_from_data(request.POST)
     return render(
         request,
-        "benefits/benefit_model.html",
-        {
-            "initiative": initiative,
-            "model": model,
-            "evaluation": evaluation,
-            "form": form if can_edit else None,
-            "errors": errors,
-        },
+        "benefits/_results.html",
+        {"initiative": initiative, "can_edit": True, **_preview_context(draft, request)},
     )
+
+
+@require_POST
+def benefit_fte_cost(request: HttpRequest, pk: int) -> HttpResponse:
+    """The valuation helper: annual cost per FTE from a monthly salary, with the same formula
+    as the calculation (monthly × 12 × on-cost factor)."""
+    initiative = _editable_initiative(request, pk)
+    lever = editor.parse_number(request.POST.get("lever", ""))
+    index = int(lever) if lever is not None and 0 <= lever < editor.MAX_ROWS else 0
+    prefix = f"levers-{index}-"
+    form = FteCostForm(
+        {
+            "monthly_salary": request.POST.get(prefix + "monthly_salary", ""),
+            "on_cost_factor": request.POST.get(prefix + "on_cost_factor", ""),
+        }
+    )
+    context: dict[str, Any] = {"initiative": initiative, "form": form, "index": index}
+    if form.is_valid():
+        factor = form.cleaned_data["on_cost_factor"] or calculation.DEFAULT_ON_COST_FACTOR
+        annual = calculation.annual_cost_per_fte(form.cleaned_data["monthly_salary"], factor)
+        annual = annual.quantize(Decimal("0.01"))
+        context |= {
+            "annual": annual,
+            "factor": factor,
+            "monthly": form.cleaned_data["monthly_salary"],
+            "fill_value": editor.format_number(annual, _separator()),
+            "target_id": f"id_{prefix}annual_cost_per_fte",
+            "split_id": f"id_{prefix}annual_cost_per_fte-split",
+        }
+    return render(request, "benefits/_fte_cost.html", context)
+
+
+# --- Import and export -------------------------------------------------------------------------
+
+
+@require_POST
+def benefit_model_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Replace the model with an uploaded ``klassa.benefit-model/1`` file (e.g. exported from
+    another organisation); nothing is saved when any field is wrong."""
+    initiative = _editable_initiative(request, pk)
+    model = BenefitModel.objects.filter(initiative=initiative).first()
+    form = BenefitImportForm(request.POST, request.FILES)
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            services.do_save_benefit_model(
+                actor=request.user,
+                initiative=initiative,
+                document=form.cleaned_data["file"],
+                lock_version=form.cleaned_data.get("lock_version"),
+            )
+        except services.BenefitModelInvalid as error:
+            errors = [f"{e.path}: {translate_message(e.path, e.message)}" for e in error.errors]
+            form.add_error("file", _("The file has errors; nothing was imported."))
+        except StaleVersion as error:
+            messages.warning(request, error.message)
+            return redirect("benefit_model", pk=initiative.pk)
+        else:
+            messages.success(request, _("Benefit model imported."))
+            return redirect("benefit_model", pk=initiative.pk)
+    return _page(request, initiative, model, can_edit=True, import_form=form, import_errors=errors)
 
 
 @require_GET

@@ -1,0 +1,266 @@
+"""The benefit model's charts as SVG strings, drawn on the server (pure Python, no Django).
+
+Two charts: the yearly flows of one scenario (benefit and cost bars, cumulative net as a
+line, a zero line) and the tornado (each input −20 % / +20 %, the NPV each gives). The caller
+passes translated labels and a money formatter (Swedish format in the application); every
+text is escaped here. Each chart is ``role="img"`` with ``<title>``, ``<desc>`` and an
+``aria-labelledby`` to both; the page adds a data table as the text alternative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from xml.sax.saxutils import escape, quoteattr
+
+from assessments.charts import FONT, GRID_COLOUR, TEXT_COLOUR, _num, _truncate
+
+BENEFIT_COLOUR = "#1d4f73"  # brand blue, 9:1 on white
+COST_COLOUR = "#a94400"  # dark orange, 5.4:1 on white
+NET_COLOUR = "#146c43"  # dark green, 6.4:1 on white
+MINUS_COLOUR = "#a94400"
+PLUS_COLOUR = "#1d4f73"
+
+Money = Callable[[Decimal], str]
+
+
+@dataclass(frozen=True)
+class YearPoint:
+    year: int
+    benefit: Decimal
+    cost: Decimal
+    cumulative_net: Decimal
+
+
+@dataclass(frozen=True)
+class TornadoBar:
+    label: str
+    low: Decimal  # NPV with the input × 0.8
+    high: Decimal  # NPV with the input × 1.2
+
+
+def _value(value: Decimal) -> str:
+    """A value for a data attribute: money to the öre."""
+    return format(value.quantize(Decimal("0.01")) + 0, "f")
+
+
+def nice_ticks(low: Decimal, high: Decimal, count: int = 5) -> list[Decimal]:
+    """Round tick values (1, 2 or 5 × 10^n apart) covering low..high, 0 included when inside."""
+    low, high = min(low, high), max(low, high)
+    span = high - low
+    if span == 0:
+        span = abs(high) or Decimal(1)
+    rough = span / count
+    base = Decimal(1).scaleb(rough.adjusted())
+    fraction = rough / base
+    step = base * next(
+        n for n in (Decimal(1), Decimal(2), Decimal(5), Decimal(10)) if fraction <= n
+    )
+    start = (low / step).to_integral_value(rounding=ROUND_FLOOR) * step
+    end = (high / step).to_integral_value(rounding=ROUND_CEILING) * step
+    if start == end:
+        end = start + step
+    ticks = []
+    value = start
+    while value <= end:
+        ticks.append(value + 0)  # + 0 turns -0 into 0
+        value += step
+    return ticks
+
+
+def _open(title: str, description: str, id_prefix: str, width: int, height: int) -> list[str]:
+    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="benefit-chart" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{title_id} {desc_id}" '
+        f'font-family={quoteattr(FONT)} font-size="12" id="{id_prefix}">',
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(description)}</desc>',
+    ]
+
+
+def _legend(items: Sequence[tuple[str, str, str]], x: int, y: int) -> list[str]:
+    """(label, colour, "bar" | "line") entries in a row."""
+    parts = ['<g class="legend">']
+    for label, colour, shape in items:
+        if shape == "line":
+            parts.append(
+                f'<line x1="{x}" y1="{y - 4}" x2="{x + 14}" y2="{y - 4}" stroke="{colour}" '
+                f'stroke-width="3"/>'
+            )
+        else:
+            parts.append(f'<rect x="{x}" y="{y - 10}" width="14" height="12" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 20}" y="{y}" fill="{TEXT_COLOUR}">{escape(label)}</text>')
+        x += 30 + 7 * len(label)
+    parts.append("</g>")
+    return parts
+
+
+def yearly_chart(
+    points: Sequence[YearPoint],
+    *,
+    title: str,
+    description: str,
+    benefit_label: str,
+    cost_label: str,
+    net_label: str,
+    year_label: Callable[[int], str],
+    money: Money,
+    id_prefix: str = "yearly-chart",
+    width: int = 640,
+    height: int = 320,
+) -> str:
+    """Benefit and cost bars per year 0..H and the cumulative net as a line with points."""
+    left, right, top, bottom = 130, 16, 34, 34
+    plot_width, plot_height = width - left - right, height - top - bottom
+    values = [Decimal(0)]
+    for p in points:
+        values += [p.benefit, p.cost, p.cumulative_net]
+    ticks = nice_ticks(min(values), max(values))
+    low, high = ticks[0], ticks[-1]
+
+    def y_for(value: Decimal) -> Decimal:
+        return top + Decimal(plot_height) * (high - value) / (high - low)
+
+    parts = _open(title, description, id_prefix, width, height)
+    parts += _legend(
+        [
+            (benefit_label, BENEFIT_COLOUR, "bar"),
+            (cost_label, COST_COLOUR, "bar"),
+            (net_label, NET_COLOUR, "line"),
+        ],
+        left,
+        16,
+    )
+    for tick in ticks:
+        y = _num(y_for(tick))
+        parts.append(
+            f'<line class="grid" x1="{left}" y1="{y}" x2="{width - right}" y2="{y}" '
+            f'stroke="{GRID_COLOUR}" stroke-width="0.5" stroke-dasharray="2 2"/>'
+        )
+        parts.append(
+            f'<text class="tick" x="{left - 6}" y="{y}" dy="4" text-anchor="end" '
+            f'fill="{TEXT_COLOUR}">{escape(money(tick))}</text>'
+        )
+    band = Decimal(plot_width) / max(len(points), 1)
+    bar = band * Decimal("0.32")
+    zero = y_for(Decimal(0))
+    line_points = []
+    for index, p in enumerate(points):
+        x0 = left + band * index
+        middle = x0 + band / 2
+        parts.append(
+            f'<g class="year" data-year="{p.year}"><title>'
+            + escape(
+                f"{year_label(p.year)}: {benefit_label} {money(p.benefit)}, "
+                f"{cost_label} {money(p.cost)}, {net_label} {money(p.cumulative_net)}"
+            )
+            + "</title>"
+        )
+        for offset, value, colour, css in (
+            (middle - bar, p.benefit, BENEFIT_COLOUR, "benefit"),
+            (middle, p.cost, COST_COLOUR, "cost"),
+        ):
+            y = y_for(value)
+            parts.append(
+                f'<rect class="{css}" x="{_num(offset)}" y="{_num(min(y, zero))}" '
+                f'width="{_num(bar)}" height="{_num(abs(zero - y))}" fill="{colour}" '
+                f'data-value="{_value(value)}"/>'
+            )
+        parts.append(
+            f'<text class="year-label" x="{_num(middle)}" y="{height - bottom + 18}" '
+            f'text-anchor="middle" fill="{TEXT_COLOUR}">{escape(year_label(p.year))}</text>'
+        )
+        parts.append("</g>")
+        line_points.append((middle, y_for(p.cumulative_net), p.cumulative_net))
+    parts.append(
+        f'<line class="zero" x1="{left}" y1="{_num(zero)}" x2="{width - right}" '
+        f'y2="{_num(zero)}" stroke="{TEXT_COLOUR}" stroke-width="1"/>'
+    )
+    if line_points:
+        coordinates = " ".join(f"{_num(x)},{_num(y)}" for x, y, _v in line_points)
+        parts.append(
+            f'<polyline class="cumulative-net" points="{coordinates}" fill="none" '
+            f'stroke="{NET_COLOUR}" stroke-width="3"/>'
+        )
+        for x, y, value in line_points:
+            parts.append(
+                f'<circle class="cumulative-net-point" cx="{_num(x)}" cy="{_num(y)}" r="4" '
+                f'fill="{NET_COLOUR}" data-value="{_value(value)}"/>'
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def tornado_chart(
+    bars: Sequence[TornadoBar],
+    base: Decimal,
+    *,
+    title: str,
+    description: str,
+    minus_label: str,
+    plus_label: str,
+    base_label: str,
+    money: Money,
+    id_prefix: str = "tornado-chart",
+    width: int = 640,
+    label_width: int = 230,
+    row_height: int = 26,
+) -> str:
+    """One row per input, largest swing first (as given): from the base NPV to the NPV with
+    the input −20 % and to the NPV with the input +20 %."""
+    top, bottom, right = 34, 30, 16
+    height = top + row_height * max(len(bars), 1) + bottom
+    plot_left, plot_width = label_width, width - label_width - right
+    values = [base] + [v for bar in bars for v in (bar.low, bar.high)]
+    ticks = nice_ticks(min(values), max(values), count=4)
+    low, high = ticks[0], ticks[-1]
+
+    def x_for(value: Decimal) -> Decimal:
+        return plot_left + Decimal(plot_width) * (value - low) / (high - low)
+
+    parts = _open(title, description, id_prefix, width, height)
+    parts += _legend([(minus_label, MINUS_COLOUR, "bar"), (plus_label, PLUS_COLOUR, "bar")], 8, 16)
+    axis_y = top + row_height * max(len(bars), 1)
+    for tick in ticks:
+        x = _num(x_for(tick))
+        parts.append(
+            f'<line class="grid" x1="{x}" y1="{top}" x2="{x}" y2="{axis_y}" '
+            f'stroke="{GRID_COLOUR}" stroke-width="0.5" stroke-dasharray="2 2"/>'
+        )
+        parts.append(
+            f'<text class="tick" x="{x}" y="{axis_y + 16}" text-anchor="middle" '
+            f'fill="{TEXT_COLOUR}" font-size="10">{escape(money(tick))}</text>'
+        )
+    base_x = x_for(base)
+    bar_height = row_height - 8
+    for index, bar in enumerate(bars):
+        y = top + index * row_height + 4
+        parts.append(
+            '<g class="input"><title>'
+            + escape(f"{bar.label}: {minus_label} {money(bar.low)}, {plus_label} {money(bar.high)}")
+            + "</title>"
+        )
+        parts.append(
+            f'<text class="label" x="{plot_left - 8}" y="{y + bar_height // 2 + 4}" '
+            f'text-anchor="end" fill="{TEXT_COLOUR}">{escape(_truncate(bar.label, 34))}</text>'
+        )
+        for value, colour, css in (
+            (bar.low, MINUS_COLOUR, "minus"),
+            (bar.high, PLUS_COLOUR, "plus"),
+        ):
+            x = x_for(value)
+            parts.append(
+                f'<rect class="{css}" x="{_num(min(x, base_x))}" y="{y}" '
+                f'width="{_num(abs(x - base_x))}" height="{bar_height}" fill="{colour}" '
+                f'data-value="{_value(value)}"/>'
+            )
+        parts.append("</g>")
+    parts.append(
+        f'<line class="base" x1="{_num(base_x)}" y1="{top - 4}" x2="{_num(base_x)}" '
+        f'y2="{axis_y}" stroke="{TEXT_COLOUR}" stroke-width="1.5"><title>'
+        f"{escape(f'{base_label} {money(base)}')}</title></line>"
+    )
+    parts.append("</svg>")
+    return "".join(parts)
