@@ -11,8 +11,10 @@ from klassa_app.models import User
 
 
 class TrackingSettingsForm(forms.Form):
-    owner = forms.ModelChoiceField(
-        label=_("Benefit owner"), queryset=User.objects.none(), required=False
+    # Choices rather than a queryset: the page has one form per lever and the members are
+    # read once for all of them.
+    owner = forms.TypedChoiceField(
+        label=_("Benefit owner"), coerce=int, required=False, empty_value=None
     )
     indicator = forms.CharField(
         label=_("Indicator"),
@@ -33,10 +35,16 @@ class TrackingSettingsForm(forms.Form):
         label=_("First year"), help_text=_("The calendar year of the model's year 1.")
     )
 
-    def __init__(self, *args, owners=None, **kwargs) -> None:
+    def __init__(self, *args, owners: Iterable[User] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if owners is not None:
-            self.fields["owner"].queryset = owners
+        self.owners = {user.pk: user for user in owners}
+        self.fields["owner"].choices = [("", "–")] + [
+            (pk, str(user)) for pk, user in self.owners.items()
+        ]
+
+    def clean_owner(self) -> User | None:
+        pk = self.cleaned_data.get("owner")
+        return None if pk is None else self.owners[pk]
 
 
 INPUT_ATTRS = {"class": "form-control form-control-sm", "step": "any"}
