@@ -1,0 +1,247 @@
+"""The portfolio of an organisation: its settings (year, budget, benefit scenario, ranking
+method and weights), the priority inputs of each initiative (scores, forced choices, benefit
+owner, DPIA) and saved selections (scenarios), at most one of which per year is the decision.
+
+The selection itself is never stored as a fact of an initiative: it follows from the inputs
+and is frozen only in a scenario.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Initiative
+from klassa_app.models import Organisation
+
+DEFAULT_FULFILMENT_THRESHOLD = Decimal("0.8")
+DEFAULT_YEAR = 2027
+
+
+class BenefitScenario(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class RankingMethod(models.TextChoices):
+    SCORE = "score", _("Weighted score")
+    WSJF = "wsjf", _("WSJF (cost of delay / duration)")
+
+
+class Forced(models.TextChoices):
+    NONE = "", _("Not forced")
+    IN = "in", _("Forced in")
+    OUT = "out", _("Forced out")
+
+
+class PortfolioSettings(models.Model):
+    """One per organisation. ``weights`` maps a scoring criterion to its weight as a decimal
+    string (``{"npv_per_krona": "0.35", …}``); the service validates it against the scoring
+    criteria, and an empty object means the default weights."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="portfolio_settings"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), default=DEFAULT_YEAR, validators=[MinValueValidator(2000)]
+    )
+    budget = models.DecimalField(
+        _("investment budget (SEK)"),
+        max_digits=17,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    scenario = models.CharField(
+        _("benefit scenario"),
+        max_length=6,
+        choices=BenefitScenario.choices,
+        default=BenefitScenario.MEDIUM,
+    )
+    method = models.CharField(
+        _("ranking method"),
+        max_length=5,
+        choices=RankingMethod.choices,
+        default=RankingMethod.SCORE,
+    )
+    weights = models.JSONField(_("criterion weights"), default=dict, blank=True)
+    fulfilment_threshold = models.DecimalField(
+        _("action plan fulfilment threshold"),
+        max_digits=4,
+        decimal_places=3,
+        default=DEFAULT_FULFILMENT_THRESHOLD,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+        help_text=_("Below this share of fulfilled requirements the readiness list warns."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("portfolio settings")
+        verbose_name_plural = _("portfolio settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(budget__gte=0), name="portfolio_budget_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fulfilment_threshold__gte=0, fulfilment_threshold__lte=1),
+                name="portfolio_threshold_share",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(scenario__in=BenefitScenario.values),
+                name="portfolio_settings_scenario_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(method__in=RankingMethod.values),
+                name="portfolio_settings_method_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year}"
+
+
+class InitiativePriority(models.Model):
+    """The priority inputs of one initiative that its benefit model and classification do
+    not give: scores from 1 to 5, duration, a forced choice with its reason, the benefit
+    owner and whether a DPIA is recorded."""
+
+    initiative = models.OneToOneField(Initiative, on_delete=models.CASCADE, related_name="priority")
+    strategic_fit = models.PositiveSmallIntegerField(
+        _("strategic fit (1–5)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    time_criticality = models.PositiveSmallIntegerField(
+        _("time criticality (1–5)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    duration_weeks = models.PositiveSmallIntegerField(
+        _("duration (weeks)"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    forced = models.CharField(
+        _("forced choice"), max_length=3, choices=Forced.choices, blank=True, default=Forced.NONE
+    )
+    forced_reason = models.TextField(_("reason for the forced choice"), blank=True)
+    forced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("forced by"),
+    )
+    forced_at = models.DateTimeField(_("forced"), null=True, blank=True)
+    benefit_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("benefit owner"),
+    )
+    dpia_recorded = models.BooleanField(_("DPIA recorded"), default=False)
+    dpia_reference = models.CharField(_("DPIA reference"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("initiative priority")
+        verbose_name_plural = _("initiative priorities")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(strategic_fit__isnull=True)
+                | models.Q(strategic_fit__gte=1, strategic_fit__lte=5),
+                name="priority_strategic_fit_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(time_criticality__isnull=True)
+                | models.Q(time_criticality__gte=1, time_criticality__lte=5),
+                name="priority_time_criticality_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(duration_weeks__isnull=True) | models.Q(duration_weeks__gte=1),
+                name="priority_duration_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(forced__in=Forced.values), name="priority_forced_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(forced="") | ~models.Q(forced_reason=""),
+                name="priority_forced_needs_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id}: {self.forced or '-'}"
+
+    @property
+    def forced_choice(self) -> str | None:
+        """``"in"``, ``"out"`` or None, as the selection and the register format name it."""
+        return self.forced or None
+
+
+class PortfolioScenario(models.Model):
+    """A saved selection: the inputs it was made with and the chosen codes, frozen. One
+    scenario per organisation and year may be committed as the decision."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="portfolio_scenarios"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    year = models.PositiveSmallIntegerField(_("year"))
+    budget = models.DecimalField(_("budget (SEK)"), max_digits=17, decimal_places=2)
+    benefit_scenario = models.CharField(
+        _("benefit scenario"), max_length=6, choices=BenefitScenario.choices
+    )
+    method = models.CharField(_("ranking method"), max_length=5, choices=RankingMethod.choices)
+    # ["EDU-A", …] sorted; {"EDU-B": {"forced": "out", "reason": "…"}, …}
+    selected_codes = models.JSONField(_("selected initiatives"), default=list)
+    forced_choices = models.JSONField(_("forced choices"), default=dict, blank=True)
+    total_investment_cost = models.DecimalField(
+        _("total investment cost"), max_digits=17, decimal_places=2
+    )
+    total_npv = models.DecimalField(_("total NPV"), max_digits=17, decimal_places=2)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    committed_at = models.DateTimeField(_("committed"), null=True, blank=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("portfolio scenario")
+        verbose_name_plural = _("portfolio scenarios")
+        ordering = ["organisation", "-year", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="portfolio_scenario_name_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                condition=models.Q(committed_at__isnull=False),
+                name="portfolio_one_commitment_per_year",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(budget__gte=0), name="portfolio_scenario_budget_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+    @property
+    def is_committed(self) -> bool:
+        return self.committed_at is not None

@@ -1,0 +1,139 @@
+"""Readiness of an initiative for an investment decision, as pure rules (no Django).
+
+Blockers are the register format's, in its order (``assessments.rules.blockers``):
+``no_assets``, ``asset_unclassified:<code>``, ``asset_not_approved:<code>``,
+``review_overdue:<code>``, ``protective_security``, ``no_benefit_model``. An initiative is
+ready when it has none.
+
+Advisory items never block; they say what a steering group would want to know before it
+funds the initiative: the action plan is fulfilled below the organisation's threshold, no
+benefit owner is named, or special categories of personal data are handled without a
+recorded DPIA.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from assessments import rules
+
+NO_ASSETS = "no_assets"
+ASSET_UNCLASSIFIED = "asset_unclassified"
+ASSET_NOT_APPROVED = "asset_not_approved"
+REVIEW_OVERDUE = "review_overdue"
+PROTECTIVE_SECURITY = "protective_security"
+NO_BENEFIT_MODEL = "no_benefit_model"
+BLOCKER_KINDS = (
+    NO_ASSETS,
+    ASSET_UNCLASSIFIED,
+    ASSET_NOT_APPROVED,
+    REVIEW_OVERDUE,
+    PROTECTIVE_SECURITY,
+    NO_BENEFIT_MODEL,
+)
+
+ACTION_PLAN_BELOW_THRESHOLD = "action_plan_below_threshold"
+BENEFIT_OWNER_MISSING = "benefit_owner_missing"
+DPIA_NOT_RECORDED = "dpia_not_recorded"
+ADVISORY_KINDS = (ACTION_PLAN_BELOW_THRESHOLD, BENEFIT_OWNER_MISSING, DPIA_NOT_RECORDED)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One blocker or advisory item: ``code`` as the register format writes it
+    (``asset_not_approved:ELEV``), split into ``kind`` and the asset ``subject``."""
+
+    code: str
+    blocking: bool
+
+    @property
+    def kind(self) -> str:
+        return self.code.split(":", 1)[0]
+
+    @property
+    def subject(self) -> str | None:
+        parts = self.code.split(":", 1)
+        return parts[1] if len(parts) == 2 else None
+
+
+@dataclass(frozen=True)
+class Readiness:
+    blockers: tuple[Item, ...]
+    advisories: tuple[Item, ...]
+
+    @property
+    def ready(self) -> bool:
+        return not self.blockers
+
+    @property
+    def blocker_codes(self) -> list[str]:
+        return [item.code for item in self.blockers]
+
+    @property
+    def advisory_codes(self) -> list[str]:
+        return [item.code for item in self.advisories]
+
+
+def blockers(
+    assets: Sequence[rules.AssetState], *, requires_psa: bool, has_benefit_model: bool
+) -> list[str]:
+    """The register format's blockers in its order."""
+    return rules.blockers(assets, requires_psa=requires_psa, has_benefit_model=has_benefit_model)
+
+
+def advisories(
+    *,
+    fulfilment_share: Decimal | None,
+    threshold: Decimal,
+    has_benefit_owner: bool,
+    handles_special_categories: bool,
+    dpia_recorded: bool,
+) -> list[str]:
+    """``fulfilment_share`` is 0..1 (None when no requirement applies: nothing to warn of)."""
+    found = []
+    if fulfilment_share is not None and fulfilment_share < threshold:
+        found.append(ACTION_PLAN_BELOW_THRESHOLD)
+    if not has_benefit_owner:
+        found.append(BENEFIT_OWNER_MISSING)
+    if handles_special_categories and not dpia_recorded:
+        found.append(DPIA_NOT_RECORDED)
+    return found
+
+
+def fulfilment_share(fulfilment: rules.Fulfilment) -> Decimal | None:
+    """The action plan's fulfilment as a share 0..1 (``Fulfilment.percent`` / 100)."""
+    percent = fulfilment.percent
+    return None if percent is None else percent / 100
+
+
+def readiness(
+    assets: Sequence[rules.AssetState],
+    *,
+    requires_psa: bool,
+    has_benefit_model: bool,
+    fulfilment_share: Decimal | None,
+    threshold: Decimal,
+    has_benefit_owner: bool,
+    handles_special_categories: bool,
+    dpia_recorded: bool,
+) -> Readiness:
+    return Readiness(
+        blockers=tuple(
+            Item(code, True)
+            for code in blockers(
+                assets, requires_psa=requires_psa, has_benefit_model=has_benefit_model
+            )
+        ),
+        advisories=tuple(
+            Item(code, False)
+            for code in advisories(
+                fulfilment_share=fulfilment_share,
+                threshold=threshold,
+                has_benefit_owner=has_benefit_owner,
+                handles_special_categories=handles_special_categories,
+                dpia_recorded=dpia_recorded,
+            )
+        ),
+    )

@@ -1,0 +1,831 @@
+"""Reads of the portfolio: one row per visible initiative with its classification, readiness,
+benefit figures and priority, and everything the dashboard and the report derive from them
+(area totals, readiness funnel, heat map, overdue reviews, ranking, selections).
+
+The number of queries does not depend on the number of initiatives or assets: initiatives
+come with their department, area, priority and benefit model in one query, their assets and
+adjustments in two prefetches, action-plan statuses and requirements in one query each.
+Benefit models are evaluated in Python, and each model's summary is cached under its pk,
+lock_version and save time, so a dashboard of 1 000 models does not re-evaluate them on
+every request.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessments import frameworks, rules
+from assessments import selectors as assessment_selectors
+from assessments.models import (
+    Adjustment,
+    InformationAsset,
+    Initiative,
+    PersonalData,
+    Requirement,
+    RequirementStatus,
+)
+from benefits import calculation
+from benefits import document as benefit_document
+from benefits.models import BenefitModel
+from klassa_app import access
+from klassa_app.models import Organisation, User
+from portfolio import readiness as readiness_rules
+from portfolio import scoring, selection
+from portfolio.models import (
+    BenefitScenario,
+    InitiativePriority,
+    PortfolioScenario,
+    PortfolioSettings,
+    RankingMethod,
+)
+
+ZERO = Decimal(0)
+CACHE_PREFIX = "portfolio:benefit-summary:v1"
+CACHE_SECONDS = 60 * 60 * 24
+# The page that lets someone set an initiative's priority inputs (benefit owner, DPIA, …).
+PRIORITY_URL_NAME = "portfolio_priority"
+
+
+# --- Settings -----------------------------------------------------------------------------------
+
+
+def portfolio_settings(organisation: Organisation) -> PortfolioSettings:
+    """The organisation's settings, or unsaved defaults (a read never writes)."""
+    found = PortfolioSettings.objects.filter(organisation=organisation).first()
+    return found if found is not None else PortfolioSettings(organisation=organisation)
+
+
+def weights_of(settings: PortfolioSettings) -> dict[str, Decimal]:
+    """The criterion weights as Decimals: the stored ones over the scoring defaults. With
+    method ``score`` the ranking shows each weight's share (``scoring_model(...).shares()``)."""
+    weights = dict(scoring.DEFAULT_WEIGHTS)
+    for name, value in (settings.weights or {}).items():
+        if name in weights:
+            weights[name] = Decimal(str(value))
+    return weights
+
+
+def scoring_model(settings: PortfolioSettings) -> scoring.ScoringModel:
+    return scoring.ScoringModel.from_weights(weights_of(settings))
+
+
+# --- Benefit summaries (cached) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BenefitSummary:
+    """One scenario of a benefit model: whole horizon, undiscounted benefits; NPV; and the
+    investment cost (cost items of kind investment, all years, undiscounted)."""
+
+    total_benefit: Decimal
+    internal_benefit: Decimal
+    external_benefit: Decimal
+    npv: Decimal
+    investment_cost: Decimal
+
+
+def summarise(document: Mapping[str, Any]) -> dict[str, BenefitSummary]:
+    """Every scenario of a (valid) benefit-model document."""
+    model = benefit_document.parse(document)
+    evaluation = calculation.evaluate(model)
+    investment = sum(
+        (
+            cost.amount(year)
+            for cost in model.costs
+            if cost.kind == "investment"
+            for year in model.years
+        ),
+        ZERO,
+    )
+    return {
+        result.scenario: BenefitSummary(
+            total_benefit=result.total_benefit,
+            internal_benefit=result.internal_benefit,
+            external_benefit=result.external_benefit,
+            npv=result.npv,
+            investment_cost=investment,
+        )
+        for result in evaluation
+    }
+
+
+def _cache_key(model: BenefitModel) -> str:
+    stamp = model.updated_at.timestamp() if model.updated_at else 0
+    return f"{CACHE_PREFIX}:{model.pk}:{model.lock_version}:{stamp}"
+
+
+def _encode(summaries: Mapping[str, BenefitSummary]) -> dict[str, list[str]]:
+    return {
+        scenario: [
+            str(s.total_benefit),
+            str(s.internal_benefit),
+            str(s.external_benefit),
+            str(s.npv),
+            str(s.investment_cost),
+        ]
+        for scenario, s in summaries.items()
+    }
+
+
+def _decode(data: Mapping[str, Sequence[str]]) -> dict[str, BenefitSummary]:
+    return {
+        scenario: BenefitSummary(*(Decimal(v) for v in values)) for scenario, values in data.items()
+    }
+
+
+def benefit_summaries(models: Iterable[BenefitModel]) -> dict[int, dict[str, BenefitSummary]]:
+    """Per initiative id, its model's summary by scenario; one cache round trip to read and
+    one to write what was missing. A stored document that no longer parses (the format got
+    stricter) counts as no model."""
+    models = list(models)
+    keys = {_cache_key(m): m for m in models}
+    cached = cache.get_many(list(keys))
+    result: dict[int, dict[str, BenefitSummary]] = {}
+    missing: dict[str, Any] = {}
+    for key, model in keys.items():
+        if key in cached:
+            result[model.initiative_id] = _decode(cached[key])
+            continue
+        try:
+            summaries = summarise(model.document)
+        except benefit_document.DocumentInvalid:
+            continue
+        result[model.initiative_id] = summaries
+        missing[key] = _encode(summaries)
+    if missing:
+        cache.set_many(missing, CACHE_SECONDS)
+    return result
+
+
+# --- Readiness items with labels and links ------------------------------------------------------
+
+LABELS = {
+    readiness_rules.NO_ASSETS: _("No information assets are linked"),
+    readiness_rules.ASSET_UNCLASSIFIED: _("Information asset %(asset)s is not classified"),
+    readiness_rules.ASSET_NOT_APPROVED: _(
+        "The classification of information asset %(asset)s is not approved"
+    ),
+    readiness_rules.REVIEW_OVERDUE: _("The review of information asset %(asset)s is overdue"),
+    readiness_rules.PROTECTIVE_SECURITY: _("Requires a protective-security analysis"),
+    readiness_rules.NO_BENEFIT_MODEL: _("No benefit model"),
+    readiness_rules.ACTION_PLAN_BELOW_THRESHOLD: _(
+        "The action plan is fulfilled below the threshold"
+    ),
+    readiness_rules.BENEFIT_OWNER_MISSING: _("No benefit owner is named"),
+    readiness_rules.DPIA_NOT_RECORDED: _(
+        "Special categories of personal data are handled, but no DPIA is recorded"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ReadinessItem:
+    """A blocker or advisory item with what a person needs: a label and the page that
+    resolves it (``url_name`` with ``url_args``)."""
+
+    code: str
+    blocking: bool
+    label: str
+    url_name: str
+    url_args: tuple[int, ...]
+
+    @property
+    def url(self) -> str:
+        try:
+            return reverse(self.url_name, args=self.url_args)
+        except NoReverseMatch:
+            # The priority page may not be installed; the initiative page links onwards.
+            return reverse("initiative_detail", args=self.url_args[-1:])
+
+
+def _link(item: readiness_rules.Item, initiative: Initiative, asset_ids: Mapping[str, int]):
+    kind, subject = item.kind, item.subject
+    if kind == readiness_rules.NO_ASSETS:
+        return "initiative_assets", (initiative.pk,)
+    if kind == readiness_rules.ASSET_UNCLASSIFIED and subject in asset_ids:
+        return "asset_assess", (asset_ids[subject],)
+    if kind in (readiness_rules.ASSET_NOT_APPROVED, readiness_rules.REVIEW_OVERDUE) and (
+        subject in asset_ids
+    ):
+        return "asset_detail", (asset_ids[subject],)
+    if kind == readiness_rules.NO_BENEFIT_MODEL:
+        return "benefit_model", (initiative.pk,)
+    if kind == readiness_rules.ACTION_PLAN_BELOW_THRESHOLD:
+        return "initiative_action_plan", (initiative.pk,)
+    if kind in (readiness_rules.BENEFIT_OWNER_MISSING, readiness_rules.DPIA_NOT_RECORDED):
+        return PRIORITY_URL_NAME, (initiative.pk,)
+    return "initiative_detail", (initiative.pk,)
+
+
+def describe(
+    item: readiness_rules.Item, initiative: Initiative, asset_ids: Mapping[str, int]
+) -> ReadinessItem:
+    url_name, args = _link(item, initiative, asset_ids)
+    label = LABELS[item.kind]
+    text = str(label) % {"asset": item.subject} if item.subject else str(label)
+    return ReadinessItem(item.code, item.blocking, text, url_name, args)
+
+
+# --- Rows ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PortfolioFilters:
+    department_id: int | None = None
+    area_id: int | None = None
+    # "ready", "blocked", "selected", or a classification status (approved, provisional, …)
+    status: str = ""
+
+
+@dataclass
+class PortfolioRow:
+    initiative: Initiative
+    classification: assessment_selectors.InitiativeClassification
+    readiness: readiness_rules.Readiness
+    blockers: list[ReadinessItem]
+    advisories: list[ReadinessItem]
+    benefit: BenefitSummary | None  # None without a (valid) benefit model
+    priority: InitiativePriority | None
+    fulfilment_share: Decimal | None
+    score: Decimal | None = None
+    contributions: dict[str, Decimal] = field(default_factory=dict)
+    rank: int | None = None
+    wsjf: scoring.WsjfResult | None = None  # the WSJF parts when ranked by WSJF
+    selected: bool = False  # in the optimal selection
+    greedy_selected: bool = False
+
+    @property
+    def code(self) -> str:
+        return self.initiative.code
+
+    @property
+    def name(self) -> str:
+        return self.initiative.name
+
+    @property
+    def department(self):
+        return self.initiative.department
+
+    @property
+    def area(self):
+        return self.initiative.area
+
+    @property
+    def area_name(self) -> str:
+        return self.initiative.area.name if self.initiative.area_id else ""
+
+    @property
+    def finals(self) -> dict[str, int | None]:
+        return self.classification.finals
+
+    @property
+    def classification_status(self) -> str:
+        return self.classification.status
+
+    @property
+    def ready(self) -> bool:
+        return self.readiness.ready
+
+    @property
+    def has_benefit_model(self) -> bool:
+        return self.benefit is not None
+
+    @property
+    def forced(self) -> str | None:
+        return self.priority.forced_choice if self.priority is not None else None
+
+    @property
+    def npv(self) -> Decimal:
+        return self.benefit.npv if self.benefit else ZERO
+
+    @property
+    def investment_cost(self) -> Decimal:
+        return self.benefit.investment_cost if self.benefit else ZERO
+
+    def candidate(self) -> selection.Candidate:
+        return selection.Candidate(
+            code=self.code,
+            npv=self.npv,
+            cost=self.investment_cost,
+            ready=self.ready,
+            forced=self.forced,
+        )
+
+
+def _initiatives(organisation: Organisation, department_ids: set[int] | None):
+    qs = (
+        Initiative.objects.filter(organisation=organisation)
+        .select_related(
+            "department", "area", "priority", "priority__benefit_owner", "benefit_model"
+        )
+        .prefetch_related(
+            Prefetch(
+                "assets",
+                queryset=InformationAsset.objects.only(
+                    "id",
+                    "code",
+                    "levels",
+                    "status",
+                    "protective_security",
+                    "requires_protective_security_analysis",
+                    "review_due",
+                    "personal_data",
+                    "secrecy",
+                ).order_by("code"),
+            ),
+            Prefetch("adjustments", queryset=Adjustment.objects.order_by("aspect_code")),
+        )
+        .order_by("code")
+    )
+    return qs if department_ids is None else qs.filter(department_id__in=department_ids)
+
+
+def _fulfilments(
+    initiatives: Sequence[Initiative],
+    classifications: Mapping[int, assessment_selectors.InitiativeClassification],
+    organisation: Organisation,
+    initiative_qs: QuerySet[Initiative],
+) -> dict[int, rules.Fulfilment]:
+    """Each initiative's action plan fulfilment, as ``assessments.selectors.action_plan``
+    computes it, in two queries for all of them."""
+    if not initiatives:
+        return {}
+    fallback = None
+    catalogue_ids = {i.action_plan_catalogue_id for i in initiatives if i.action_plan_catalogue_id}
+    if any(i.action_plan_catalogue_id is None for i in initiatives):
+        fallback = frameworks.current_catalogue(organisation).pk
+        catalogue_ids.add(fallback)
+    by_catalogue: dict[int, list[Requirement]] = defaultdict(list)
+    for requirement in Requirement.objects.filter(catalogue_id__in=catalogue_ids).order_by(
+        "catalogue_id", "aspect_code", "min_level", "code"
+    ):
+        by_catalogue[requirement.catalogue_id].append(requirement)
+    statuses: dict[int, dict[int, str]] = defaultdict(dict)
+    for initiative_id, requirement_id, status in RequirementStatus.objects.filter(
+        initiative__in=initiative_qs.values("pk")
+    ).values_list("initiative_id", "requirement_id", "status"):
+        statuses[initiative_id][requirement_id] = status
+    result = {}
+    for initiative in initiatives:
+        classification = classifications[initiative.pk]
+        requirements = by_catalogue[initiative.action_plan_catalogue_id or fallback]
+        applicable = rules.applicable_requirements(
+            [
+                rules.RequirementRule(r.pk, r.aspect_code, r.min_level, r.trigger)
+                for r in requirements
+            ],
+            classification.finals,
+            classification.triggers,
+        )
+        own = statuses.get(initiative.pk, {})
+        result[initiative.pk] = rules.fulfilment(own.get(rule.code, "") for rule in applicable)
+    return result
+
+
+def _priority(initiative: Initiative) -> InitiativePriority | None:
+    try:
+        return initiative.priority
+    except InitiativePriority.DoesNotExist:
+        return None
+
+
+def _benefit_model(initiative: Initiative) -> BenefitModel | None:
+    try:
+        return initiative.benefit_model
+    except BenefitModel.DoesNotExist:
+        return None
+
+
+def build_rows(
+    organisation: Organisation,
+    *,
+    department_ids: set[int] | None,
+    scenario: str,
+    settings: PortfolioSettings,
+    today: date | None = None,
+) -> list[PortfolioRow]:
+    """The rows of the initiatives of ``department_ids`` (None: all), without ranking."""
+    today = today or timezone.localdate()
+    scheme = frameworks.load_scheme(frameworks.current_scheme(organisation))
+    initiative_qs = _initiatives(organisation, department_ids)
+    initiatives = list(initiative_qs)
+    classifications = {
+        i.pk: assessment_selectors.classify(
+            i, list(i.assets.all()), list(i.adjustments.all()), scheme, today
+        )
+        for i in initiatives
+    }
+    fulfilments = _fulfilments(initiatives, classifications, organisation, initiative_qs)
+    models = [m for m in (_benefit_model(i) for i in initiatives) if m is not None]
+    summaries = benefit_summaries(models)
+    threshold = settings.fulfilment_threshold
+    rows = []
+    for initiative in initiatives:
+        assets = list(initiative.assets.all())
+        classification = classifications[initiative.pk]
+        priority = _priority(initiative)
+        summary = summaries.get(initiative.pk)
+        share = readiness_rules.fulfilment_share(fulfilments[initiative.pk])
+        state = readiness_rules.readiness(
+            [assessment_selectors.asset_state(a, today) for a in assets],
+            requires_psa=classification.requires_protective_security_analysis,
+            has_benefit_model=summary is not None,
+            fulfilment_share=share,
+            threshold=threshold,
+            has_benefit_owner=priority is not None and priority.benefit_owner_id is not None,
+            handles_special_categories=any(
+                a.personal_data == PersonalData.SPECIAL_CATEGORIES for a in assets
+            ),
+            dpia_recorded=priority is not None and priority.dpia_recorded,
+        )
+        asset_ids = {a.code: a.pk for a in assets}
+        rows.append(
+            PortfolioRow(
+                initiative=initiative,
+                classification=classification,
+                readiness=state,
+                blockers=[describe(item, initiative, asset_ids) for item in state.blockers],
+                advisories=[describe(item, initiative, asset_ids) for item in state.advisories],
+                benefit=summary[scenario] if summary is not None else None,
+                priority=priority,
+                fulfilment_share=share,
+            )
+        )
+    return rows
+
+
+def _visible_department_ids(user: User, organisation: Organisation | None) -> set[int] | None:
+    if organisation is None or not access.is_member(user, organisation):
+        raise Http404("No such organisation.")
+    return access.visible_department_ids(user, organisation)
+
+
+def _filter(rows: list[PortfolioRow], filters: PortfolioFilters | None) -> list[PortfolioRow]:
+    if filters is None:
+        return rows
+    if filters.department_id:
+        rows = [r for r in rows if r.initiative.department_id == filters.department_id]
+    if filters.area_id:
+        rows = [r for r in rows if r.initiative.area_id == filters.area_id]
+    status = filters.status
+    if status == "ready":
+        rows = [r for r in rows if r.ready]
+    elif status == "blocked":
+        rows = [r for r in rows if not r.ready]
+    elif status == "selected":
+        rows = [r for r in rows if r.selected]
+    elif status:
+        rows = [r for r in rows if r.classification_status == status]
+    return rows
+
+
+def _scenario_name(scenario: str | None, settings: PortfolioSettings) -> str:
+    scenario = scenario or settings.scenario or BenefitScenario.MEDIUM
+    if scenario not in BenefitScenario.values:
+        raise ValueError(f"unknown benefit scenario {scenario!r}")
+    return scenario
+
+
+def portfolio_rows(
+    user: User,
+    organisation: Organisation | None,
+    *,
+    scenario: str | None = None,
+    filters: PortfolioFilters | None = None,
+) -> list[PortfolioRow]:
+    """The visible initiatives' rows, ranked and marked as selected (optimal and greedy)
+    within the organisation's budget. Admins and security officers see every department,
+    everyone else their own; 404 for a non-member."""
+    return portfolio(user, organisation, scenario=scenario, filters=filters).rows
+
+
+# --- Derived views ------------------------------------------------------------------------------
+
+
+@dataclass
+class AreaTotal:
+    area: str
+    internal_benefit: Decimal
+    external_benefit: Decimal
+    total_benefit: Decimal
+    initiatives: int
+    rows: list[PortfolioRow]
+
+
+def area_totals(rows: Sequence[PortfolioRow]) -> tuple[list[AreaTotal], AreaTotal]:
+    """Per area (by name; initiatives without an area last, area ""), the sums of its
+    initiatives' benefits, and the grand total as the sum of the areas."""
+    groups: dict[str, list[PortfolioRow]] = defaultdict(list)
+    for row in rows:
+        groups[row.area_name].append(row)
+    areas = []
+    for name in sorted(groups, key=lambda n: (n == "", n.casefold())):
+        members = groups[name]
+        benefits = [r.benefit for r in members if r.benefit is not None]
+        areas.append(
+            AreaTotal(
+                area=name,
+                internal_benefit=sum((b.internal_benefit for b in benefits), ZERO),
+                external_benefit=sum((b.external_benefit for b in benefits), ZERO),
+                total_benefit=sum((b.total_benefit for b in benefits), ZERO),
+                initiatives=len(members),
+                rows=members,
+            )
+        )
+    total = AreaTotal(
+        area="",
+        internal_benefit=sum((a.internal_benefit for a in areas), ZERO),
+        external_benefit=sum((a.external_benefit for a in areas), ZERO),
+        total_benefit=sum((a.total_benefit for a in areas), ZERO),
+        initiatives=sum(a.initiatives for a in areas),
+        rows=[],
+    )
+    return areas, total
+
+
+FUNNEL_STAGES = (
+    ("classified", _("Classified")),
+    ("approved", _("Classification approved")),
+    ("benefit_model", _("Benefit model")),
+    ("ready", _("Ready")),
+    ("selected", _("Selected")),
+)
+
+
+@dataclass(frozen=True)
+class FunnelStage:
+    key: str
+    label: str
+    count: int
+
+
+def readiness_funnel(rows: Sequence[PortfolioRow]) -> list[FunnelStage]:
+    """Each stage counts the initiatives that reached it and every stage before it:
+    classified (no asset unclassified) → approved → with a benefit model → ready → selected."""
+    classified = [r for r in rows if r.classification_status != "incomplete"]
+    approved = [r for r in classified if r.classification_status == "approved"]
+    modelled = [r for r in approved if r.has_benefit_model]
+    ready = [r for r in modelled if r.ready]
+    selected = [r for r in ready if r.selected]
+    counts = [len(classified), len(approved), len(modelled), len(ready), len(selected)]
+    return [
+        FunnelStage(key, str(label), count)
+        for (key, label), count in zip(FUNNEL_STAGES, counts, strict=True)
+    ]
+
+
+@dataclass
+class HeatCell:
+    maximum: int | None
+    counts: dict[int, int]  # final level → number of initiatives
+    unclassified: int
+
+
+@dataclass
+class HeatMapRow:
+    department: Any
+    cells: dict[str, HeatCell]
+
+
+def heat_map(rows: Sequence[PortfolioRow], aspects: Sequence[str]) -> list[HeatMapRow]:
+    """Final classification levels of the initiatives per department and aspect: the
+    maximum and the distribution."""
+    by_department: dict[int, list[PortfolioRow]] = defaultdict(list)
+    departments = {}
+    for row in rows:
+        by_department[row.initiative.department_id].append(row)
+        departments[row.initiative.department_id] = row.initiative.department
+    result = []
+    for dept_id in sorted(departments, key=lambda pk: departments[pk].name.casefold()):
+        cells = {}
+        for aspect in aspects:
+            levels = [r.finals.get(aspect) for r in by_department[dept_id]]
+            known = [level for level in levels if level is not None]
+            cells[aspect] = HeatCell(
+                maximum=max(known) if known else None,
+                counts=dict(sorted(Counter(known).items())),
+                unclassified=len(levels) - len(known),
+            )
+        result.append(HeatMapRow(departments[dept_id], cells))
+    return result
+
+
+def overdue_reviews(
+    organisation: Organisation, department_ids: set[int] | None, limit: int = 50
+) -> list[InformationAsset]:
+    qs = assessment_selectors.overdue_reviews(organisation)
+    if department_ids is not None:
+        qs = qs.filter(department_id__in=department_ids)
+    return list(qs[:limit])
+
+
+# --- Ranking and selection ----------------------------------------------------------------------
+
+
+def rank(rows: Sequence[PortfolioRow], settings: PortfolioSettings) -> list[PortfolioRow]:
+    """Scores, contributions and ranks on the rows (in place); returns them by rank."""
+    if not rows:
+        return []
+    inputs = [
+        scoring.ScoringInput(
+            code=row.code,
+            npv=row.npv,
+            investment_cost=row.investment_cost,
+            strategic_fit=row.priority.strategic_fit if row.priority else None,
+            time_criticality=row.priority.time_criticality if row.priority else None,
+            duration_weeks=row.priority.duration_weeks if row.priority else None,
+            classification_level=max(
+                (level for level in row.finals.values() if level is not None), default=None
+            ),
+            classification_top=max(row.classification.tops.values(), default=None),
+            action_plan_fulfilment=row.fulfilment_share,
+        )
+        for row in rows
+    ]
+    by_code = {row.code: row for row in rows}
+    if settings.method == RankingMethod.WSJF:
+        for result in scoring.wsjf_ranking(inputs):
+            row = by_code[result.code]
+            row.score, row.rank, row.contributions = result.wsjf, result.rank, {}
+            row.wsjf = result
+    else:
+        for result in scoring.score_portfolio(inputs, scoring_model(settings)):
+            row = by_code[result.code]
+            row.score, row.rank = result.score, result.rank
+            row.contributions = dict(result.contributions)
+    return sorted(rows, key=lambda r: r.rank or 0)
+
+
+@dataclass
+class Portfolio:
+    organisation: Organisation
+    settings: PortfolioSettings
+    scenario: str
+    budget: Decimal
+    rows: list[PortfolioRow]  # filtered, in code order
+    ranked: list[PortfolioRow]  # filtered, by rank
+    areas: list[AreaTotal]
+    totals: AreaTotal
+    funnel: list[FunnelStage]
+    heat_map: list[HeatMapRow]
+    aspects: list[str]
+    overdue: list[InformationAsset]
+    optimal: selection.Selection
+    greedy: selection.Selection
+    budget_line: selection.BudgetLine
+    frontier: list[selection.FrontierPoint]
+    saved_scenario: PortfolioScenario | None = None
+
+    @property
+    def value_difference(self) -> Decimal:
+        """How much more NPV the optimal selection gives than the greedy one."""
+        return self.optimal.total_npv - self.greedy.total_npv
+
+
+def compute(
+    organisation: Organisation,
+    *,
+    department_ids: set[int] | None,
+    scenario: str | None = None,
+    budget: Decimal | None = None,
+    filters: PortfolioFilters | None = None,
+    saved_scenario: PortfolioScenario | None = None,
+    with_frontier: bool = True,
+) -> Portfolio:
+    """The whole portfolio over ``department_ids`` (None: every department). Ranking and
+    selection are over all those rows; ``filters`` narrow what is shown afterwards. A saved
+    scenario shows its frozen choice as the selection."""
+    settings = portfolio_settings(organisation)
+    if saved_scenario is not None:
+        scenario = scenario or saved_scenario.benefit_scenario
+        budget = saved_scenario.budget if budget is None else budget
+    scenario = _scenario_name(scenario, settings)
+    budget = settings.budget if budget is None else budget
+    rows = build_rows(
+        organisation, department_ids=department_ids, scenario=scenario, settings=settings
+    )
+    ranked = rank(rows, settings)
+    candidates = [row.candidate() for row in ranked]
+    optimal = selection.optimal_selection(candidates, budget)
+    greedy = selection.greedy_selection(candidates, budget)
+    chosen = set(optimal.codes)
+    if saved_scenario is not None:
+        chosen = set(saved_scenario.selected_codes)
+    greedy_codes = set(greedy.codes)
+    for row in rows:
+        row.selected = row.code in chosen
+        row.greedy_selected = row.code in greedy_codes
+    shown = _filter(rows, filters)
+    shown_codes = {r.code for r in shown}
+    areas, totals = area_totals(shown)
+    scheme_codes = list(rows[0].classification.aspects) if rows else []
+    return Portfolio(
+        organisation=organisation,
+        settings=settings,
+        scenario=scenario,
+        budget=budget,
+        rows=shown,
+        ranked=[r for r in ranked if r.code in shown_codes],
+        areas=areas,
+        totals=totals,
+        funnel=readiness_funnel(shown),
+        heat_map=heat_map(shown, scheme_codes),
+        aspects=scheme_codes,
+        overdue=overdue_reviews(organisation, department_ids),
+        optimal=optimal,
+        greedy=greedy,
+        budget_line=selection.budget_line(candidates, budget),
+        frontier=(
+            selection.efficient_frontier(
+                candidates, [*selection.frontier_budgets(candidates), budget]
+            )
+            if with_frontier
+            else []
+        ),
+        saved_scenario=saved_scenario,
+    )
+
+
+def portfolio(
+    user: User,
+    organisation: Organisation | None,
+    *,
+    scenario: str | None = None,
+    budget: Decimal | None = None,
+    filters: PortfolioFilters | None = None,
+    saved_scenario: PortfolioScenario | None = None,
+    with_frontier: bool = True,
+) -> Portfolio:
+    """The portfolio as ``user`` sees it: admins and security officers (and other
+    organisation-wide members) every department, the others their own. 404 for a
+    non-member."""
+    department_ids = _visible_department_ids(user, organisation)
+    return compute(
+        organisation,
+        department_ids=department_ids,
+        scenario=scenario,
+        budget=budget,
+        filters=filters,
+        saved_scenario=saved_scenario,
+        with_frontier=with_frontier,
+    )
+
+
+# --- Scenarios ----------------------------------------------------------------------------------
+
+
+def scenarios(user: User, organisation: Organisation | None) -> QuerySet[PortfolioScenario]:
+    if organisation is None or not access.is_member(user, organisation):
+        return PortfolioScenario.objects.none()
+    return PortfolioScenario.objects.filter(organisation=organisation).select_related(
+        "created_by", "committed_by"
+    )
+
+
+def get_visible_scenario(
+    user: User, organisation: Organisation | None, pk: int
+) -> PortfolioScenario:
+    try:
+        return scenarios(user, organisation).get(pk=pk)
+    except PortfolioScenario.DoesNotExist as exc:
+        raise Http404("No such scenario.") from exc
+
+
+@dataclass(frozen=True)
+class ScenarioComparison:
+    left: PortfolioScenario
+    right: PortfolioScenario
+    only_left: list[str]
+    only_right: list[str]
+    both: list[str]
+
+    @property
+    def npv_difference(self) -> Decimal:
+        return self.right.total_npv - self.left.total_npv
+
+    @property
+    def cost_difference(self) -> Decimal:
+        return self.right.total_investment_cost - self.left.total_investment_cost
+
+
+def compare_scenarios(left: PortfolioScenario, right: PortfolioScenario) -> ScenarioComparison:
+    a, b = set(left.selected_codes), set(right.selected_codes)
+    return ScenarioComparison(left, right, sorted(a - b), sorted(b - a), sorted(a & b))
+
+
+def committed_scenario(organisation: Organisation, year: int) -> PortfolioScenario | None:
+    return PortfolioScenario.objects.filter(
+        organisation=organisation, year=year, committed_at__isnull=False
+    ).first()

@@ -1,0 +1,438 @@
+"""Writes of the portfolio: settings, priority inputs, forced choices and scenarios. Each
+checks permission, runs in one transaction and records an audit event."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.models import Initiative
+from klassa_app import access, audit
+from klassa_app.models import Organisation, Role, User
+from klassa_app.services import ServiceError
+from portfolio import scoring, selectors
+from portfolio.models import (
+    BenefitScenario,
+    Forced,
+    InitiativePriority,
+    PortfolioScenario,
+    PortfolioSettings,
+    RankingMethod,
+)
+
+SETTINGS_FIELDS = ("year", "budget", "scenario", "method", "weights", "fulfilment_threshold")
+PRIORITY_FIELDS = (
+    "strategic_fit",
+    "time_criticality",
+    "duration_weeks",
+    "benefit_owner",
+    "dpia_recorded",
+    "dpia_reference",
+)
+FORCED_FIELDS = ("forced", "forced_reason", "forced_by", "forced_at")
+# Business owners, economists and admins of the initiative's department set its priority.
+PRIORITY_EDITOR_ROLES = frozenset({Role.ORG_ADMIN, Role.BUSINESS_OWNER, Role.ECONOMIST})
+MAX_BUDGET = Decimal("1e15")
+
+
+def can_manage_portfolio(user: User, organisation: Organisation | None) -> bool:
+    """Budget, weights, forced choices and scenarios are the steering group's: org admins."""
+    return access.can_manage_organisation(user, organisation)
+
+
+def can_set_priority(user: User, initiative: Initiative) -> bool:
+    return access.can_view_department(user, initiative.department) and bool(
+        access.roles_for_department(user, initiative.department) & PRIORITY_EDITOR_ROLES
+    )
+
+
+def _require_manager(actor: User, organisation: Organisation) -> None:
+    if not can_manage_portfolio(actor, organisation):
+        raise PermissionDenied(_("Only organisation admins manage the portfolio."))
+
+
+# --- Parsing helpers (bad input → ServiceError naming the field) -------------------------------
+
+
+def parse_money(value: Any, field: str) -> Decimal:
+    """A non-negative amount of kronor (Decimal, int or decimal text; never a float)."""
+    if isinstance(value, bool | float):
+        raise ServiceError(_("Enter an amount in kronor."), field)
+    try:
+        amount = Decimal(str(value).replace(" ", "").replace("\u00a0", "").replace(",", "."))
+    except (InvalidOperation, ValueError) as error:
+        raise ServiceError(_("Enter an amount in kronor."), field) from error
+    if not amount.is_finite() or amount < 0:
+        raise ServiceError(_("The amount must be 0 or more."), field)
+    if amount >= MAX_BUDGET:
+        raise ServiceError(_("The amount is too large."), field)
+    return amount
+
+
+def _score(value: Any, field: str) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ServiceError(_("Choose a value from 1 to 5."), field)
+    try:
+        number = int(value)
+    except ValueError as error:
+        raise ServiceError(_("Choose a value from 1 to 5."), field) from error
+    if not 1 <= number <= 5:
+        raise ServiceError(_("Choose a value from 1 to 5."), field)
+    return number
+
+
+def _weeks(value: Any, field: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as error:
+        raise ServiceError(_("Enter a whole number of weeks."), field) from error
+    if isinstance(value, bool) or not 1 <= number <= 520:
+        raise ServiceError(_("Enter a whole number of weeks from 1 to 520."), field)
+    return number
+
+
+def parse_weights(weights: Mapping[str, Any] | None) -> dict[str, str]:
+    """Criterion → weight as a decimal string; every criterion known, each ≥ 0, and not all
+    zero. An empty mapping keeps the defaults."""
+    if not weights:
+        return {}
+    parsed: dict[str, str] = {}
+    for name, value in weights.items():
+        field = f"weights.{name}"
+        if name not in scoring.DEFAULT_WEIGHTS:
+            raise ServiceError(_("Unknown criterion."), field)
+        if isinstance(value, bool | float):
+            raise ServiceError(_("Enter the weight as a decimal number."), field)
+        try:
+            weight = Decimal(str(value).replace(",", "."))
+        except (InvalidOperation, ValueError) as error:
+            raise ServiceError(_("Enter the weight as a decimal number."), field) from error
+        if not weight.is_finite() or weight < 0 or weight > 1000:
+            raise ServiceError(_("A weight is a number from 0 to 1000."), field)
+        parsed[name] = str(weight)
+    if all(Decimal(v) == 0 for v in parsed.values()) and len(parsed) == len(
+        scoring.DEFAULT_WEIGHTS
+    ):
+        raise ServiceError(_("At least one weight must be above 0."), "weights")
+    return parsed
+
+
+# --- Settings ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_update_portfolio_settings(
+    *,
+    actor: User,
+    organisation: Organisation,
+    year: int | None = None,
+    budget: Any = None,
+    scenario: str | None = None,
+    method: str | None = None,
+    weights: Mapping[str, Any] | None = None,
+    fulfilment_threshold: Any = None,
+) -> PortfolioSettings:
+    """Change what is given (None leaves a field as it is)."""
+    _require_manager(actor, organisation)
+    settings, _created = PortfolioSettings.objects.select_for_update().get_or_create(
+        organisation=organisation
+    )
+    before = audit.snapshot(settings, SETTINGS_FIELDS)
+    if year is not None:
+        try:
+            year = int(year)
+        except (TypeError, ValueError) as error:
+            raise ServiceError(_("Enter a year."), "year") from error
+        if not 2000 <= year <= 2100:
+            raise ServiceError(_("Enter a year from 2000 to 2100."), "year")
+        settings.year = year
+    if budget is not None:
+        settings.budget = parse_money(budget, "budget")
+    if scenario is not None:
+        if scenario not in BenefitScenario.values:
+            raise ServiceError(_("Choose low, medium or high."), "scenario")
+        settings.scenario = scenario
+    if method is not None:
+        if method not in RankingMethod.values:
+            raise ServiceError(_("Choose a ranking method."), "method")
+        settings.method = method
+    if weights is not None:
+        settings.weights = parse_weights(weights)
+    if fulfilment_threshold is not None:
+        try:
+            threshold = Decimal(str(fulfilment_threshold).replace(",", "."))
+        except (InvalidOperation, ValueError) as error:
+            raise ServiceError(_("Enter a share from 0 to 1."), "fulfilment_threshold") from error
+        if isinstance(fulfilment_threshold, bool | float) or not 0 <= threshold <= 1:
+            raise ServiceError(_("Enter a share from 0 to 1."), "fulfilment_threshold")
+        settings.fulfilment_threshold = threshold
+    settings.updated_by = actor
+    settings.save()
+    settings.refresh_from_db()
+    after = audit.snapshot(settings, SETTINGS_FIELDS)
+    if before != after:
+        audit.record(
+            actor=actor,
+            organisation=organisation,
+            action="portfolio.settings_updated",
+            obj=settings,
+            before=before,
+            after=after,
+            object_repr=f"{organisation.code} portfolio {settings.year}",
+        )
+    return settings
+
+
+# --- Priority inputs ----------------------------------------------------------------------------
+
+
+_UNSET: Any = object()
+
+
+@transaction.atomic
+def do_set_priority(
+    *,
+    actor: User,
+    initiative: Initiative,
+    strategic_fit: Any = _UNSET,
+    time_criticality: Any = _UNSET,
+    duration_weeks: Any = _UNSET,
+    benefit_owner: User | None = _UNSET,
+    dpia_recorded: bool = _UNSET,
+    dpia_reference: str = _UNSET,
+) -> InitiativePriority:
+    """Set the given priority inputs (others stay). The benefit owner must be a member who
+    sees the initiative's department."""
+    if not can_set_priority(actor, initiative):
+        raise PermissionDenied(
+            _("Only business owners, economists and admins set an initiative's priority.")
+        )
+    priority, _created = InitiativePriority.objects.select_for_update().get_or_create(
+        initiative=initiative
+    )
+    before = audit.snapshot(priority, PRIORITY_FIELDS)
+    if strategic_fit is not _UNSET:
+        priority.strategic_fit = _score(strategic_fit, "strategic_fit")
+    if time_criticality is not _UNSET:
+        priority.time_criticality = _score(time_criticality, "time_criticality")
+    if duration_weeks is not _UNSET:
+        priority.duration_weeks = _weeks(duration_weeks, "duration_weeks")
+    if benefit_owner is not _UNSET:
+        if benefit_owner is not None and not access.can_view_department(
+            benefit_owner, initiative.department
+        ):
+            raise ServiceError(
+                _("The benefit owner must be a member who sees this department."), "benefit_owner"
+            )
+        priority.benefit_owner = benefit_owner
+    if dpia_reference is not _UNSET:
+        reference = (dpia_reference or "").strip()
+        if len(reference) > 200:
+            raise ServiceError(_("At most 200 characters."), "dpia_reference")
+        priority.dpia_reference = reference
+    if dpia_recorded is not _UNSET:
+        priority.dpia_recorded = bool(dpia_recorded)
+    priority.save()
+    after = audit.snapshot(priority, PRIORITY_FIELDS)
+    if before != after:
+        audit.record(
+            actor=actor,
+            organisation=initiative.organisation,
+            action="portfolio.priority_set",
+            obj=initiative,
+            before=before,
+            after=after,
+        )
+    return priority
+
+
+@transaction.atomic
+def do_force_initiative(
+    *, actor: User, initiative: Initiative, forced: str | None, reason: str = ""
+) -> InitiativePriority:
+    """Force an initiative into or out of every selection (``"in"``/``"out"``), with a
+    required reason, or release it (None)."""
+    _require_manager(actor, initiative.organisation)
+    forced = forced or ""
+    if forced not in Forced.values:
+        raise ServiceError(_("Choose forced in, forced out or not forced."), "forced")
+    reason = (reason or "").strip()
+    if forced and not reason:
+        raise ServiceError(_("Give the reason for the forced choice."), "forced_reason")
+    priority, _created = InitiativePriority.objects.select_for_update().get_or_create(
+        initiative=initiative
+    )
+    before = audit.snapshot(priority, FORCED_FIELDS)
+    if priority.forced == forced and priority.forced_reason == (reason if forced else ""):
+        return priority
+    priority.forced = forced
+    priority.forced_reason = reason if forced else ""
+    priority.forced_by = actor if forced else None
+    priority.forced_at = timezone.now() if forced else None
+    priority.save()
+    audit.record(
+        actor=actor,
+        organisation=initiative.organisation,
+        action="portfolio.forced" if forced else "portfolio.force_released",
+        obj=initiative,
+        before=before,
+        after=audit.snapshot(priority, FORCED_FIELDS),
+    )
+    return priority
+
+
+# --- Scenarios ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_save_scenario(
+    *,
+    actor: User,
+    organisation: Organisation,
+    name: str,
+    budget: Any = None,
+    benefit_scenario: str | None = None,
+    note: str = "",
+) -> PortfolioScenario:
+    """Freeze today's optimal selection of the whole organisation (with the forced choices
+    it respected) under a name unique in the organisation."""
+    _require_manager(actor, organisation)
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError(_("Give the scenario a name."), "name")
+    if len(name) > 120:
+        raise ServiceError(_("At most 120 characters."), "name")
+    if PortfolioScenario.objects.filter(organisation=organisation, name__iexact=name).exists():
+        raise ServiceError(_("A scenario with this name exists already."), "name")
+    if benefit_scenario is not None and benefit_scenario not in BenefitScenario.values:
+        raise ServiceError(_("Choose low, medium or high."), "benefit_scenario")
+    amount = parse_money(budget, "budget") if budget not in (None, "") else None
+    result = selectors.compute(
+        organisation,
+        department_ids=None,
+        scenario=benefit_scenario,
+        budget=amount,
+        with_frontier=False,
+    )
+    if result.optimal.error:
+        raise ServiceError(
+            _("The forced-in initiatives alone cost more than the budget."), "budget"
+        )
+    forced = {
+        row.code: {"forced": row.forced, "reason": row.priority.forced_reason}
+        for row in result.rows
+        if row.forced
+    }
+    scenario = PortfolioScenario.objects.create(
+        organisation=organisation,
+        name=name,
+        year=result.settings.year,
+        budget=result.budget,
+        benefit_scenario=result.scenario,
+        method=result.settings.method,
+        selected_codes=sorted(result.optimal.codes),
+        forced_choices=forced,
+        total_investment_cost=result.optimal.total_cost,
+        total_npv=result.optimal.total_npv.quantize(Decimal("0.01")),
+        note=(note or "").strip(),
+        created_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        organisation=organisation,
+        action="portfolio.scenario_saved",
+        obj=scenario,
+        after={
+            "name": scenario.name,
+            "year": scenario.year,
+            "budget": str(scenario.budget),
+            "benefit_scenario": scenario.benefit_scenario,
+            "selected": scenario.selected_codes,
+            "forced": forced,
+        },
+    )
+    return scenario
+
+
+@transaction.atomic
+def do_commit_scenario(
+    *, actor: User, scenario: PortfolioScenario, replace: bool = False
+) -> PortfolioScenario:
+    """Commit the scenario as the decision of its year. An earlier commitment of the same
+    year is replaced only when ``replace`` says so explicitly."""
+    _require_manager(actor, scenario.organisation)
+    scenario = PortfolioScenario.objects.select_for_update().get(pk=scenario.pk)
+    if scenario.committed_at is not None:
+        return scenario
+    earlier = (
+        PortfolioScenario.objects.select_for_update()
+        .filter(organisation=scenario.organisation, year=scenario.year, committed_at__isnull=False)
+        .first()
+    )
+    if earlier is not None:
+        if not replace:
+            raise ServiceError(
+                _("%(name)s is already the decision for %(year)s. Replace it explicitly.")
+                % {"name": earlier.name, "year": scenario.year},
+                "replace",
+            )
+        earlier.committed_at = None
+        earlier.committed_by = None
+        earlier.save(update_fields=["committed_at", "committed_by"])
+        audit.record(
+            actor=actor,
+            organisation=scenario.organisation,
+            action="portfolio.scenario_uncommitted",
+            obj=earlier,
+            before={"committed": True},
+            after={"committed": False, "replaced_by": scenario.name},
+        )
+    scenario.committed_at = timezone.now()
+    scenario.committed_by = actor
+    scenario.save(update_fields=["committed_at", "committed_by"])
+    audit.record(
+        actor=actor,
+        organisation=scenario.organisation,
+        action="portfolio.scenario_committed",
+        obj=scenario,
+        after={
+            "name": scenario.name,
+            "year": scenario.year,
+            "selected": scenario.selected_codes,
+            "total_npv": str(scenario.total_npv),
+            "total_investment_cost": str(scenario.total_investment_cost),
+            "replaced": earlier.name if earlier is not None else None,
+        },
+    )
+    return scenario
+
+
+@transaction.atomic
+def do_delete_scenario(*, actor: User, scenario: PortfolioScenario) -> None:
+    """Delete a saved scenario; a committed one (the decision) cannot be deleted."""
+    _require_manager(actor, scenario.organisation)
+    if scenario.committed_at is not None:
+        raise ServiceError(_("The committed scenario is the decision and cannot be deleted."), None)
+    snapshot = {
+        "name": scenario.name,
+        "year": scenario.year,
+        "selected": scenario.selected_codes,
+    }
+    audit.record(
+        actor=actor,
+        organisation=scenario.organisation,
+        action="portfolio.scenario_deleted",
+        obj=scenario,
+        before=snapshot,
+    )
+    scenario.delete()
