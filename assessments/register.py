@@ -7,8 +7,13 @@ and a ``RegisterContext`` (what the database already knows); ``validate`` only b
 context. The import runs in one transaction and writes nothing for objects that are already
 as described, so importing the same document twice changes nothing the second time.
 
-``benefit_model``, ``priority`` and ``portfolio`` belong to later work: they are accepted
-and left untouched (only a forced priority's reason is checked).
+Each initiative may carry its ``benefit_model`` (a ``klassa.benefit-model/1`` document,
+validated as a whole; its errors carry the full path, ``initiatives[3].benefit_model.levers[0]
+.reduction.high``) and its ``priority`` inputs (``strategic_fit``, ``time_criticality`` 1–5,
+``duration_weeks``, ``forced`` with ``forced_reason``); the document's ``portfolio`` sets the
+organisation's portfolio year, budget and benefit scenario. ``time_criticality`` and
+``duration_weeks`` extend the published format (they feed WSJF); absent keys leave the stored
+values as they are.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +47,11 @@ from assessments.models import (
     QuestionBank,
     RequirementCatalogue,
 )
+from benefits import document as benefit_document
+from benefits.models import BenefitModel
 from klassa_app import access, audit
 from klassa_app.models import Department, Organisation, User
+from portfolio.models import BenefitScenario, InitiativePriority, PortfolioSettings
 
 FORMAT = "klassa.register/1"
 STATUSES = ("draft", "approved")
@@ -82,6 +91,12 @@ INITIATIVE_KEYS = (
     | COMPUTED_KEYS
 )
 ADJUSTMENT_KEYS = frozenset({"aspect", "level", "reason", "justification"})
+PRIORITY_KEYS = frozenset(
+    {"strategic_fit", "time_criticality", "duration_weeks", "forced", "forced_reason"}
+)
+PORTFOLIO_KEYS = frozenset({"year", "budget", "scenario"})
+MAX_BUDGET = Decimal("1e15")
+MAX_DURATION_WEEKS = 520
 
 DEPARTMENT_AUDIT_FIELDS = ("code", "name")
 ADJUSTMENT_AUDIT_FIELDS = ("aspect_code", "level", "reason", "justification")
@@ -140,10 +155,15 @@ class ImportSummary:
     information_assets: KindSummary = field(default_factory=KindSummary)
     initiatives: KindSummary = field(default_factory=KindSummary)
     classifications: KindSummary = field(default_factory=KindSummary)
+    portfolio_changed: bool = False  # the portfolio settings (year, budget, scenario)
 
     @property
     def changed(self) -> bool:
-        return self.organisation_created or any(self.kind(k).changed for k in KINDS)
+        return (
+            self.organisation_created
+            or self.portfolio_changed
+            or any(self.kind(k).changed for k in KINDS)
+        )
 
     def kind(self, name: str) -> KindSummary:
         return getattr(self, name)
@@ -317,6 +337,31 @@ class _Checker:
         seen = set()
         for i, item in enumerate(self.items(document, "initiatives", "initiatives")):
             self.initiative(item, f"initiatives[{i}]", seen)
+        self.portfolio(document.get("portfolio"))
+
+    def portfolio(self, value: Any) -> None:
+        if value is None:
+            return
+        if not isinstance(value, dict):
+            self.error("portfolio", "must be an object")
+            return
+        self.unknown_keys(value, PORTFOLIO_KEYS, "portfolio")
+        year = value.get("year")
+        if year is not None and (
+            isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100
+        ):
+            self.error("portfolio.year", "must be a year from 2000 to 2100")
+        if "budget" in value:
+            budget = benefit_document.to_number(value["budget"])
+            if budget is None or not budget.is_finite():
+                self.error("portfolio.budget", "must be a number")
+            elif budget < 0:
+                self.error("portfolio.budget", "must be 0 or more")
+            elif budget >= MAX_BUDGET:
+                self.error("portfolio.budget", "must be below 10^15")
+        scenario = value.get("scenario")
+        if scenario is not None and scenario not in BenefitScenario.values:
+            self.error("portfolio.scenario", "must be low, medium or high")
 
     def organisation(self, value: Any, expected: str | None) -> None:
         if value is None:
@@ -480,6 +525,14 @@ class _Checker:
         for j, raw in enumerate(self.items(value, "adjustments", f"{path}.adjustments")):
             self.adjustment(raw, f"{path}.adjustments[{j}]", linked, aspects_seen)
         self.priority(value.get("priority"), f"{path}.priority")
+        self.benefit_model(value.get("benefit_model"), f"{path}.benefit_model")
+
+    def benefit_model(self, value: Any, path: str) -> None:
+        if value is None:
+            return
+        for error in benefit_document.validate(value):
+            where = path if error.path in ("", "document") else f"{path}.{error.path}"
+            self.error(where, error.message)
 
     def adjustment(self, value: Any, path: str, linked: list[str], aspects_seen: set[str]) -> None:
         if not isinstance(value, dict):
@@ -517,11 +570,30 @@ class _Checker:
             self.error(error.field, error.message)
 
     def priority(self, value: Any, path: str) -> None:
-        # The priority itself is later work; a forced choice without a reason is refused now.
         if value is None:
             return
         if not isinstance(value, dict):
             self.error(path, "must be an object")
+            return
+        self.unknown_keys(value, PRIORITY_KEYS, path)
+        for key in ("strategic_fit", "time_criticality"):
+            score = value.get(key)
+            if score is not None and (
+                isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5
+            ):
+                self.error(f"{path}.{key}", "must be a whole number from 1 to 5, or null")
+        weeks = value.get("duration_weeks")
+        if weeks is not None and (
+            isinstance(weeks, bool)
+            or not isinstance(weeks, int)
+            or not 1 <= weeks <= MAX_DURATION_WEEKS
+        ):
+            self.error(
+                f"{path}.duration_weeks",
+                f"must be a whole number from 1 to {MAX_DURATION_WEEKS}, or null",
+            )
+        if value.get("forced_reason") is not None and not isinstance(value["forced_reason"], str):
+            self.error(f"{path}.forced_reason", "must be text")
             return
         forced = value.get("forced")
         if forced is not None and forced not in FORCED:
@@ -637,6 +709,7 @@ class _Importer:
         self.departments_step()
         self.assets_step()
         self.initiatives_step()
+        self.portfolio_step()
         if self.summary.changed:
             self.record(
                 "register.imported",
@@ -897,9 +970,11 @@ class _Importer:
             # Both always run: each writes its own part.
             linked = self.initiative_assets(initiative, item)
             adjusted = self.initiative_adjustments(initiative, item)
+            modelled = self.initiative_benefit_model(initiative, item)
+            prioritised = self.initiative_priority(initiative, item)
             if created:
                 kind.created.append(code)
-            elif fields_changed or linked or adjusted:
+            elif fields_changed or linked or adjusted or modelled or prioritised:
                 kind.updated.append(code)
             else:
                 kind.unchanged.append(code)
@@ -1018,6 +1093,97 @@ class _Importer:
             changed = True
         return changed
 
+    def initiative_benefit_model(self, initiative: Initiative, item: Mapping[str, Any]) -> bool:
+        """The model is stored in its canonical form, so an export imports unchanged."""
+        if item.get("benefit_model") is None:
+            return False
+        canonical = benefit_document.to_document(benefit_document.parse(item["benefit_model"]))
+        existing = BenefitModel.objects.filter(initiative=initiative).first()
+        if existing is not None and existing.document == canonical:
+            return False
+        actor = self.actor if self.actor is not None and self.actor.pk else None
+        if existing is None:
+            model = BenefitModel.objects.create(
+                initiative=initiative, document=canonical, updated_by=actor
+            )
+        else:
+            existing.document = canonical
+            existing.updated_by = actor
+            existing.lock_version += 1
+            existing.save()
+            model = existing
+        self.record(
+            "benefit_model.imported",
+            model,
+            after={"name": canonical.get("name"), "initiative": initiative.code},
+            object_repr=f"{initiative.code} {canonical.get('name', '')}",
+        )
+        return True
+
+    def initiative_priority(self, initiative: Initiative, item: Mapping[str, Any]) -> bool:
+        spec = item.get("priority")
+        if spec is None:
+            return False
+        priority = InitiativePriority.objects.filter(initiative=initiative).first()
+        current = priority or InitiativePriority(initiative=initiative)
+        before = {k: getattr(current, k) for k in PRIORITY_KEYS}
+        for key in ("strategic_fit", "time_criticality", "duration_weeks"):
+            if key in spec:
+                setattr(current, key, spec[key])
+        if "forced" in spec:
+            forced = spec["forced"] or ""
+            reason = (spec.get("forced_reason") or "").strip() if forced else ""
+            if (forced, reason) != (current.forced, current.forced_reason):
+                current.forced, current.forced_reason = forced, reason
+                current.forced_by = self.actor if forced and self.actor else None
+                current.forced_at = timezone.now() if forced else None
+        after = {k: getattr(current, k) for k in PRIORITY_KEYS}
+        if priority is not None and before == after:
+            return False
+        if priority is None and not any(v not in (None, "") for v in after.values()):
+            return False  # an empty priority object says nothing
+        current.save()
+        self.record(
+            "portfolio.priority_imported",
+            initiative,
+            before=before if priority is not None else None,
+            after=after,
+        )
+        return True
+
+    # The organisation's portfolio settings
+
+    def portfolio_step(self) -> None:
+        spec = self.document.get("portfolio")
+        if spec is None:
+            return
+        settings = PortfolioSettings.objects.filter(organisation=self.organisation).first()
+        current = settings or PortfolioSettings(organisation=self.organisation)
+        before = {"year": current.year, "budget": current.budget, "scenario": current.scenario}
+        if spec.get("year") is not None:
+            current.year = spec["year"]
+        if spec.get("budget") is not None:
+            current.budget = benefit_document.to_number(spec["budget"])
+        if spec.get("scenario") is not None:
+            current.scenario = spec["scenario"]
+        after = {"year": current.year, "budget": current.budget, "scenario": current.scenario}
+        if settings is not None and all(
+            Decimal(str(before[k])) == Decimal(str(after[k]))
+            if k == "budget"
+            else before[k] == after[k]
+            for k in before
+        ):
+            return
+        current.save()
+        self.summary.portfolio_changed = True
+        self.record(
+            "portfolio.settings_imported",
+            current,
+            before={k: str(v) for k, v in before.items()} if settings is not None else None,
+            after={k: str(v) for k, v in after.items()},
+            object_repr=f"{self.organisation.code} portfolio {current.year}",
+        )
+
 
 def _require_importer(actor: User | None, organisation: Organisation | None) -> None:
     """People import into an organisation they administer; only the command (no actor)
@@ -1112,6 +1278,14 @@ def export_document(organisation: Organisation) -> dict[str, Any]:
         )
         .order_by("code")
     )
+    models = {
+        m.initiative_id: m.document
+        for m in BenefitModel.objects.filter(initiative__organisation=organisation)
+    }
+    priorities = {
+        p.initiative_id: p
+        for p in InitiativePriority.objects.filter(initiative__organisation=organisation)
+    }
     exported = []
     today = timezone.localdate()
     for initiative in initiatives:
@@ -1122,43 +1296,64 @@ def export_document(organisation: Organisation) -> dict[str, Any]:
             scheme,
             today,
         )
-        exported.append(
-            {
-                "code": initiative.code,
-                "department": initiative.department.code,
-                "name": initiative.name,
-                "area": initiative.area.name if initiative.area_id else None,
-                "assets": [a.code for a in initiative.assets.all()],
-                "adjustments": [
-                    {
-                        "aspect": a.aspect_code,
-                        "level": a.level,
-                        "reason": a.reason,
-                        "justification": a.justification,
-                    }
-                    for a in initiative.adjustments.all()
-                    if a.aspect_code in codes
-                ],
-                "classification": {
-                    code: {
-                        "computed": row.computed,
-                        "final": row.final,
-                        "sources": list(row.sources),
-                    }
-                    for code, row in classification.aspects.items()
-                },
-                "classification_status": classification.status,
-                "requires_protective_security_analysis": (
-                    classification.requires_protective_security_analysis
-                ),
-                "ready": not classification.blockers,
-                "blockers": list(classification.blockers),
+        blockers = list(classification.blockers)
+        if initiative.pk not in models:
+            blockers.append("no_benefit_model")  # last in the format's order
+        entry = {
+            "code": initiative.code,
+            "department": initiative.department.code,
+            "name": initiative.name,
+            "area": initiative.area.name if initiative.area_id else None,
+            "assets": [a.code for a in initiative.assets.all()],
+            "adjustments": [
+                {
+                    "aspect": a.aspect_code,
+                    "level": a.level,
+                    "reason": a.reason,
+                    "justification": a.justification,
+                }
+                for a in initiative.adjustments.all()
+                if a.aspect_code in codes
+            ],
+            "classification": {
+                code: {
+                    "computed": row.computed,
+                    "final": row.final,
+                    "sources": list(row.sources),
+                }
+                for code, row in classification.aspects.items()
+            },
+            "classification_status": classification.status,
+            "requires_protective_security_analysis": (
+                classification.requires_protective_security_analysis
+            ),
+            "ready": not blockers,
+            "blockers": blockers,
+        }
+        if initiative.pk in models:
+            entry["benefit_model"] = models[initiative.pk]
+        priority = priorities.get(initiative.pk)
+        if priority is not None:
+            entry["priority"] = {
+                "strategic_fit": priority.strategic_fit,
+                "time_criticality": priority.time_criticality,
+                "duration_weeks": priority.duration_weeks,
+                "forced": priority.forced or None,
+                "forced_reason": priority.forced_reason,
             }
-        )
-    return {
+        exported.append(entry)
+    document: dict[str, Any] = {
         "format": FORMAT,
         "organisation": {"code": organisation.code, "name": organisation.name},
         "departments": departments,
         "information_assets": assets,
         "initiatives": exported,
     }
+    settings = PortfolioSettings.objects.filter(organisation=organisation).first()
+    if settings is not None:
+        document["portfolio"] = {
+            "year": settings.year,
+            "budget": benefit_document.number_text(settings.budget),
+            "scenario": settings.scenario,
+        }
+    return document

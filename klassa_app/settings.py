@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "klassa_app.apps.KlassaAppConfig",
     "assessments.apps.AssessmentsConfig",
     "benefits.apps.BenefitsConfig",
+    "portfolio.apps.PortfolioConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -350,5 +351,6 @@ KLASSA_AUDIT_PAGE_SIZE = 50
 KLASSA_DEMO_LOADERS = [
     "assessments.register.load_demo_register",
     "benefits.demo.load_demo_benefits",
+    "portfolio.demo.load_demo_portfolio",
 ]
 KLASSA_LIST_PAGE_SIZE = 50

@@ -98,7 +98,16 @@ def make_document() -> dict:
                         "justification": "Five services fail together when the platform is down",
                     }
                 ],
-                "benefit_model": {"format": "klassa.benefit-model/1"},
+                "benefit_model": {
+                    "format": "klassa.benefit-model/1",
+                    "name": "Personal dashboard",
+                    "currency": "SEK",
+                    "horizon_years": 1,
+                    "levers": [
+                        {"kind": "fixed_amount", "name": "Less administration", "amount": 900000}
+                    ],
+                    "costs": [{"name": "Build", "kind": "investment", "amounts": [400000, 0]}],
+                },
                 "priority": {"strategic_fit": 4, "forced": None, "forced_reason": ""},
             }
         ],
@@ -618,9 +627,12 @@ def test_export_has_the_shape_and_computed_fields(register_made_in_the_ui):
     assert edu_a["classification"]["K"] == {"computed": 3, "final": 3, "sources": ["ELEV"]}
     assert edu_a["classification"]["R"] == {"computed": 2, "final": 3, "sources": ["ELEV"]}
     assert edu_a["classification_status"] == "provisional"  # NARV is a draft
-    assert edu_a["blockers"] == ["asset_not_approved:NARV"] and edu_a["ready"] is False
-    assert edu_z["blockers"] == ["no_assets"] and edu_z["assets"] == []
-    assert "no_benefit_model" not in json.dumps(exported)
+    # Neither has a benefit model: that blocker comes last, as the format orders them.
+    assert edu_a["blockers"] == ["asset_not_approved:NARV", "no_benefit_model"]
+    assert edu_a["ready"] is False
+    assert edu_z["blockers"] == ["no_assets", "no_benefit_model"] and edu_z["assets"] == []
+    assert "benefit_model" not in edu_a and "priority" not in edu_a
+    assert "portfolio" not in exported
 
 
 def test_export_imports_back_into_the_same_organisation_unchanged(register_made_in_the_ui):
@@ -836,7 +848,10 @@ def test_export_download_for_those_who_read_the_audit_trail(
 
 def test_the_demo_register_imports_with_the_decks_education_initiatives(db):
     summary = register.load_demo_register()
-    assert summary.initiatives.created == ["EDU-A", "EDU-B", "EDU-C"]
+    # The deck's nine areas, three sub-initiatives each.
+    assert len(summary.initiatives.created) == 27
+    assert {"EDU-A", "EDU-B", "EDU-C"} <= set(summary.initiatives.created)
+    assert Area.objects.filter(organisation__code="norrkoping").count() == 9
     edu_a = Initiative.objects.get(organisation__code="norrkoping", code="EDU-A")
     classification = selectors.initiative_classification(edu_a)
     assert classification.aspects["K"].computed == 3
@@ -866,10 +881,142 @@ def test_the_demo_register_joins_the_demo_organisation(norrkoping, utbildning):
     assert Department.objects.get(organisation=norrkoping, code="UTB").name == (
         "Utbildningskontoret"
     )
-    assert InformationAsset.objects.filter(organisation=norrkoping).count() == 6
+    assert (
+        InformationAsset.objects.filter(organisation=norrkoping, department=utbildning).count() == 6
+    )
 
 
 def test_review_of_an_imported_approval_starts_from_the_import(db):
     register.load_demo_register()
     elev = InformationAsset.objects.get(code="ELEV")
     assert elev.review_due > timezone.localdate() + timedelta(days=300)
+
+
+# --- Benefit models, priority and portfolio in the register ----------------------------------
+
+
+def test_benefit_model_errors_name_the_full_path_and_change_nothing(norrkoping, document):
+    from benefits.models import BenefitModel
+
+    document["initiatives"][0]["benefit_model"]["levers"][0]["amount"] = -1
+    document["initiatives"][0]["benefit_model"]["horizon_years"] = 0
+    before = row_counts()
+    with pytest.raises(register.RegisterInvalid) as error:
+        register.import_document(document, actor=None)
+    messages = [str(e) for e in error.value.errors]
+    assert "initiatives[0].benefit_model.levers[0].amount: must be 0 or more" in messages
+    assert (
+        "initiatives[0].benefit_model.horizon_years: must be a whole number from 1 to 30"
+        in messages
+    )
+    assert row_counts() == before
+    assert not BenefitModel.objects.exists()
+
+
+def test_import_saves_benefit_model_priority_and_portfolio_idempotently(norrkoping, document):
+    from benefits.models import BenefitModel
+    from portfolio.models import InitiativePriority, PortfolioSettings
+
+    document["initiatives"][0]["priority"] = {
+        "strategic_fit": 4,
+        "time_criticality": 5,
+        "duration_weeks": 67,
+        "forced": "in",
+        "forced_reason": "Decided by the education committee",
+    }
+    summary = register.import_document(document, actor=None)
+    assert summary.changed
+    model = BenefitModel.objects.get(initiative__code="EDU-A")
+    assert model.document["levers"][0]["amount"] == "900000"  # canonical decimal text
+    priority = InitiativePriority.objects.get(initiative__code="EDU-A")
+    assert (priority.strategic_fit, priority.time_criticality, priority.duration_weeks) == (
+        4,
+        5,
+        67,
+    )
+    assert (priority.forced, priority.forced_reason) == ("in", "Decided by the education committee")
+    settings = PortfolioSettings.objects.get(organisation=norrkoping)
+    assert (settings.year, settings.budget, settings.scenario) == (2027, 50_000_000, "medium")
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {
+        "benefit_model.imported",
+        "portfolio.priority_imported",
+        "portfolio.settings_imported",
+    } <= actions
+
+    events = AuditEvent.objects.count()
+    again = register.import_document(document, actor=None)
+    assert not again.changed
+    assert AuditEvent.objects.count() == events
+    assert BenefitModel.objects.get(pk=model.pk).lock_version == model.lock_version
+
+
+def test_a_changed_benefit_model_is_replaced_and_its_version_bumped(norrkoping, document):
+    from benefits.models import BenefitModel
+
+    register.import_document(document, actor=None)
+    document["initiatives"][0]["benefit_model"]["levers"][0]["amount"] = 1200000
+    summary = register.import_document(document, actor=None)
+    assert summary.initiatives.updated == ["EDU-A"]
+    model = BenefitModel.objects.get(initiative__code="EDU-A")
+    assert model.document["levers"][0]["amount"] == "1200000"
+    assert model.lock_version == 1
+
+
+@pytest.mark.parametrize(
+    ("priority", "message"),
+    [
+        (
+            {"strategic_fit": 6},
+            "priority.strategic_fit: must be a whole number from 1 to 5, or null",
+        ),
+        (
+            {"time_criticality": 0},
+            "priority.time_criticality: must be a whole number from 1 to 5, or null",
+        ),
+        (
+            {"duration_weeks": 0},
+            "priority.duration_weeks: must be a whole number from 1 to 520, or null",
+        ),
+        ({"forced": "maybe"}, 'priority.forced: must be null, "in" or "out"'),
+        ({"weight": 3}, "priority.weight: unknown field"),
+    ],
+)
+def test_priority_fields_are_checked(norrkoping, document, priority, message):
+    document["initiatives"][0]["priority"] = priority
+    errors = [str(e) for e in register.validate(document)]
+    assert errors == [f"initiatives[0].{message}"]
+
+
+@pytest.mark.parametrize(
+    ("portfolio", "message"),
+    [
+        ({"budget": -1}, "portfolio.budget: must be 0 or more"),
+        ({"budget": "lots"}, "portfolio.budget: must be a number"),
+        ({"scenario": "best"}, "portfolio.scenario: must be low, medium or high"),
+        ({"year": 1999}, "portfolio.year: must be a year from 2000 to 2100"),
+        ({"currency": "SEK"}, "portfolio.currency: unknown field"),
+    ],
+)
+def test_portfolio_fields_are_checked(norrkoping, document, portfolio, message):
+    document["portfolio"] = portfolio
+    assert [str(e) for e in register.validate(document)] == [message]
+
+
+def test_export_writes_benefit_model_priority_and_portfolio_back(norrkoping, document):
+    register.import_document(document, actor=None)
+    exported = register.export_document(norrkoping)
+    edu_a = exported["initiatives"][0]
+    assert edu_a["benefit_model"]["name"] == "Personal dashboard"
+    assert edu_a["priority"] == {
+        "strategic_fit": 4,
+        "time_criticality": None,
+        "duration_weeks": None,
+        "forced": None,
+        "forced_reason": "",
+    }
+    assert "no_benefit_model" not in edu_a["blockers"]
+    assert exported["portfolio"] == {"year": 2027, "budget": "50000000.00", "scenario": "medium"}
+    before = row_counts()
+    assert not register.import_document(exported, actor=None).changed
+    assert row_counts() == before

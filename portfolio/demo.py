@@ -1,0 +1,219 @@
+"""Demo portfolio: Norrköping's nine areas of the source deck, each with its three
+sub-initiatives, so that the portfolio table reproduces the deck's "initial potential business
+benefit" (seed-deck-figures.md) — 806 018 863 internal and 4 116 100 015 in total.
+
+Runs after the demo register (which creates the departments, information assets and the 27
+initiatives with their priority inputs and the portfolio settings: 2027, budget 50 000 000,
+benefit scenario high) and after the benefit demo.
+
+The deck's table is the initial, first-year potential, so every model has a one-year
+horizon; the portfolio reads the high scenario, in which Education's levers give the deck's
+figures.
+
+Demo assumptions (the deck does not give them):
+
+- Education keeps the deck's three levers (managers, teachers and staff, temporary premises)
+  with their low / medium / high inputs. The Personal dashboard (EDU-A) and Students' safety
+  (EDU-B) take 15 % each: 50 928 011.59 a year (the deck's 50 928 012). Students' portfolio
+  (EDU-C) takes the rest of the deck's area total 126 978 046, i.e. 25 122 022.83 (the deck's
+  25 122 023): its attribution share is that remainder divided by the levers' potential,
+  written with 18 decimals, so the three add up to the area total exactly (to the öre).
+- The other eight areas are given by the deck only as area totals. Each area's internal and
+  external benefit is split over its three sub-initiatives 50 % / 30 % / 20 %: A and B take
+  the whole kronor of their share, C the exact remainder. Each is one ``fixed_amount`` lever
+  per stakeholder, the same in every scenario. Smart building's and Connected port's figures
+  are internal (seed-deck-figures.md).
+- Investment costs (``INVESTMENT_COSTS``, year 0, kronor) are invented, scaled roughly to each
+  initiative's size; with the budget of 50 000 000 not every ready initiative fits, so the
+  optimal selection is a real choice. Strategic fit, time criticality and durations are in the
+  demo register; the Education durations are the deck's weeks (67, 97, 67), the rest invented.
+- Benefit owners and DPIA: the Education business owner owns EDU-A's benefits and its DPIA is
+  recorded; e-Diary (EC-C) handles special categories without a recorded DPIA, so it shows
+  that advisory item.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from assessments.models import Initiative
+from benefits import calculation, defaults
+from benefits import document as benefit_document
+from benefits.models import BenefitModel
+from klassa_app.models import Organisation, User
+from portfolio.models import InitiativePriority
+
+ORGANISATION = "norrkoping"
+EDUCATION_TOTAL = Decimal(126_978_046)
+EDUCATION_DASHBOARD_SHARE = Decimal("0.15")
+SHARE_PLACES = Decimal("1e-18")
+SPLIT = (Decimal("0.5"), Decimal("0.3"))  # A and B; C takes the remainder
+
+# Area → (internal, external, codes of its sub-initiatives A, B, C), from the deck.
+AREAS: dict[str, tuple[int, int, tuple[str, str, str]]] = {
+    "Smart City": (72_648_127, 1_238_956_620, ("SC-A", "SC-B", "SC-C")),
+    "Traffic planning": (3_339_420, 1_729_523_788, ("TP-A", "TP-B", "TP-C")),
+    "Elderly care": (137_907_042, 0, ("EC-A", "EC-B", "EC-C")),
+    "Virtual museum": (93_140_884, 292_317_150, ("VM-A", "VM-B", "VM-C")),
+    "HR": (106_621_701, 0, ("HR-A", "HR-B", "HR-C")),
+    "Connected citizen": (244_004_839, 48_283_594, ("CC-A", "CC-B", "CC-C")),
+    "Smart building": (13_783_124, 0, ("SB-A", "SB-B", "SB-C")),
+    "Connected port": (8_595_680, 0, ("CP-A", "CP-B", "CP-C")),
+}
+EDUCATION_CODES = ("EDU-A", "EDU-B", "EDU-C")
+
+# Demo assumption: investment cost in year 0 (kronor).
+INVESTMENT_COSTS: dict[str, int] = {
+    "SC-A": 18_000_000,
+    "SC-B": 12_000_000,
+    "SC-C": 6_000_000,
+    "TP-A": 22_000_000,
+    "TP-B": 9_000_000,
+    "TP-C": 11_000_000,
+    "EDU-A": 8_000_000,
+    "EDU-B": 9_500_000,
+    "EDU-C": 5_000_000,
+    "EC-A": 7_000_000,
+    "EC-B": 4_000_000,
+    "EC-C": 6_000_000,
+    "VM-A": 5_000_000,
+    "VM-B": 3_000_000,
+    "VM-C": 4_000_000,
+    "HR-A": 6_000_000,
+    "HR-B": 2_500_000,
+    "HR-C": 3_000_000,
+    "CC-A": 14_000_000,
+    "CC-B": 3_500_000,
+    "CC-C": 4_500_000,
+    "SB-A": 4_000_000,
+    "SB-B": 3_000_000,
+    "SB-C": 2_000_000,
+    "CP-A": 3_000_000,
+    "CP-B": 2_000_000,
+    "CP-C": 2_500_000,
+}
+
+
+def split(amount: int) -> tuple[int, int, int]:
+    """50 % / 30 % / remainder, whole kronor: the parts always add up to ``amount``."""
+    first = int(amount * SPLIT[0])
+    second = int(amount * SPLIT[1])
+    return first, second, amount - first - second
+
+
+def _costs(code: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": "Procurement and implementation",
+            "kind": "investment",
+            "amounts": [str(INVESTMENT_COSTS[code]), "0"],
+        }
+    ]
+
+
+def area_document(name: str, internal: int, external: int, code: str) -> dict[str, Any]:
+    """A one-year model with one fixed amount per stakeholder that has a benefit."""
+    levers = []
+    if internal:
+        levers.append(
+            {
+                "kind": "fixed_amount",
+                "name": "Internal benefit",
+                "stakeholder": "internal",
+                "category": "redistribution",
+                "amount": str(internal),
+            }
+        )
+    if external:
+        levers.append(
+            {
+                "kind": "fixed_amount",
+                "name": "External benefit",
+                "stakeholder": "external",
+                "category": "quality",
+                "amount": str(external),
+            }
+        )
+    return {
+        "format": "klassa.benefit-model/1",
+        "name": name,
+        "currency": "SEK",
+        "horizon_years": 1,
+        "discount_rate": "0.03",
+        "levers": levers,
+        "costs": _costs(code),
+    }
+
+
+def education_documents() -> dict[str, dict[str, Any]]:
+    """The deck's Education levers over one year: 15 % each for EDU-A and EDU-B, the rest of
+    the area's total for EDU-C."""
+    base = defaults.load(defaults.NORRKOPING_EDUCATION)
+    base["horizon_years"] = 1
+    dashboard = calculation.evaluate(benefit_document.parse(base)).high.total_benefit
+    potential = dashboard / EDUCATION_DASHBOARD_SHARE
+    rest_share = ((EDUCATION_TOTAL - 2 * dashboard) / potential).quantize(SHARE_PLACES)
+    names = {
+        "EDU-A": "Personal dashboard — Norrköping Education",
+        "EDU-B": "Students' safety — Norrköping Education",
+        "EDU-C": "Students' portfolio — Norrköping Education",
+    }
+    documents = {}
+    for code in EDUCATION_CODES:
+        share = rest_share if code == "EDU-C" else EDUCATION_DASHBOARD_SHARE
+        document = {
+            **base,
+            "name": names[code],
+            "levers": [{**lever, "attribution_share": str(share)} for lever in base["levers"]],
+            "costs": _costs(code),
+        }
+        documents[code] = document
+    return documents
+
+
+def demo_documents() -> dict[str, dict[str, Any]]:
+    """Initiative code → its benefit-model document, for all nine areas."""
+    documents = education_documents()
+    for area, (internal, external, codes) in AREAS.items():
+        for code, part_internal, part_external in zip(
+            codes, split(internal), split(external), strict=True
+        ):
+            documents[code] = area_document(f"{area} — {code}", part_internal, part_external, code)
+    return documents
+
+
+@transaction.atomic
+def load_demo_portfolio(actor: User | None = None) -> None:
+    organisation = Organisation.objects.filter(code=ORGANISATION).first()
+    if organisation is None:
+        return
+    initiatives = {
+        i.code: i
+        for i in Initiative.objects.filter(organisation=organisation, code__in=INVESTMENT_COSTS)
+    }
+    for code, document in demo_documents().items():
+        initiative = initiatives.get(code)
+        if initiative is None:
+            continue
+        canonical = benefit_document.to_document(benefit_document.parse(document))
+        existing = BenefitModel.objects.filter(initiative=initiative).first()
+        if existing is None:
+            BenefitModel.objects.create(initiative=initiative, document=canonical)
+        elif existing.document != canonical:
+            # The benefit demo gives EDU-A the deck's three-year model; the portfolio shows
+            # the first year. Nobody edits during a demo load, so the lock stays.
+            existing.document = canonical
+            existing.save(update_fields=["document", "updated_at"])
+    owner = User.objects.filter(email="verksamhet@norrkoping.demo").first()
+    if "EDU-A" in initiatives:
+        InitiativePriority.objects.update_or_create(
+            initiative=initiatives["EDU-A"],
+            defaults={
+                "benefit_owner": owner,
+                "dpia_recorded": True,
+                "dpia_reference": "UTB 2026/114",
+            },
+        )
