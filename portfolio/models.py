@@ -245,3 +245,87 @@ class PortfolioScenario(models.Model):
     @property
     def is_committed(self) -> bool:
         return self.committed_at is not None
+
+
+class PortfolioReportJob(models.Model):
+    """An export of an organisation's portfolio built in the background (XLSX of the whole
+    portfolio, or the PDF board report). ``parameters`` holds what it was asked for
+    (benefit scenario, budget, saved scenario, and ``department_ids``: the departments the
+    requester saw, null for all), so that only people who see at least that much may
+    download it."""
+
+    class Kind(models.TextChoices):
+        XLSX = "xlsx", _("Portfolio (Excel)")
+        PDF = "pdf", _("Board report (PDF)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being built")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    CONTENT_TYPES = {
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pdf": "application/pdf",
+    }
+    FILE_STEMS = {
+        "xlsx": {"sv": "portfolj", "en": "portfolio"},
+        "pdf": {"sv": "styrgruppsrapport", "en": "board-report"},
+    }
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="portfolio_report_jobs",
+        verbose_name=_("organisation"),
+    )
+    kind = models.CharField(_("report"), max_length=4, choices=Kind.choices)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    file = models.FileField(_("file"), upload_to="portfolio/%Y/%m/", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("portfolio report job")
+        verbose_name_plural = _("portfolio report jobs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="portfolio_job_progress_max_100"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["xlsx", "pdf"]), name="portfolio_job_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.kind} #{self.pk}"
+
+    @property
+    def content_type(self) -> str:
+        return self.CONTENT_TYPES[self.kind]
+
+    @property
+    def download_name(self) -> str:
+        stems = self.FILE_STEMS[self.kind]
+        stem = stems.get((self.language or "")[:2], stems["sv"])
+        year = self.parameters.get("year", "")
+        return f"{stem}-{self.organisation.code}{f'-{year}' if year else ''}.{self.kind}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
