@@ -1,0 +1,145 @@
+"""The benefit model's SVG charts: accessible, escaped, and drawn to scale."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from benefits import calculation, charts, defaults
+from benefits import document as benefit_document
+
+
+def money(value: Decimal) -> str:
+    return f"{value:,.0f} kr".replace(",", " ")
+
+
+def yearly(points, **kwargs) -> str:
+    options = {
+        "title": "Per year <medium>",
+        "description": "Bars & line",
+        "benefit_label": "Benefit",
+        "cost_label": "Cost",
+        "net_label": "Cumulative net",
+        "year_label": lambda year: f"Year {year}",
+        "money": money,
+    }
+    return charts.yearly_chart(points, **(options | kwargs))
+
+
+def attributes(svg: str, css: str, name: str) -> list[Decimal]:
+    return [
+        Decimal(value)
+        for value in re.findall(rf'<rect class="{css}"[^>]*?\b{name}="([-\d.]+)"', svg)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [
+        (Decimal(0), Decimal(100), [0, 20, 40, 60, 80, 100]),
+        (Decimal(0), Decimal("51458254.5"), [0, 20_000_000, 40_000_000, 60_000_000]),
+        (Decimal(-5000000), Decimal(2000000), [-6_000_000, -4_000_000, -2_000_000, 0, 2_000_000]),
+        (Decimal(0), Decimal(0), [0, "0.2"]),
+        (Decimal("0.3"), Decimal("0.7"), ["0.3", "0.4", "0.5", "0.6", "0.7"]),
+    ],
+)
+def test_ticks_are_round_numbers_covering_the_values(low, high, expected):
+    ticks = charts.nice_ticks(low, high)
+    assert ticks == [Decimal(str(v)) for v in expected]
+    assert ticks[0] <= low and ticks[-1] >= high
+
+
+def test_the_yearly_chart_is_an_accessible_image():
+    svg = yearly([charts.YearPoint(0, Decimal(0), Decimal(10), Decimal(-10))])
+    assert svg.startswith("<svg") and 'role="img"' in svg
+    assert 'aria-labelledby="yearly-chart-title yearly-chart-desc"' in svg
+    assert '<title id="yearly-chart-title">Per year &lt;medium&gt;</title>' in svg
+    assert '<desc id="yearly-chart-desc">Bars &amp; line</desc>' in svg
+    assert "style=" not in svg and "<script" not in svg
+
+
+def test_the_yearly_chart_draws_the_deck_flows_to_scale():
+    model = benefit_document.parse(defaults.load(defaults.FYRBODAL_PERSONAL_DASHBOARD))
+    result = calculation.evaluate(model).medium
+    points = [charts.YearPoint(r.year, r.benefit, r.cost, r.cumulative_net) for r in result.years]
+    svg = yearly(points)
+    heights = attributes(svg, "benefit", "height")
+    assert len(heights) == 4 and heights[0] == 0
+    # Year 1..3 benefits are equal (17 152 751.5), so their bars are equally high.
+    assert heights[1] == heights[2] == heights[3] > 0
+    values = re.findall(r'class="cumulative-net-point"[^>]*data-value="([-\d.]+)"', svg)
+    assert values == ["0.00", "17152751.50", "34305503.00", "51458254.50"]
+    assert svg.count("<polyline") == 1
+    assert "Year 3: Benefit 17 152 752 kr, Cost 0 kr, Cumulative net 51 458 254 kr" in svg
+
+
+def test_a_negative_cumulative_net_is_drawn_below_the_zero_line():
+    svg = yearly(
+        [
+            charts.YearPoint(0, Decimal(0), Decimal(5_000_000), Decimal(-5_000_000)),
+            charts.YearPoint(1, Decimal(3_000_000), Decimal(1_000_000), Decimal(-3_000_000)),
+            charts.YearPoint(2, Decimal(3_000_000), Decimal(1_000_000), Decimal(-1_000_000)),
+        ]
+    )
+    zero = Decimal(re.search(r'class="zero"[^>]*y1="([-\d.]+)"', svg).group(1))
+    points = re.findall(r'class="cumulative-net-point"[^>]*cy="([-\d.]+)"', svg)
+    assert all(Decimal(y) > zero for y in points)  # SVG y grows downwards
+    costs = attributes(svg, "cost", "height")
+    benefits = attributes(svg, "benefit", "height")
+    # Bars are proportional: the year-0 cost is 5 × the year-1 cost; benefit 3 × cost.
+    assert abs(costs[0] - 5 * costs[1]) < Decimal("0.05")
+    assert abs(benefits[1] - 3 * costs[1]) < Decimal("0.05")
+
+
+def tornado(bars, base=Decimal(0)) -> str:
+    return charts.tornado_chart(
+        bars,
+        base,
+        title="Sensitivity",
+        description="Each input ±20 %",
+        minus_label="−20 %",
+        plus_label="+20 %",
+        base_label="NPV",
+        money=money,
+    )
+
+
+def test_the_tornado_draws_one_row_per_input_in_the_given_order_around_the_base():
+    bars = [
+        charts.TornadoBar("Recruitments: unit cost", Decimal(80), Decimal(120)),
+        charts.TornadoBar("Admin <&>: amount", Decimal(90), Decimal(110)),
+    ]
+    svg = tornado(bars, Decimal(100))
+    labels = re.findall(r'<text class="label"[^>]*>([^<]*)</text>', svg)
+    assert labels == ["Recruitments: unit cost", "Admin &lt;&amp;&gt;: amount"]
+    minus, plus = attributes(svg, "minus", "width"), attributes(svg, "plus", "width")
+    assert minus[0] == plus[0] and minus[1] == plus[1]  # symmetric swings
+    assert abs(minus[0] - 2 * minus[1]) < Decimal("0.05")  # 20 vs 10 to scale
+    base_x = Decimal(re.search(r'class="base" x1="([-\d.]+)"', svg).group(1))
+    minus_x = attributes(svg, "minus", "x")
+    plus_x = attributes(svg, "plus", "x")
+    assert all(abs(x + w - base_x) < Decimal("0.02") for x, w in zip(minus_x, minus, strict=True))
+    assert all(x == base_x for x in plus_x)
+    assert 'role="img"' in svg and "<title" in svg and "style=" not in svg
+
+
+def test_the_tornado_of_the_deck_model_has_the_calculations_swings():
+    model = benefit_document.parse(defaults.load(defaults.NORRKOPING_EDUCATION))
+    rows = calculation.tornado(model, "high")
+    base = calculation.evaluate_scenario(model, "high").npv
+    svg = tornado([charts.TornadoBar(r["label"], r["low_npv"], r["high_npv"]) for r in rows], base)
+    assert svg.count('<g class="input">') == len(rows)
+    widths = [
+        m + p
+        for m, p in zip(
+            attributes(svg, "minus", "width"), attributes(svg, "plus", "width"), strict=True
+        )
+    ]
+    assert widths == sorted(widths, reverse=True)  # the largest swing first
+
+
+def test_charts_are_pure_python():
+    source = charts.__loader__.get_source(charts.__name__)
+    assert "django" not in source
