@@ -13,7 +13,7 @@ with the same layout, so that the same address means the same figure on each of 
 ``Layout`` gives the addresses; the labels follow the active language.
 
 IRR is Excel's ``=IRR(net flow)``, shown only when the net flow changes sign exactly once
-(counted by helper rows), as in the application; elsewhere it stays empty.
+(counted by intermediate rows), as in the application; elsewhere it stays empty.
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ class Layout:
     realisation, ramp-up per year); the lever inputs table (one row per input of a lever, with
     low/medium/high columns); the costs table (one row per cost, years 0..H).
     Scenario sheets: one row per lever (potential, benefit per year, total), the rows per year
-    (benefit, cost, net, cumulative net, investment room, discount factor and helper rows),
+    (benefit, cost, net, cumulative net, investment room, discount factor and intermediate steps),
     then the key figures in column C.
     """
 
@@ -454,7 +454,7 @@ def _scenario_sheet(
     _text(
         ws,
         "A3",
-        _("Every figure is a formula on the Inputs sheet; the helper rows show the steps."),
+        _("Every figure is a formula on the Inputs sheet; the rows marked 'Step' show how."),
     )
     _header(
         ws,
@@ -519,10 +519,10 @@ def _scenario_sheet(
         layout.cumulative_row: _("Cumulative net"),
         layout.room_row: _("Investment room (Σ B from year 1)"),
         layout.discount_row: _("Discount factor 1/(1+r)^t"),
-        layout.payback_row: _("Helper: payback once cumulative net ≥ 0"),
-        layout.sign_row: _("Helper: sign of the net"),
-        layout.last_sign_row: _("Helper: last non-zero sign"),
-        layout.change_row: _("Helper: sign change"),
+        layout.payback_row: _("Step: payback once cumulative net ≥ 0"),
+        layout.sign_row: _("Step: sign of the net"),
+        layout.last_sign_row: _("Step: last non-zero sign"),
+        layout.change_row: _("Step: sign change"),
     }
     for row, label in labels.items():
         _text(ws, f"A{row}", label, bold=row in (layout.benefit_row, layout.net_row))
