@@ -4,6 +4,7 @@ lever's history, the overview of benefits behind target, and the demo."""
 from __future__ import annotations
 
 import copy
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -662,3 +663,17 @@ def test_the_demo_tracks_edu_a_with_one_lever_behind_and_no_fake_double_counting
                 shares[key] = shares.get(key, D(0)) + D(lever["attribution_share"])
     over = {key for key, total in shares.items() if total > 1}
     assert {w.group.casefold() for w in double_counting_for(model.initiative)} == over
+
+
+@pytest.mark.django_db
+def test_a_reader_sees_dashes_for_missing_values_and_numbers_for_recorded_ones(
+    as_user, lawyer, owner, initiative, model
+):
+    t = tracking.do_save_tracking(
+        actor=owner, model=model, lever_name=PREMISES, owner=None, unit="kr", start_year=YEAR
+    )
+    set_years(owner, t, **{f"y{YEAR}": ("1500.5", None)})
+    html = as_user(lawyer).get(reverse("benefit_tracking", args=[initiative.pk])).content.decode()
+    assert re.search(r"<td>1\s?500,50</td>", html)  # the target, in the page's number format
+    assert f'<th scope="row">{YEAR}</th>' in html  # a year is not a number with grouping
+    assert html.count("<td>–</td>") >= 5  # the actual of year 1, target and actual of years 2–3
