@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessments import selectors as assessment_selectors
 from assessments.models import Initiative
 from assessments.services import StaleVersion
-from benefits import calculation, charts, editor, services
+from benefits import calculation, charts, editor, selectors, services
 from benefits import document as benefit_document
 from benefits.forms import (
     BenefitDocumentForm,
@@ -213,7 +213,7 @@ def _page(
             "errors": json_errors or [],
             "import_form": import_form if can_edit else None,
             "import_errors": import_errors or [],
-            "double_counting": [],
+            "double_counting": selectors.double_counting_for(initiative, viewer=request.user),
         },
     )
 

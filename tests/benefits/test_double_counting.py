@@ -241,3 +241,21 @@ def test_the_tracking_page_shows_the_warning_with_the_total(as_user, owner, utbi
     initiative_with(owner, utbildning, "EDU-B", ("Heads", "rektorer", "0.55"))
     html = as_user(owner).get(reverse("benefit_tracking", args=[a.pk])).content.decode()
     assert "115\xa0%" in html and "rektorer" in html
+
+
+@pytest.mark.django_db
+def test_the_benefit_page_warns_the_owner_about_staff_time_claimed_twice(
+    owner, utbildning, as_user
+):
+    a = initiative_with(owner, utbildning, "EDU-A", ("Principals", "rektorer", "0.6"))
+    initiative_with(owner, utbildning, "EDU-B", ("Heads of school", "rektorer", "0.55"))
+    page = as_user(owner).get(reverse("benefit_model", args=[a.pk])).content.decode()
+    assert "115" in page and "EDU-B" in page and "rektorer" in page
+
+
+@pytest.mark.django_db
+def test_the_benefit_page_shows_no_warning_at_exactly_100_percent(owner, utbildning, as_user):
+    a = initiative_with(owner, utbildning, "EDU-A", ("Principals", "rektorer", "0.6"))
+    initiative_with(owner, utbildning, "EDU-B", ("Heads of school", "rektorer", "0.4"))
+    page = as_user(owner).get(reverse("benefit_model", args=[a.pk])).content.decode()
+    assert "EDU-B" not in page
