@@ -277,6 +277,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.requeue_stale_report_jobs",
         "schedule": 5 * 60,
     },
+    "requeue-stale-portfolio-jobs": {
+        "task": "portfolio.tasks.requeue_stale_portfolio_jobs",
+        "schedule": 5 * 60,
+    },
     "send-pending-session-invitations": {
         "task": "assessments.tasks.send_pending_session_invitations",
         "schedule": 15 * 60,
@@ -350,7 +354,7 @@ KLASSA_AUDIT_PAGE_SIZE = 50
 # that build on it (each takes an ``actor`` argument, None for the system).
 KLASSA_DEMO_LOADERS = [
     "assessments.register.load_demo_register",
-    "benefits.demo.load_demo_benefits",
     "portfolio.demo.load_demo_portfolio",
+    "benefits.demo.load_demo_benefits",
 ]
 KLASSA_LIST_PAGE_SIZE = 50

@@ -19,6 +19,7 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("", include("assessments.urls")),
     path("", include("benefits.urls")),
+    path("", include("portfolio.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     # The language can be chosen before logging in.

@@ -1,0 +1,470 @@
+"""Thin views of the portfolio: the dashboard, the priority page (ranking, budget line,
+forced choices, optimal versus greedy selection, efficient frontier), the settings, an
+initiative's priority inputs, scenarios and the exports.
+
+Reads go through ``portfolio.selectors`` (department scoping, 404 for other organisations),
+writes through ``portfolio.services`` and ``portfolio.exports`` (permission, audit)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessments import selectors as assessment_selectors
+from assessments.models import Area
+from assessments.report_views import progress_width_class
+from klassa_app import access
+from klassa_app.models import User
+from klassa_app.services import ServiceError
+from portfolio import exports, forms, scoring, selectors, services
+from portfolio.models import InitiativePriority, PortfolioReportJob
+
+
+def _org(request: HttpRequest):
+    return getattr(request, "organisation", None)
+
+
+def _member_org(request: HttpRequest):
+    organisation = _org(request)
+    if organisation is None or not access.is_member(request.user, organisation):
+        raise Http404("No such organisation.")
+    return organisation
+
+
+def _posted(request: HttpRequest):
+    """The POST data for a bound form (even when empty), None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _saved(request: HttpRequest, organisation, value: Any):
+    if not value:
+        return None
+    return selectors.get_visible_scenario(request.user, organisation, value)
+
+
+def _priority_of(initiative) -> InitiativePriority | None:
+    return InitiativePriority.objects.filter(initiative=initiative).first()
+
+
+# --- Dashboard ----------------------------------------------------------------------------------
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    organisation = _member_org(request)
+    departments = list(access.visible_departments(request.user, organisation).order_by("name"))
+    areas = list(Area.objects.filter(organisation=organisation).order_by("name"))
+    scenarios = list(selectors.scenarios(request.user, organisation))
+    form = forms.PortfolioFilterForm(
+        request.GET or None, departments=departments, areas=areas, scenarios=scenarios
+    )
+    data = form.cleaned_data if form.is_valid() else {}
+    saved = next((s for s in scenarios if s.pk == data.get("saved")), None)
+    portfolio = selectors.portfolio(
+        request.user,
+        organisation,
+        scenario=data.get("scenario") or None,
+        filters=selectors.PortfolioFilters(
+            department_id=data.get("department"),
+            area_id=data.get("area"),
+            status=data.get("status") or "",
+        ),
+        saved_scenario=saved,
+        with_frontier=False,
+    )
+    context = {
+        "portfolio": portfolio,
+        "form": form,
+        "saved": saved,
+        "can_manage": services.can_manage_portfolio(request.user, organisation),
+        "sees_all": access.visible_department_ids(request.user, organisation) is None,
+        **exports.chart_context(portfolio),
+    }
+    template = "portfolio/_dashboard_body.html" if request.htmx else "portfolio/dashboard.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# --- Priority, budget line and selection --------------------------------------------------------
+
+
+@require_GET
+def priority(request: HttpRequest) -> HttpResponse:
+    organisation = _member_org(request)
+    portfolio = selectors.portfolio(request.user, organisation)
+    return render(request, "portfolio/priority.html", _priority_context(request, portfolio))
+
+
+def _priority_context(
+    request: HttpRequest, portfolio: selectors.Portfolio, **extra: Any
+) -> dict[str, Any]:
+    can_manage = services.can_manage_portfolio(request.user, portfolio.organisation)
+    greedy_codes = set(portfolio.greedy.codes)
+    optimal_codes = set(portfolio.optimal.codes)
+    return {
+        "portfolio": portfolio,
+        "can_manage": can_manage,
+        "weights": exports.weight_shares(portfolio),
+        "criteria": [(key, exports.CRITERION_LABELS[key]) for key in scoring.CRITERIA],
+        "entries": exports.budget_line_entries(portfolio),
+        "error_text": exports.error_text(portfolio.optimal.error),
+        "only_optimal": sorted(optimal_codes - greedy_codes),
+        "only_greedy": sorted(greedy_codes - optimal_codes),
+        "scenario_form": forms.ScenarioForm(
+            initial={"budget": portfolio.budget, "benefit_scenario": portfolio.scenario}
+        ),
+        **exports.chart_context(portfolio),
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def force(request: HttpRequest, pk: int) -> HttpResponse:
+    """Force an initiative in or out with a reason, or release it; admins only."""
+    organisation = _member_org(request)
+    initiative = assessment_selectors.get_visible_initiative(request.user, organisation, pk)
+    if not services.can_manage_portfolio(request.user, organisation):
+        raise PermissionDenied(_("Only organisation admins manage the portfolio."))
+    current = _priority_of(initiative)
+    form = forms.ForceForm(
+        _posted(request),
+        initial={
+            "forced": current.forced if current else "",
+            "forced_reason": current.forced_reason if current else "",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_force_initiative(
+                actor=request.user,
+                initiative=initiative,
+                forced=form.cleaned_data["forced"] or None,
+                reason=form.cleaned_data["forced_reason"],
+            )
+        except ServiceError as error:
+            forms.apply_service_error(form, error)
+        else:
+            messages.success(
+                request, _("The forced choice of %(code)s is saved.") % {"code": initiative.code}
+            )
+            return redirect(f"{reverse('portfolio_ranking')}#budget-line")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "portfolio/force.html",
+        {"initiative": initiative, "form": form},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def settings_view(request: HttpRequest) -> HttpResponse:
+    organisation = _member_org(request)
+    if not services.can_manage_portfolio(request.user, organisation):
+        raise PermissionDenied(_("Only organisation admins manage the portfolio."))
+    current = selectors.portfolio_settings(organisation)
+    weights = selectors.weights_of(current)
+    initial = {
+        "year": current.year,
+        "budget": f"{current.budget:f}".rstrip("0").rstrip(".") if current.budget else "0",
+        "scenario": current.scenario,
+        "method": current.method,
+        "fulfilment_threshold": str(current.fulfilment_threshold),
+        **{forms.weight_field(key): str(weights[key]) for key in scoring.CRITERIA},
+    }
+    form = forms.SettingsForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.do_update_portfolio_settings(
+                actor=request.user,
+                organisation=organisation,
+                year=data["year"],
+                budget=data["budget"],
+                scenario=data["scenario"],
+                method=data["method"],
+                weights=form.weights(),
+                fulfilment_threshold=data["fulfilment_threshold"],
+            )
+        except ServiceError as error:
+            forms.apply_service_error(form, error)
+        else:
+            messages.success(request, _("The portfolio settings are saved."))
+            return redirect("portfolio_ranking")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "portfolio/settings.html", {"form": form}, status=status)
+
+
+# --- An initiative's priority inputs -----------------------------------------------------------
+
+
+def _people(initiative) -> list[User]:
+    """Members who see the initiative's department (candidates for its benefit owner)."""
+    return list(
+        User.objects.filter(
+            Q(memberships__department__isnull=True)
+            | Q(memberships__department=initiative.department),
+            memberships__organisation=initiative.organisation,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def initiative_priority(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = assessment_selectors.get_visible_initiative(request.user, _org(request), pk)
+    current = _priority_of(initiative)
+    can_edit = services.can_set_priority(request.user, initiative)
+    people = _people(initiative)
+    initial = {}
+    if current is not None:
+        initial = {
+            "strategic_fit": str(current.strategic_fit or ""),
+            "time_criticality": str(current.time_criticality or ""),
+            "duration_weeks": str(current.duration_weeks or ""),
+            "benefit_owner": current.benefit_owner_id or "",
+            "dpia_recorded": current.dpia_recorded,
+            "dpia_reference": current.dpia_reference,
+        }
+    form = forms.PriorityForm(_posted(request), initial=initial, people=people)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(
+                _("Only business owners, economists and admins set an initiative's priority.")
+            )
+        if form.is_valid():
+            data = form.cleaned_data
+            owner = next((p for p in people if p.pk == data["benefit_owner"]), None)
+            try:
+                services.do_set_priority(
+                    actor=request.user,
+                    initiative=initiative,
+                    strategic_fit=data["strategic_fit"],
+                    time_criticality=data["time_criticality"],
+                    duration_weeks=data["duration_weeks"],
+                    benefit_owner=owner,
+                    dpia_recorded=data["dpia_recorded"],
+                    dpia_reference=data["dpia_reference"],
+                )
+            except ServiceError as error:
+                forms.apply_service_error(form, error)
+            else:
+                messages.success(request, _("The priority inputs are saved."))
+                return redirect("portfolio_priority", pk=initiative.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "portfolio/initiative_priority.html",
+        {"initiative": initiative, "form": form, "can_edit": can_edit, "current": current},
+        status=status,
+    )
+
+
+# --- Scenarios ----------------------------------------------------------------------------------
+
+
+@require_GET
+def scenario_list(request: HttpRequest) -> HttpResponse:
+    organisation = _member_org(request)
+    scenarios = list(selectors.scenarios(request.user, organisation))
+    return render(
+        request,
+        "portfolio/scenario_list.html",
+        {
+            "scenarios": scenarios,
+            "compare_form": forms.CompareForm(scenarios=scenarios),
+            "scenario_form": forms.ScenarioForm(),
+            "can_manage": services.can_manage_portfolio(request.user, organisation),
+        },
+    )
+
+
+@require_POST
+def scenario_save(request: HttpRequest) -> HttpResponse:
+    organisation = _member_org(request)
+    if not services.can_manage_portfolio(request.user, organisation):
+        raise PermissionDenied(_("Only organisation admins manage the portfolio."))
+    form = forms.ScenarioForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            scenario = services.do_save_scenario(
+                actor=request.user,
+                organisation=organisation,
+                name=data["name"],
+                budget=data["budget"] or None,
+                benefit_scenario=data["benefit_scenario"] or None,
+                note=data["note"],
+            )
+        except ServiceError as error:
+            forms.apply_service_error(form, error)
+        else:
+            messages.success(request, _("Scenario %(name)s saved.") % {"name": scenario.name})
+            return redirect("portfolio_scenario", pk=scenario.pk)
+    scenarios = list(selectors.scenarios(request.user, organisation))
+    return render(
+        request,
+        "portfolio/scenario_list.html",
+        {
+            "scenarios": scenarios,
+            "compare_form": forms.CompareForm(scenarios=scenarios),
+            "scenario_form": form,
+            "can_manage": True,
+        },
+        status=400,
+    )
+
+
+@require_GET
+def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _member_org(request)
+    scenario = selectors.get_visible_scenario(request.user, organisation, pk)
+    rows = {
+        row.code: row
+        for row in selectors.portfolio(
+            request.user, organisation, saved_scenario=scenario, with_frontier=False
+        ).rows
+    }
+    chosen = [(code, rows.get(code)) for code in scenario.selected_codes]
+    return render(
+        request,
+        "portfolio/scenario_detail.html",
+        {
+            "scenario": scenario,
+            "chosen": chosen,
+            "forced": sorted(scenario.forced_choices.items()),
+            "can_manage": services.can_manage_portfolio(request.user, organisation),
+            "commit_form": forms.CommitForm(),
+        },
+    )
+
+
+@require_GET
+def scenario_compare(request: HttpRequest) -> HttpResponse:
+    organisation = _member_org(request)
+    scenarios = list(selectors.scenarios(request.user, organisation))
+    form = forms.CompareForm(request.GET or None, scenarios=scenarios)
+    comparison = None
+    if form.is_valid():
+        by_pk = {s.pk: s for s in scenarios}
+        comparison = selectors.compare_scenarios(
+            by_pk[form.cleaned_data["left"]], by_pk[form.cleaned_data["right"]]
+        )
+    return render(
+        request,
+        "portfolio/scenario_compare.html",
+        {"form": form, "comparison": comparison},
+        status=400 if request.GET and not form.is_valid() else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def scenario_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Commit a scenario as the decision of its year, after an explicit confirmation."""
+    organisation = _member_org(request)
+    scenario = selectors.get_visible_scenario(request.user, organisation, pk)
+    if not services.can_manage_portfolio(request.user, organisation):
+        raise PermissionDenied(_("Only organisation admins manage the portfolio."))
+    form = forms.CommitForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_commit_scenario(
+                actor=request.user, scenario=scenario, replace=form.cleaned_data["replace"]
+            )
+        except ServiceError as error:
+            forms.apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is the decision for %(year)s.")
+                % {"name": scenario.name, "year": scenario.year},
+            )
+            return redirect("portfolio_scenario", pk=scenario.pk)
+    earlier = selectors.committed_scenario(organisation, scenario.year)
+    return render(
+        request,
+        "portfolio/scenario_commit.html",
+        {"scenario": scenario, "form": form, "earlier": earlier},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _member_org(request)
+    scenario = selectors.get_visible_scenario(request.user, organisation, pk)
+    try:
+        services.do_delete_scenario(actor=request.user, scenario=scenario)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("portfolio_scenario", pk=scenario.pk)
+    messages.success(request, _("Scenario %(name)s deleted.") % {"name": scenario.name})
+    return redirect("portfolio_scenarios")
+
+
+# --- Exports ------------------------------------------------------------------------------------
+
+
+@require_POST
+def export_start(request: HttpRequest, kind: str) -> HttpResponse:
+    organisation = _member_org(request)
+    if kind not in PortfolioReportJob.Kind.values:
+        raise Http404("No such report.")
+    scenario = request.POST.get("scenario") or None
+    budget = request.POST.get("budget") or None
+    try:
+        amount = services.parse_money(budget, "budget") if budget else None
+        job = exports.do_request_portfolio_export(
+            actor=request.user,
+            organisation=organisation,
+            kind=kind,
+            language=translation.get_language(),
+            scenario=scenario,
+            budget=amount,
+            saved_scenario=_saved(request, organisation, request.POST.get("saved")),
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("portfolio_dashboard")
+    return redirect("portfolio_export", pk=job.pk)
+
+
+@never_cache
+@require_GET
+def export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = exports.get_visible_job(request.user, _org(request), pk)
+    context = {"job": job, "width_class": progress_width_class(job.progress)}
+    template = "portfolio/_export_panel.html" if request.htmx else "portfolio/export_status.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = exports.get_visible_job(request.user, _org(request), pk)
+    if job.status != PortfolioReportJob.Status.DONE or not job.file:
+        raise Http404("The report is not ready.")
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The report file is gone.") from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=job.download_name, content_type=job.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
