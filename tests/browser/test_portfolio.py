@@ -1,0 +1,93 @@
+"""The portfolio in Chromium: the admin opens the dashboard, goes to the priority page,
+forces an initiative out with a reason, and sees the selection and the budget line change."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from assessments.models import Area
+from portfolio.models import InitiativePriority, PortfolioSettings
+from tests.browser.conftest import csp_violations, login, url
+from tests.browser.test_accessibility import axe_violations, describe
+from tests.portfolio.test_views import make_initiative
+
+pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
+
+
+@pytest.fixture
+def portfolio(organisation, departments):
+    education = Area.objects.create(organisation=organisation, name="Education")
+    PortfolioSettings.objects.create(
+        organisation=organisation, budget=Decimal(10_000_000), scenario="medium"
+    )
+    utb = departments[0]
+    return {
+        code: make_initiative(utb, code, area=education, internal=internal, cost=cost)
+        for code, internal, cost in (
+            ("EDU-A", 30_000_000, 4_000_000),
+            ("EDU-B", 20_000_000, 5_000_000),
+            ("EDU-C", 6_000_000, 3_000_000),
+        )
+    }
+
+
+def _text(page, selector: str) -> str:
+    return page.locator(selector).inner_text().replace("\u00a0", " ")
+
+
+def test_admin_forces_an_initiative_out_and_sees_the_selection_change(
+    page, live_server, org_admin, portfolio
+):
+    login(page, live_server, org_admin.email)
+    page.goto(url(live_server, "/portfolio/"))
+    assert page.locator("#portfolio-table #row-EDU-A").is_visible()
+    assert "56 000 000 kr" in _text(page, "#portfolio-total")
+
+    page.click("main a[href='/portfolio/priority/']")
+    page.wait_for_url("**/portfolio/priority/")
+    assert _text(page, "#optimal-codes") == "EDU-A, EDU-B"
+    assert page.get_attribute("#line-EDU-A", "data-status") == "within_budget"
+    assert page.get_attribute("#line-EDU-C", "data-status") == "over_budget"
+    assert page.locator("#cutoff-row").count() == 1
+    selected_columns = page.locator("svg.klassa-chart-budget-line g.column.selected").count()
+
+    row = page.locator("#line-EDU-A")
+    row.locator("details.force summary").click()
+    page.select_option("#forced-EDU-A", "out")
+    page.fill("#reason-EDU-A", "Waits for the new school platform")
+    with page.expect_navigation():
+        row.locator("button[type=submit]").click()
+
+    assert page.get_attribute("#line-EDU-A", "data-status") == "forced_out"
+    assert page.get_attribute("#line-EDU-C", "data-status") == "within_budget"
+    assert _text(page, "#optimal-codes") == "EDU-B, EDU-C"
+    assert page.locator("#cutoff-row").count() == 0
+    # The budget line is drawn again: EDU-A's column is no longer filled as selected.
+    assert page.locator("svg.klassa-chart-budget-line g.column.selected").count() == (
+        selected_columns
+    )
+    titles = page.locator("svg.klassa-chart-budget-line g.column.selected > title")
+    assert not any("EDU-A" in (t or "") for t in titles.all_text_contents())
+    assert any("EDU-C" in (t or "") for t in titles.all_text_contents())
+    priority = InitiativePriority.objects.get(initiative=portfolio["EDU-A"])
+    assert (priority.forced, priority.forced_reason) == ("out", "Waits for the new school platform")
+    assert csp_violations(page) == []
+    report = describe({"priority": axe_violations(page)})
+    assert not report, report
+
+
+def test_dashboard_filters_without_a_reload_and_is_accessible(
+    page, live_server, org_admin, departments, portfolio
+):
+    login(page, live_server, org_admin.email)
+    page.goto(url(live_server, "/portfolio/"))
+    report = describe({"dashboard": axe_violations(page)})
+    assert not report, report
+    with page.expect_response(lambda r: "/portfolio/?" in r.url):
+        page.select_option("#id_status", "blocked")
+    page.wait_for_selector("#portfolio-body:not(:has(#row-EDU-A))")
+    assert page.locator("#row-EDU-B").count() == 0
+    assert "status=blocked" in page.url
+    assert csp_violations(page) == []
