@@ -89,12 +89,17 @@ def _track_norrkoping(model: BenefitModel) -> None:
 
 @transaction.atomic
 def load_demo_benefits(actor: User | None = None) -> None:
-    """Runs after the demo register (which creates Norrköping's Education initiatives)."""
+    """Runs after the demo register (which creates Norrköping's Education initiatives) and
+    the demo portfolio (which gives them their models)."""
     norrkoping_dashboard = Initiative.objects.filter(
         organisation__code="norrkoping", code="EDU-A"
     ).first()
     if norrkoping_dashboard is not None:
-        model = _attach(norrkoping_dashboard, defaults.NORRKOPING_EDUCATION, NORRKOPING_GROUPS)
+        # The portfolio demo (loaded first) gives EDU-A the first-year model of the deck's
+        # portfolio table; the deck's three-year model is only the fallback.
+        model = BenefitModel.objects.filter(initiative=norrkoping_dashboard).first() or _attach(
+            norrkoping_dashboard, defaults.NORRKOPING_EDUCATION, NORRKOPING_GROUPS
+        )
         _track_norrkoping(model)
     fyrbodal = Organisation.objects.filter(code="fyrbodal").first()
     if fyrbodal is None:

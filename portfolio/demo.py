@@ -1,10 +1,13 @@
 """Demo portfolio: Norrköping's nine areas of the source deck, each with its three
 sub-initiatives, so that the portfolio table reproduces the deck's "initial potential business
-benefit" (seed-deck-figures.md) — 806 018 863 internal and 4 116 100 015 in total.
+benefit" (seed-deck-figures.md) — 807 018 863 internal and 4 116 100 015 in total. (The
+reference text says 806 018 863 internal, but its own rows, and its seven-area total 784 640 059
+plus Smart building and Connected port, add up to 807 018 863; only that figure is consistent
+with the total 4 116 100 015 and the external 3 309 081 152.)
 
 Runs after the demo register (which creates the departments, information assets and the 27
 initiatives with their priority inputs and the portfolio settings: 2027, budget 50 000 000,
-benefit scenario high) and after the benefit demo.
+benefit scenario high) and before the benefit demo (which follows EDU-A's benefits up).
 
 The deck's table is the initial, first-year potential, so every model has a one-year
 horizon; the portfolio reads the high scenario, in which Education's levers give the deck's
@@ -42,6 +45,7 @@ from django.db import transaction
 from assessments.models import Initiative
 from benefits import calculation, defaults
 from benefits import document as benefit_document
+from benefits.demo import NORRKOPING_GROUPS
 from benefits.models import BenefitModel
 from klassa_app.models import Organisation, User
 from portfolio.models import InitiativePriority
@@ -167,7 +171,18 @@ def education_documents() -> dict[str, dict[str, Any]]:
         document = {
             **base,
             "name": names[code],
-            "levers": [{**lever, "attribution_share": str(share)} for lever in base["levers"]],
+            "levers": [
+                {
+                    **lever,
+                    "attribution_share": str(share),
+                    **(
+                        {"group": NORRKOPING_GROUPS[lever["name"]]}
+                        if lever["name"] in NORRKOPING_GROUPS
+                        else {}
+                    ),
+                }
+                for lever in base["levers"]
+            ],
             "costs": _costs(code),
         }
         documents[code] = document
@@ -203,8 +218,7 @@ def load_demo_portfolio(actor: User | None = None) -> None:
         if existing is None:
             BenefitModel.objects.create(initiative=initiative, document=canonical)
         elif existing.document != canonical:
-            # The benefit demo gives EDU-A the deck's three-year model; the portfolio shows
-            # the first year. Nobody edits during a demo load, so the lock stays.
+            # A re-run after the inputs changed; nobody edits during a demo load.
             existing.document = canonical
             existing.save(update_fields=["document", "updated_at"])
     owner = User.objects.filter(email="verksamhet@norrkoping.demo").first()

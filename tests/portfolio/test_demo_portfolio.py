@@ -42,11 +42,18 @@ def money(value: str) -> str:
     return f"{Decimal(value):.2f}"
 
 
-def test_the_portfolio_loader_runs_after_the_benefit_loader():
-    loaders = settings.KLASSA_DEMO_LOADERS
-    assert loaders.index("portfolio.demo.load_demo_portfolio") > loaders.index(
-        "benefits.demo.load_demo_benefits"
-    )
+def test_edu_a_keeps_the_portfolio_model_and_its_benefits_are_followed_up(demo_loaded):
+    from benefits.models import BenefitModel, BenefitTracking
+
+    model = BenefitModel.objects.get(initiative__organisation=demo_loaded, initiative__code="EDU-A")
+    assert model.document["horizon_years"] == 1
+    assert {lever.get("group") for lever in model.document["levers"]} == {
+        "skolledare",
+        "lärare och övrig personal",
+        None,
+    }
+    tracked = BenefitTracking.objects.filter(benefit_model=model)
+    assert {t.lever_name for t in tracked} == {lever["name"] for lever in model.document["levers"]}
 
 
 def test_every_area_split_adds_up_to_the_decks_figures():
