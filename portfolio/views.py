@@ -28,7 +28,7 @@ from klassa_app import access
 from klassa_app.models import User
 from klassa_app.services import ServiceError
 from portfolio import exports, forms, scoring, selectors, services
-from portfolio.models import InitiativePriority, PortfolioReportJob
+from portfolio.models import BenefitScenario, InitiativePriority, PortfolioReportJob
 
 
 def _org(request: HttpRequest):
@@ -87,6 +87,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "portfolio": portfolio,
         "form": form,
         "saved": saved,
+        "scenario_label": BenefitScenario(portfolio.scenario).label,
         "can_manage": services.can_manage_portfolio(request.user, organisation),
         "sees_all": access.visible_department_ids(request.user, organisation) is None,
         **exports.chart_context(portfolio),

@@ -630,3 +630,21 @@ def test_a_whole_organisation_export_is_hidden_from_department_members(
 def test_nav_links_to_the_portfolio(as_user, owner, portfolio_data):
     body = as_user(owner).get(reverse("home")).content.decode()
     assert f'href="{reverse("portfolio_dashboard")}"' in body
+
+
+def test_demo_dashboard_shows_the_decks_totals_and_a_selection_within_the_budget(
+    as_user, admin, settings
+):
+    from django.utils.module_loading import import_string
+
+    for loader in settings.KLASSA_DEMO_LOADERS:
+        import_string(loader)(actor=None)
+    response = as_user(admin).get(reverse("portfolio_dashboard"))
+    portfolio = response.context["portfolio"]
+    assert len(portfolio.areas) == 9
+    # Exact to the öre (the Education shares carry 18 decimals; display rounds).
+    assert portfolio.totals.total_benefit.quantize(Decimal("0.01")) == Decimal(4_116_100_015)
+    assert "4\xa0116\xa0100\xa0015\xa0kr" in response.content.decode()
+    priority = as_user(admin).get(reverse("portfolio_ranking")).context["portfolio"]
+    assert priority.optimal.codes and priority.optimal.total_cost <= priority.budget
+    assert priority.optimal.total_npv >= priority.greedy.total_npv
