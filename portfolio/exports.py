@@ -227,6 +227,7 @@ HEADER_ROW = 4  # rows 1–2 title and subtitle, row 3 empty
 MONEY_FORMAT = '#,##0 "kr"'
 SHARE_FORMAT = "0.0%"
 SCORE_FORMAT = "0.000"
+ORE = Decimal("0.01")
 
 
 def _clean(value: Any) -> Any:
@@ -268,6 +269,9 @@ def _sheet(
         for index, cell in enumerate(ws[ws.max_row], start=1):
             if index in formats and not isinstance(cell.value, str):
                 cell.number_format = formats[index]
+                if formats[index] == MONEY_FORMAT and isinstance(cell.value, Decimal):
+                    # Whole öre in the file (sums of shares may carry more decimals).
+                    cell.value = cell.value.quantize(ORE)
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
