@@ -68,6 +68,8 @@ def portfolio_report(
             "total_investment_cost": money_text(optimal.total_cost),
             "total_npv": money_text(optimal.total_npv),
             "codes": sorted(optimal.codes),
+            # False when the solver stopped at its time limit with the best set it found.
+            "proven_optimal": optimal.proven_optimal,
         }
     return {
         "scenario": result.scenario,

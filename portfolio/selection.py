@@ -18,6 +18,7 @@ import ctypes
 import os
 import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -45,7 +46,13 @@ SELECTED_STATUSES = frozenset({STATUS_FORCED_IN, STATUS_WITHIN_BUDGET})
 
 ZERO = Decimal(0)
 ORE = Decimal("0.01")
-SOLVER_TIME_LIMIT_SECONDS = 30.0
+# The solver proves optimality quickly on typical portfolios, but a knapsack whose values are
+# nearly proportional to its costs can keep it searching for minutes. A page must answer in
+# seconds, so it stops here with the best set found so far and says the set is not proven
+# optimal. The frontier solves many levels, so each gets less.
+SOLVER_TIME_LIMIT_SECONDS = 4.0
+FRONTIER_LEVEL_TIME_LIMIT_SECONDS = 0.5
+FRONTIER_TIME_BUDGET_SECONDS = 3.0  # all levels together; later levels get what is left
 IMPROVEMENT_ROUNDS = 50  # bound on exact 1-for-1 swap rounds after the solver
 
 # Sums of money are exact at this precision (5e9 kr × 1e6 initiatives has 17 digits).
@@ -93,6 +100,9 @@ class Selection:
     total_npv: Decimal
     budget: Decimal
     error: str | None = None  # "forced_in_exceeds_budget": then codes is empty
+    # For the optimal selection: False when the solver stopped at its time limit, so the set
+    # is the best found rather than the proven best. None for the greedy selection.
+    proven_optimal: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -158,7 +168,11 @@ def _total(values: Iterable[Decimal]) -> Decimal:
 
 
 def _result(
-    candidates: Sequence[Candidate], chosen: set[str], budget: Decimal, error: str | None = None
+    candidates: Sequence[Candidate],
+    chosen: set[str],
+    budget: Decimal,
+    error: str | None = None,
+    proven_optimal: bool | None = None,
 ) -> Selection:
     picked = [c for c in candidates if c.code in chosen]
     return Selection(
@@ -167,6 +181,7 @@ def _result(
         total_npv=_total(c.npv for c in picked),
         budget=budget,
         error=error,
+        proven_optimal=proven_optimal,
     )
 
 
@@ -346,12 +361,17 @@ def _flush_c_stdio() -> None:
         ctypes.CDLL(None).fflush(None)
 
 
-def _solve_milp(problem: _Problem, room: int) -> frozenset[int] | None:
+def _solve_milp(
+    problem: _Problem, room: int, time_limit: float
+) -> tuple[frozenset[int] | None, bool]:
     """The solver's proposal: maximise Σ npv·x subject to Σ cost·x ≤ room, x ∈ {0, 1}.
 
     Amounts are divided by their largest value (the solver's numerics prefer magnitudes near
     1). Presolve is off: the fixed variables are already gone before the solver sees them.
+    Returns the set and whether the solver proved it optimal (not stopped by the time limit).
     """
+    if time_limit <= 0:
+        return None, False
     count = len(problem.items)
     values = np.array(problem.values, dtype=np.float64)
     costs = np.array(problem.costs, dtype=np.float64)
@@ -365,12 +385,12 @@ def _solve_milp(problem: _Problem, room: int) -> frozenset[int] | None:
             options={
                 "mip_rel_gap": 0.0,
                 "presolve": False,
-                "time_limit": SOLVER_TIME_LIMIT_SECONDS,
+                "time_limit": time_limit,
             },
         )
     if result.x is None:  # no solution at all (time limit before the first one, or an error)
-        return None
-    return frozenset(int(i) for i in np.flatnonzero(result.x > 0.5))
+        return None, False
+    return frozenset(int(i) for i in np.flatnonzero(result.x > 0.5)), result.status == 0
 
 
 def _repair(
@@ -441,27 +461,31 @@ def _greedy_sets(problem: _Problem, room: int) -> list[frozenset[int]]:
 
 
 def _best_free_set(
-    problem: _Problem, room: int, hints: Iterable[frozenset[str]] = ()
-) -> frozenset[int]:
+    problem: _Problem, room: int, time_limit: float, hints: Iterable[frozenset[str]] = ()
+) -> tuple[frozenset[int], bool]:
+    """The best set found and whether it is proven optimal."""
     if not problem.items or room <= 0:
-        return frozenset()
+        return frozenset(), True
     everything = frozenset(range(len(problem.items)))
     if problem.cost(everything) <= room:
-        return everything
+        return everything, True
     order = problem.density_order()
     proposals = _greedy_sets(problem, room)
-    solved = _solve_milp(problem, room)
+    solved, proven = _solve_milp(problem, room, time_limit)
     if solved is not None:
         proposals.append(solved)
     index = {c.code: i for i, c in enumerate(problem.items)}
     proposals += [frozenset(index[code] for code in hint if code in index) for hint in hints]
     feasible = [_repair(problem, p, room, order) for p in proposals]
     best = min(feasible, key=problem.key)
-    return min([best, _improve_by_swaps(problem, best, room, order)], key=problem.key)
+    return min([best, _improve_by_swaps(problem, best, room, order)], key=problem.key), proven
 
 
 def _optimal(
-    candidates: Sequence[Candidate], budget: Decimal, hints: Iterable[frozenset[str]] = ()
+    candidates: Sequence[Candidate],
+    budget: Decimal,
+    hints: Iterable[frozenset[str]] = (),
+    time_limit: float = SOLVER_TIME_LIMIT_SECONDS,
 ) -> Selection:
     if failed := _forced_in_exceeds(candidates, budget):
         return failed
@@ -473,9 +497,9 @@ def _optimal(
     problem = _Problem.build(
         [c for c in eligible if 0 < c.cost <= room_kr and c.code not in free_of_charge]
     )
-    chosen = _best_free_set(problem, room, hints)
+    chosen, proven = _best_free_set(problem, room, time_limit, hints)
     codes = forced | free_of_charge | {problem.items[i].code for i in chosen}
-    selection = _result(candidates, codes, budget)
+    selection = _result(candidates, codes, budget, proven_optimal=proven)
     # The öre rounding above makes this hold by construction; it is the contract, so check it.
     if selection.total_cost > budget:  # pragma: no cover
         raise AssertionError("selection exceeds the budget")
@@ -499,7 +523,8 @@ def optimal_selection(candidates: Sequence[Candidate], budget: Decimal | int | s
     first), filled with whatever still fits, compared with the greedy fillings by NPV per
     krona and by NPV, and improved by exact 1-for-1 exchanges. The best of these is returned:
     never over the budget, and never worse than those greedy fillings even if the solver
-    stopped early (time limit) or returned nothing. Ties between equally valuable sets go to
+    stopped early or returned nothing. The solver stops after ``SOLVER_TIME_LIMIT_SECONDS``;
+    ``proven_optimal`` then says False and the set is the best one found. Ties between equally valuable sets go to
     the cheaper one, then to the alphabetically first codes.
 
     NPVs are compared to the öre (exact for amounts with two decimals); costs are rounded up
@@ -518,13 +543,23 @@ def efficient_frontier(
     """The best total NPV at each budget level (levels below the forced-in cost are left out).
 
     Levels are solved in increasing order and each level also considers the previous level's
-    selection (it still fits a larger budget), so the frontier never goes down.
+    selection (it still fits a larger budget), so the frontier never goes down. Each level gets
+    at most ``FRONTIER_LEVEL_TIME_LIMIT_SECONDS`` of solver time and all together
+    ``FRONTIER_TIME_BUDGET_SECONDS`` (after that only the exact greedy fillings and exchanges):
+    the chart is a guide, the selection itself is solved separately with the full time.
     """
     levels = sorted({_check(candidates, b) for b in budgets})
     points: list[FrontierPoint] = []
     previous: frozenset[str] = frozenset()
+    deadline = time.monotonic() + FRONTIER_TIME_BUDGET_SECONDS
     for level in levels:
-        selection = _optimal(candidates, level, hints=[previous])
+        left = max(deadline - time.monotonic(), 0.0)
+        selection = _optimal(
+            candidates,
+            level,
+            hints=[previous],
+            time_limit=min(FRONTIER_LEVEL_TIME_LIMIT_SECONDS, left),
+        )
         if selection.error:
             continue
         previous = frozenset(selection.codes)

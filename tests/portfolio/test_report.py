@@ -125,6 +125,7 @@ def test_report_has_the_formats_shape_and_numbers(portfolio_org):
         "total_investment_cost": "500.00",
         "total_npv": "550.00",
         "codes": ["EDU-A", "KUL-A"],
+        "proven_optimal": True,
     }
     assert [c for c, row in rows.items() if row["selected"]] == ["EDU-A", "KUL-A"]
 

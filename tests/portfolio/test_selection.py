@@ -331,3 +331,26 @@ def test_the_portfolio_maths_imports_no_django(module):
         for alias in node.names
     ]
     assert not [name for name in imports if name and name.startswith("django")]
+
+
+def test_a_small_portfolio_is_proven_optimal():
+    chosen = optimal_selection([cand("A", 10, 5), cand("B", 8, 4), cand("C", 7, 3)], 7)
+    assert chosen.codes == ("B", "C")
+    assert chosen.proven_optimal is True
+
+
+def test_a_hard_portfolio_stops_at_the_time_limit_with_the_best_set_found(monkeypatch):
+    # Values nearly proportional to costs: the knapsack the solver finds hardest to prove.
+    monkeypatch.setattr(selection, "SOLVER_TIME_LIMIT_SECONDS", 0.05)
+    rng = random.Random(7)
+    candidates = []
+    for i in range(200):
+        cost = Decimal(rng.randint(1_000_000, 20_000_000))
+        candidates.append(cand(f"I{i:03}", cost * Decimal("1.3") + rng.randint(0, 1000), cost))
+    budget = sum(c.cost for c in candidates) / 3
+    chosen = optimal_selection(candidates, budget)
+    ranked = sorted(candidates, key=lambda c: c.npv / c.cost, reverse=True)
+    assert chosen.proven_optimal is False
+    assert chosen.total_cost <= budget
+    assert chosen.total_npv >= greedy_selection(ranked, budget).total_npv
+    assert greedy_selection(ranked, budget).proven_optimal is None

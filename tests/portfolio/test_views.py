@@ -648,3 +648,22 @@ def test_demo_dashboard_shows_the_decks_totals_and_a_selection_within_the_budget
     priority = as_user(admin).get(reverse("portfolio_ranking")).context["portfolio"]
     assert priority.optimal.codes and priority.optimal.total_cost <= priority.budget
     assert priority.optimal.total_npv >= priority.greedy.total_npv
+
+
+def test_priority_page_says_when_the_selection_is_not_proven_optimal(
+    as_user, admin, portfolio_data, monkeypatch
+):
+    import dataclasses
+
+    from portfolio import selection
+
+    solve = selection.optimal_selection
+
+    def stopped_at_time_limit(candidates, budget):
+        return dataclasses.replace(solve(candidates, budget), proven_optimal=False)
+
+    body = as_user(admin).get(reverse("portfolio_ranking")).content.decode()
+    assert 'id="optimal-not-proven"' not in body
+    monkeypatch.setattr(selection, "optimal_selection", stopped_at_time_limit)
+    body = as_user(admin).get(reverse("portfolio_ranking")).content.decode()
+    assert 'id="optimal-not-proven"' in body
