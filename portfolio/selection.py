@@ -524,8 +524,8 @@ def optimal_selection(candidates: Sequence[Candidate], budget: Decimal | int | s
     krona and by NPV, and improved by exact 1-for-1 exchanges. The best of these is returned:
     never over the budget, and never worse than those greedy fillings even if the solver
     stopped early or returned nothing. The solver stops after ``SOLVER_TIME_LIMIT_SECONDS``;
-    ``proven_optimal`` then says False and the set is the best one found. Ties between equally valuable sets go to
-    the cheaper one, then to the alphabetically first codes.
+    ``proven_optimal`` then says False and the set is the best one found. Ties between
+    equally valuable sets go to the cheaper one, then to the alphabetically first codes.
 
     NPVs are compared to the öre (exact for amounts with two decimals); costs are rounded up
     and the budget down to the öre, so the budget is never exceeded.
