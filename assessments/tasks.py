@@ -2,96 +2,42 @@
 
 from __future__ import annotations
 
-import logging
-import uuid
 from datetime import timedelta
 
 from celery import shared_task
-from django.core.files.base import ContentFile
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 
 from assessments import reports
 from assessments.models import ReportJob
-
-logger = logging.getLogger(__name__)
-
-# Jobs queued longer than this were probably never sent (broker down): send them again.
-STALE_QUEUED = timedelta(minutes=10)
-# Jobs running longer than this lost their worker (the hard time limit is 5 minutes).
-STUCK_RUNNING = timedelta(minutes=30)
+from klassa_app import jobs
 
 
-def _progress(job_id: int, progress: int) -> None:
-    ReportJob.objects.filter(pk=job_id).update(progress=progress)
+def _load_report_job(job_id: int) -> ReportJob:
+    return ReportJob.objects.select_related(
+        "initiative", "initiative__organisation", "initiative__department", "initiative__area"
+    ).get(pk=job_id)
+
+
+def _build_report_file(job: ReportJob, progress) -> tuple[bytes, str]:
+    if job.session_id is not None:  # the minutes of a consensus session
+        data = reports.collect_minutes(job.session)
+    else:
+        data = reports.collect(job.initiative)
+    progress(50)
+    return reports.build(job.kind, data), job.extension
 
 
 @shared_task
 def build_report(job_id: int) -> str:
-    """Build a requested report and keep it with the job. Safe to run twice: only the run
-    that moves the job from queued to running builds it."""
-    claimed = ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).update(
-        status=ReportJob.Status.RUNNING, progress=10, started_at=timezone.now(), message=""
-    )
-    if not claimed:
-        return "skipped"
-    job = ReportJob.objects.select_related(
-        "initiative", "initiative__organisation", "initiative__department", "initiative__area"
-    ).get(pk=job_id)
-    with translation.override(job.language):
-        try:
-            if job.session_id is not None:  # the minutes of a consensus session
-                data = reports.collect_minutes(job.session)
-            else:
-                data = reports.collect(job.initiative)
-            _progress(job_id, 50)
-            content = reports.build(job.kind, data)
-            _progress(job_id, 90)
-            # A random name on disk; people download it under job.download_name.
-            job.file.save(f"{uuid.uuid4().hex}.{job.extension}", ContentFile(content), save=False)
-            job.status = ReportJob.Status.DONE
-            job.progress = 100
-            job.finished_at = timezone.now()
-            job.save(update_fields=["file", "status", "progress", "finished_at"])
-        except Exception:
-            # The soft time limit lands here too (SoftTimeLimitExceeded is an Exception).
-            logger.exception("Report job %s (%s) failed.", job_id, job.kind)
-            ReportJob.objects.filter(pk=job_id).update(
-                status=ReportJob.Status.FAILED,
-                message=gettext(
-                    "The report could not be built. Try again; if it fails again, "
-                    "tell your support."
-                ),
-                finished_at=timezone.now(),
-            )
-            return "failed"
-    return "done"
+    """Build a requested report and keep it with the job (safe to run twice)."""
+    return jobs.run_file_job(ReportJob, job_id, load=_load_report_job, build=_build_report_file)
 
 
 @shared_task
 def requeue_stale_report_jobs() -> int:
     """Send report jobs again that were queued long ago but never started (the broker was
     down when they were requested), and give up on jobs whose worker died."""
-    now = timezone.now()
-    ids = list(
-        ReportJob.objects.filter(status=ReportJob.Status.QUEUED, created_at__lt=now - STALE_QUEUED)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:200]
-    )
-    for job_id in ids:
-        build_report.delay(job_id)
-    if ids:
-        logger.info("Re-enqueued %d queued report jobs.", len(ids))
-    stuck = ReportJob.objects.filter(
-        status=ReportJob.Status.RUNNING, started_at__lt=now - STUCK_RUNNING
-    ).only("pk", "language")
-    for job in stuck:
-        with translation.override(job.language):
-            message = gettext("Building the report took too long. Request it again.")
-        ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(
-            status=ReportJob.Status.FAILED, message=message, finished_at=now
-        )
-    return len(ids)
+    return jobs.sweep_file_jobs(ReportJob, build_report)
 
 
 @shared_task
