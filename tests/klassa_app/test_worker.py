@@ -184,3 +184,37 @@ def test_an_action_plan_pdf_is_built_by_the_worker_with_progress(worker, tmp_pat
     assert job.progress == 100
     with job.file.open("rb") as handle:
         assert handle.read(4) == b"%PDF"
+
+
+def test_a_portfolio_xlsx_is_built_by_the_worker_with_progress(worker):
+    from io import BytesIO
+
+    import openpyxl
+
+    from assessments.models import Area
+    from portfolio.exports import do_request_portfolio_export
+    from portfolio.models import PortfolioReportJob
+    from tests.portfolio.test_views import make_initiative
+
+    organisation = OrganisationFactory(code="norrkoping", name="Norrköpings kommun")
+    department = DepartmentFactory(
+        organisation=organisation, code="UTB", name="Utbildningskontoret"
+    )
+    admin = MembershipFactory(organisation=organisation, department=None, role=Role.ORG_ADMIN).user
+    area = Area.objects.create(organisation=organisation, name="Education")
+    make_initiative(department, "EDU-A", area=area, internal=30_000_000, cost=4_000_000)
+    job = do_request_portfolio_export(
+        actor=admin, organisation=organisation, kind="xlsx", language="sv"
+    )
+
+    def done() -> bool:
+        job.refresh_from_db()
+        return job.status in (PortfolioReportJob.Status.DONE, PortfolioReportJob.Status.FAILED)
+
+    assert _wait_for(done, 60), f"the worker left the job {job.status}"
+    assert job.status == PortfolioReportJob.Status.DONE, job.message
+    assert job.progress == 100
+    with job.file.open("rb") as handle:
+        workbook = openpyxl.load_workbook(BytesIO(handle.read()))
+    cells = [c for sheet in workbook for row in sheet.iter_rows(values_only=True) for c in row]
+    assert "EDU-A" in cells
