@@ -3,11 +3,12 @@
     .venv/bin/python scripts/benchmark_portfolio.py [--initiatives 1000] [--assets 10000]
 
 Generates, inside a transaction that is rolled back at the end (the database is left as it
-was), one organisation with five departments, ``--assets`` approved or draft information
-assets, ``--initiatives`` initiatives with their assets linked and a one-year benefit model
-each, and a budget of a third of the total investment. Prints the number of queries and the
-time of the whole portfolio (rows, ranking, optimal and greedy selection, budget line,
-frontier) with an empty benefit-summary cache and again with a warm one.
+was; it is migrated first if needed), one organisation with five departments, ``--assets``
+approved or draft information assets, ``--initiatives`` initiatives with their assets linked
+and a one-year benefit model each, and a budget of a third of the total investment. Prints
+the number of queries and the time of the whole portfolio (rows, ranking, optimal and greedy
+selection, budget line, frontier) with an empty benefit-summary cache and again with a warm
+one.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klassa_app.settings")
 import django
 
 django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+# The configured database (SQLite by default) may not exist yet in a fresh clone.
+call_command("migrate", verbosity=0)
 
 from django.core.cache import cache  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
