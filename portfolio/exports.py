@@ -57,6 +57,12 @@ BUDGET_STATUS_LABELS = {
     selection.STATUS_OVER_BUDGET: gettext_lazy("Over the budget"),
 }
 
+CLASSIFICATION_STATUS_LABELS = {
+    "approved": gettext_lazy("Approved"),
+    "provisional": gettext_lazy("Provisional"),
+    "incomplete": gettext_lazy("Incomplete"),
+}
+
 ERROR_LABELS = {
     selection.FORCED_IN_EXCEEDS_BUDGET: gettext_lazy(
         "The forced-in initiatives alone cost more than the budget: there is no selection."
@@ -495,7 +501,11 @@ def portfolio_xlsx(portfolio: selectors.Portfolio, generated_at: datetime | None
                 row.code,
                 row.name,
                 row.department.name,
-                row.classification_status,
+                str(
+                    CLASSIFICATION_STATUS_LABELS.get(
+                        row.classification_status, row.classification_status
+                    )
+                ),
                 _yes(row.ready),
                 "; ".join(item.label for item in row.blockers),
                 "; ".join(item.label for item in row.advisories),

@@ -4,9 +4,11 @@ maps the service's names to these forms' fields)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import scoring
@@ -22,6 +24,23 @@ STATUS_CHOICES = [
     ("provisional", _("Classification provisional")),
     ("incomplete", _("Classification incomplete")),
 ]
+
+
+def number_text(value: Decimal | None, *, grouped: bool = False) -> str:
+    """A number as the help texts write it and the services read it back: no trailing
+    zeros, the language's decimal mark, thousands grouped by spaces (``50 000 000``,
+    ``0,8`` in Swedish)."""
+    if value is None:
+        return ""
+    text = f"{Decimal(value).normalize():f}"
+    whole, _dot, fraction = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    whole = whole.lstrip("-")
+    if grouped:
+        head = len(whole) % 3 or 3
+        whole = " ".join([whole[:head]] + [whole[i : i + 3] for i in range(head, len(whole), 3)])
+    mark = get_format("DECIMAL_SEPARATOR")
+    return f"{sign}{whole}{mark + fraction if fraction else ''}"
 
 
 def weight_field(criterion: str) -> str:
@@ -159,6 +178,16 @@ class CompareForm(forms.Form):
         choices = [(s.pk, f"{s.name} ({s.year})") for s in scenarios]
         self.fields["left"].choices = choices
         self.fields["right"].choices = choices
+        # Two different scenarios to start with, not the same one twice.
+        if not self.is_bound and len(choices) > 1:
+            self.initial.setdefault("left", choices[0][0])
+            self.initial.setdefault("right", choices[1][0])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("left") is not None and data.get("left") == data.get("right"):
+            self.add_error("right", _("Choose a different scenario than A."))
+        return data
 
 
 class CommitForm(forms.Form):

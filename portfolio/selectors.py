@@ -803,6 +803,50 @@ def get_visible_scenario(
         raise Http404("No such scenario.") from exc
 
 
+def visible_codes(user: User, organisation: Organisation | None) -> set[str] | None:
+    """Codes of the initiatives ``user`` may see in a saved scenario; None when they see every
+    department (the dashboard's rule: admins and security officers all, others their own)."""
+    department_ids = _visible_department_ids(user, organisation)
+    if department_ids is None:
+        return None
+    return set(
+        Initiative.objects.filter(
+            organisation=organisation, department_id__in=department_ids
+        ).values_list("code", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class ScenarioView:
+    """A saved scenario as one user may read it: the selected codes of their departments,
+    how many others are hidden, and whether the organisation-wide totals may be shown."""
+
+    scenario: PortfolioScenario
+    codes: list[str]
+    hidden: int
+    sees_all: bool
+    forced: list[tuple[str, dict[str, Any]]]
+
+
+def scenario_view(scenario: PortfolioScenario, codes: set[str] | None) -> ScenarioView:
+    """``codes`` from ``visible_codes`` (None: everything is shown)."""
+    selected = sorted(scenario.selected_codes)
+    shown = selected if codes is None else [c for c in selected if c in codes]
+    forced = sorted(
+        (code, choice)
+        for code, choice in scenario.forced_choices.items()
+        if codes is None or code in codes
+    )
+    return ScenarioView(scenario, shown, len(selected) - len(shown), codes is None, forced)
+
+
+def scenario_views(
+    user: User, organisation: Organisation | None, scenarios: Iterable[PortfolioScenario]
+) -> list[ScenarioView]:
+    codes = visible_codes(user, organisation)
+    return [scenario_view(s, codes) for s in scenarios]
+
+
 @dataclass(frozen=True)
 class ScenarioComparison:
     left: PortfolioScenario
@@ -810,6 +854,9 @@ class ScenarioComparison:
     only_left: list[str]
     only_right: list[str]
     both: list[str]
+    hidden_left: int = 0
+    hidden_right: int = 0
+    sees_all: bool = True
 
     @property
     def npv_difference(self) -> Decimal:
@@ -820,9 +867,24 @@ class ScenarioComparison:
         return self.right.total_investment_cost - self.left.total_investment_cost
 
 
-def compare_scenarios(left: PortfolioScenario, right: PortfolioScenario) -> ScenarioComparison:
+def compare_scenarios(
+    left: PortfolioScenario, right: PortfolioScenario, codes: set[str] | None = None
+) -> ScenarioComparison:
+    """The two selections side by side; with ``codes`` (``visible_codes``) only those codes
+    are named and the others counted."""
     a, b = set(left.selected_codes), set(right.selected_codes)
-    return ScenarioComparison(left, right, sorted(a - b), sorted(b - a), sorted(a & b))
+    if codes is None:
+        return ScenarioComparison(left, right, sorted(a - b), sorted(b - a), sorted(a & b))
+    return ScenarioComparison(
+        left,
+        right,
+        sorted((a - b) & codes),
+        sorted((b - a) & codes),
+        sorted(a & b & codes),
+        hidden_left=len(a - codes),
+        hidden_right=len(b - codes),
+        sees_all=False,
+    )
 
 
 def committed_scenario(organisation: Organisation, year: int) -> PortfolioScenario | None:

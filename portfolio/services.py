@@ -75,6 +75,15 @@ def parse_money(value: Any, field: str) -> Decimal:
     return amount
 
 
+def parse_budget(value: Any, field: str = "budget") -> Decimal:
+    """A budget: a non-negative amount in whole kronor (öre are refused, not rounded, so
+    what is saved is what was typed)."""
+    amount = parse_money(value, field)
+    if amount != amount.to_integral_value():
+        raise ServiceError(_("Enter the budget in whole kronor, without öre."), field)
+    return amount
+
+
 def _score(value: Any, field: str) -> int | None:
     if value in (None, ""):
         return None
@@ -157,7 +166,7 @@ def do_update_portfolio_settings(
             raise ServiceError(_("Enter a year from 2000 to 2100."), "year")
         settings.year = year
     if budget is not None:
-        settings.budget = parse_money(budget, "budget")
+        settings.budget = parse_budget(budget, "budget")
     if scenario is not None:
         if scenario not in BenefitScenario.values:
             raise ServiceError(_("Choose low, medium or high."), "scenario")
@@ -316,7 +325,7 @@ def do_save_scenario(
         raise ServiceError(_("A scenario with this name exists already."), "name")
     if benefit_scenario is not None and benefit_scenario not in BenefitScenario.values:
         raise ServiceError(_("Choose low, medium or high."), "benefit_scenario")
-    amount = parse_money(budget, "budget") if budget not in (None, "") else None
+    amount = parse_budget(budget, "budget") if budget not in (None, "") else None
     result = selectors.compute(
         organisation,
         department_ids=None,

@@ -178,12 +178,12 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     current = selectors.portfolio_settings(organisation)
     weights = selectors.weights_of(current)
     initial = {
-        "year": current.year,
-        "budget": f"{current.budget:f}".rstrip("0").rstrip(".") if current.budget else "0",
+        "year": str(current.year),
+        "budget": forms.number_text(current.budget, grouped=True),
         "scenario": current.scenario,
         "method": current.method,
-        "fulfilment_threshold": str(current.fulfilment_threshold),
-        **{forms.weight_field(key): str(weights[key]) for key in scoring.CRITERIA},
+        "fulfilment_threshold": forms.number_text(current.fulfilment_threshold),
+        **{forms.weight_field(key): forms.number_text(weights[key]) for key in scoring.CRITERIA},
     }
     form = forms.SettingsForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -287,6 +287,7 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
         "portfolio/scenario_list.html",
         {
             "scenarios": scenarios,
+            "views": selectors.scenario_views(request.user, organisation, scenarios),
             "compare_form": forms.CompareForm(scenarios=scenarios),
             "scenario_form": forms.ScenarioForm(),
             "can_manage": services.can_manage_portfolio(request.user, organisation),
@@ -322,6 +323,7 @@ def scenario_save(request: HttpRequest) -> HttpResponse:
         "portfolio/scenario_list.html",
         {
             "scenarios": scenarios,
+            "views": selectors.scenario_views(request.user, organisation, scenarios),
             "compare_form": forms.CompareForm(scenarios=scenarios),
             "scenario_form": form,
             "can_manage": True,
@@ -340,14 +342,16 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request.user, organisation, saved_scenario=scenario, with_frontier=False
         ).rows
     }
-    chosen = [(code, rows.get(code)) for code in scenario.selected_codes]
+    view = selectors.scenario_view(scenario, selectors.visible_codes(request.user, organisation))
+    chosen = [(code, rows.get(code)) for code in view.codes]
     return render(
         request,
         "portfolio/scenario_detail.html",
         {
             "scenario": scenario,
+            "view": view,
             "chosen": chosen,
-            "forced": sorted(scenario.forced_choices.items()),
+            "forced": view.forced,
             "can_manage": services.can_manage_portfolio(request.user, organisation),
             "commit_form": forms.CommitForm(),
         },
@@ -363,7 +367,9 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         by_pk = {s.pk: s for s in scenarios}
         comparison = selectors.compare_scenarios(
-            by_pk[form.cleaned_data["left"]], by_pk[form.cleaned_data["right"]]
+            by_pk[form.cleaned_data["left"]],
+            by_pk[form.cleaned_data["right"]],
+            selectors.visible_codes(request.user, organisation),
         )
     return render(
         request,
@@ -428,7 +434,7 @@ def export_start(request: HttpRequest, kind: str) -> HttpResponse:
     scenario = request.POST.get("scenario") or None
     budget = request.POST.get("budget") or None
     try:
-        amount = services.parse_money(budget, "budget") if budget else None
+        amount = services.parse_budget(budget, "budget") if budget else None
         job = exports.do_request_portfolio_export(
             actor=request.user,
             organisation=organisation,
