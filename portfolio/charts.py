@@ -785,8 +785,9 @@ def budget_line_chart(
 ) -> str:
     """One column per initiative in rank order, its height the cumulative investment cost;
     selected columns filled, the others outlined. The budget is a horizontal dashed line and
-    the cut-off a vertical line after the last initiative that fits (``budget_cutoff``
-    unless ``cutoff`` is given, e.g. when forced choices make the selection no prefix)."""
+    the cut-off a vertical line before the first initiative that no longer fits, labelled
+    with its code (``budget_cutoff`` unless ``cutoff`` is given, e.g. when forced choices
+    make the selection no prefix). Cheaper initiatives after it may still be selected."""
     clean = [
         (str(code), _finite(cost) or Decimal(0), _finite(cumulative) or Decimal(0), bool(sel))
         for code, cost, cumulative, sel in rows
@@ -845,8 +846,10 @@ def budget_line_chart(
         )
     if cut is not None and 0 <= cut <= len(clean):
         x = left + slot * cut
-        after = clean[cut - 1][0] if cut > 0 else ""
-        text = f"{cutoff_label}: {after}" if after else cutoff_label
+        # Name the first initiative that no longer fits (the line is drawn before it), not
+        # the one before it, which may be one that was never eligible.
+        first_out = clean[cut][0] if cut < len(clean) else ""
+        text = f"{cutoff_label}: {first_out}" if first_out else cutoff_label
         anchor = "end" if x > left + plot_w * 0.7 else "start"
         parts.append(
             f'<g class="cutoff"><title>{_clean(text)}</title>'
@@ -868,10 +871,10 @@ def budget_line_chart(
     )
     parts.append(
         _legend_swatch(
-            left + 190,
+            left + 280,
             legend_y,
             not_selected_label,
-            f'<rect x="{left + 190}" y="{_px(legend_y - 6)}" width="12" height="12" '
+            f'<rect x="{left + 280}" y="{_px(legend_y - 6)}" width="12" height="12" '
             f'fill="{LIGHT_BRAND}" stroke="{BRAND_COLOUR}"/>',
         )
     )

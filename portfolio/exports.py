@@ -53,8 +53,8 @@ BUDGET_STATUS_LABELS = {
     selection.STATUS_FORCED_OUT: gettext_lazy("Forced out"),
     selection.STATUS_NOT_READY: gettext_lazy("Not ready"),
     selection.STATUS_NO_VALUE: gettext_lazy("No positive NPV"),
-    selection.STATUS_WITHIN_BUDGET: gettext_lazy("Within the budget"),
-    selection.STATUS_OVER_BUDGET: gettext_lazy("Over the budget"),
+    selection.STATUS_WITHIN_BUDGET: gettext_lazy("Within budget in rank order"),
+    selection.STATUS_OVER_BUDGET: gettext_lazy("Does not fit in rank order"),
 }
 
 CLASSIFICATION_STATUS_LABELS = {
@@ -112,6 +112,8 @@ def chart_context(portfolio: selectors.Portfolio) -> dict[str, Any]:
         if row.benefit is not None
     ]
     frontier = [(point.budget, point.total_npv) for point in portfolio.frontier]
+    # Which selection "selected" means on the dashboard: the optimal one or a saved one.
+    chosen_name = _("In the saved scenario") if portfolio.saved_scenario else _("Optimal selection")
     chosen_npv = None if portfolio.optimal.error else portfolio.optimal.total_npv
     budget_rows = [
         (row.code, row.cost, row.cumulative_cost, row.selected) for row in portfolio.budget_line
@@ -152,7 +154,7 @@ def chart_context(portfolio: selectors.Portfolio) -> dict[str, Any]:
                 ),
                 x_label=_("Investment cost"),
                 y_label=_("Net present value"),
-                selected_label=_("Selected"),
+                selected_label=chosen_name,
                 not_selected_label=_("Not selected"),
                 not_ready_label=_("Not ready (dashed)"),
                 empty_text=_("No benefit models"),
@@ -160,6 +162,7 @@ def chart_context(portfolio: selectors.Portfolio) -> dict[str, Any]:
             )
         ),
         "bubble_table": charts.bubble_table_rows(bubbles, money=money, **yes_no),
+        "chosen_name": chosen_name,
         "frontier_svg": _svg(
             charts.frontier_chart(
                 frontier,
@@ -183,14 +186,15 @@ def chart_context(portfolio: selectors.Portfolio) -> dict[str, Any]:
                 title=_("Budget line"),
                 description=_(
                     "Cumulative investment cost in rank order against the budget; the cut-off "
-                    "is drawn where the first initiative no longer fits."
+                    "is drawn before the first initiative that no longer fits. Cheaper "
+                    "initiatives further down may still fit."
                 ),
                 x_label=_("Rank"),
                 y_label=_("Cumulative investment cost"),
                 budget_label=_("Budget"),
-                cutoff_label=_("Cut-off"),
-                selected_label=_("Selected"),
-                not_selected_label=_("Not selected"),
+                cutoff_label=_("First that no longer fits"),
+                selected_label=_("Within budget in rank order"),
+                not_selected_label=_("Not within budget in rank order"),
                 empty_text=_("No initiatives"),
                 money=money,
                 cutoff=portfolio.budget_line.cutoff,

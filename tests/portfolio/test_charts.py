@@ -509,7 +509,7 @@ def test_frontier_survives_extreme_values(points, budget, chosen) -> None:
 def test_budget_line_draws_a_column_per_rank_the_budget_and_the_cut_off() -> None:
     rows = sample_budget_rows()
     svg = charts.budget_line_chart(
-        rows, Decimal("10000000"), title="Budget line", cutoff_label="Cut-off after"
+        rows, Decimal("10000000"), title="Budget line", cutoff_label="First that no longer fits"
     )
     root = assert_accessible(svg, "Budget line")
     columns = groups(root, "column")
@@ -522,7 +522,7 @@ def test_budget_line_draws_a_column_per_rank_the_budget_and_the_cut_off() -> Non
     # The cut-off falls after EDU-B: CUL-A is the first whose cumulative cost exceeds 10 mn.
     assert charts.budget_cutoff(rows, Decimal("10000000")) == 2
     cutoff = groups(root, "cutoff")[0]
-    assert cutoff.find(f"{SVG}title").text == "Cut-off after: EDU-B"
+    assert cutoff.find(f"{SVG}title").text == "First that no longer fits: CUL-A"
     cut_x = float(cutoff.find(f"{SVG}line").get("x1"))
     rects = [g.find(f"{SVG}rect") for g in columns]
     assert float(rects[1].get("x")) + float(rects[1].get("width")) <= cut_x
@@ -547,7 +547,7 @@ def test_budget_line_without_overrun_has_no_cut_off() -> None:
 def test_budget_line_accepts_an_explicit_cut_off_for_forced_choices() -> None:
     rows = sample_budget_rows()
     root = parse(charts.budget_line_chart(rows, Decimal("10000000"), title="B", cutoff=3))
-    assert groups(root, "cutoff")[0].find(f"{SVG}title").text == "Cut-off: CUL-A"
+    assert groups(root, "cutoff")[0].find(f"{SVG}title").text == "Cut-off: SOC-A"
 
 
 def test_budget_line_with_a_thousand_initiatives_and_huge_costs() -> None:
