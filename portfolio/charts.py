@@ -33,6 +33,7 @@ BRAND_COLOUR = "#1d4f73"  # Klassa's blue, 9:1 on white
 LIGHT_BRAND = "#d6e4ef"
 OVER_COLOUR = "#842029"  # beyond the budget: dark red, readable in grey print too
 WIDTH = 720
+FUNNEL_WIDTH = 540
 
 # The level badges of app.css (0 green … 4 dark red) with their text colours, so the
 # heat map matches the rest of the app; None is the grey "not classified" badge.
@@ -276,16 +277,20 @@ def funnel_chart(
 ) -> str:
     """Readiness funnel (classified → approved → benefit model → ready → selected): one
     centred bar per stage, width ∝ count, with the count and its share of the first stage.
+    Drawn at its natural pixel width (not stretched or shrunk to the column) so that its
+    13 px labels stay readable; narrow screens scroll it.
     """
     clean = _funnel_counts(stages)
     if not clean:
         return empty_chart(title, empty_text, kind="funnel", id_prefix=id_prefix)
-    label_width, value_width, row_height, bar_height, top = 200, 130, 34, 22, 8
-    plot_width = WIDTH - label_width - value_width
+    width = FUNNEL_WIDTH
+    label_width, value_width, row_height, bar_height, top = 190, 120, 34, 22, 8
+    plot_width = width - label_width - value_width
     height = top * 2 + row_height * len(clean)
     largest = max(count for _, count in clean)
     rows = funnel_table_rows(clean)
-    parts = _open("funnel", WIDTH, height, title, description, id_prefix)
+    parts = _open("funnel", width, height, title, description, id_prefix, width_attr=str(width))
+    parts[0] = parts[0].replace('font-size="12"', 'font-size="13"', 1)
     paired = zip(clean, rows, strict=True)
     for index, ((label, count), (_, count_text, share_text)) in enumerate(paired):
         y = top + index * row_height + (row_height - bar_height) / 2
@@ -371,7 +376,8 @@ def heat_map(
     grid_bottom = header + cell_height * len(rows)
     height = grid_bottom + legend_height
     column_chars = max(int(cell_width // 7), 2)
-    parts = _open("heatmap", width, height, title, description, id_prefix)
+    # Natural pixel width, like the funnel: readable labels, scrolled on narrow screens.
+    parts = _open("heatmap", width, height, title, description, id_prefix, width_attr=str(width))
     for col_index, column in enumerate(columns):
         x = label_width + cell_width * (col_index + 0.5)
         parts.append(
@@ -457,6 +463,16 @@ def bubble_table_rows(
     ]
 
 
+def _bubble_axis(values: Sequence[Decimal]) -> Axis:
+    """``nice_axis``, except that when every value is the same (e.g. no initiative has an
+    investment cost yet) the axis has that one tick in the middle instead of made-up
+    fractions of a krona around it."""
+    if len(set(values)) == 1:
+        only = values[0]
+        return Axis(low=only - 1, high=only + 1, ticks=(only,))
+    return nice_axis(values)
+
+
 def bubble_chart(
     points: Sequence[Bubble],
     *,
@@ -487,8 +503,8 @@ def bubble_chart(
     left, right, top, bottom, legend_height = 96, 40, 16, 46, 28
     height = 440
     plot_w, plot_h = WIDTH - left - right, height - top - bottom - legend_height
-    x_axis = nice_axis([c for _, c, _, _ in drawable])
-    y_axis = nice_axis([v for _, _, v, _ in drawable])
+    x_axis = _bubble_axis([c for _, c, _, _ in drawable])
+    y_axis = _bubble_axis([v for _, _, v, _ in drawable])
     largest = max((max(s, Decimal(0)) for *_, s in drawable), default=Decimal(0))
     min_r, max_r = 3.0, 26.0
     inset = max_r
@@ -829,7 +845,7 @@ def budget_line_chart(
             label_y = top + plot_h + 8
             parts.append(
                 f'<text class="code" x="{_px(cx)}" y="{_px(label_y)}" text-anchor="end" '
-                f'font-size="10" transform="rotate(-45 {_px(cx)} {_px(label_y)})">'
+                f'font-size="11" transform="rotate(-45 {_px(cx)} {_px(label_y)})">'
                 f"{_clean(_truncate(code, 12))}</text>"
             )
         parts.append("</g>")

@@ -89,7 +89,10 @@ def _yes_no() -> dict[str, str]:
 def chart_context(portfolio: selectors.Portfolio) -> dict[str, Any]:
     """The SVGs of a computed portfolio and the rows of their data tables."""
     yes_no = _yes_no()
-    stages = [(stage.label, stage.count) for stage in portfolio.funnel]
+    # The first stage is every initiative shown, so each share is of the whole portfolio.
+    stages = [(_("All initiatives"), len(portfolio.rows))] + [
+        (stage.label, stage.count) for stage in portfolio.funnel
+    ]
     departments = [row.department.name for row in portfolio.heat_map]
     cells = {
         (row.department.name, aspect): cell.maximum
@@ -124,8 +127,8 @@ def chart_context(portfolio: selectors.Portfolio) -> dict[str, Any]:
                 stages,
                 title=_("Readiness funnel"),
                 description=_(
-                    "Initiatives that are classified, approved, have a benefit model, are "
-                    "ready and are selected."
+                    "Of all initiatives, those that are classified, approved, have a benefit "
+                    "model, are ready and are selected; shares are of all initiatives."
                 ),
                 empty_text=_("No initiatives"),
             )

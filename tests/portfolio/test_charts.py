@@ -164,7 +164,11 @@ def test_every_chart_is_well_formed_accessible_and_csp_safe(name: str) -> None:
     title = root.find(f"{SVG}title")
     assert title is not None
     assert_accessible(svg, title.text or "")
-    assert root.get("width") == "100%", "scales with its container"
+    if name in {"funnel", "heatmap"}:
+        # Drawn at their natural pixel width so the labels stay readable; pages scroll them.
+        assert root.get("width") == root.get("viewBox").split()[2]
+    else:
+        assert root.get("width") == "100%", "scales with its container"
 
 
 def test_two_charts_on_one_page_have_distinct_ids() -> None:
@@ -595,3 +599,24 @@ def test_every_chart_renders_in_a_weasyprint_pdf() -> None:
     pdf = weasyprint.HTML(string=html + "</body></html>").write_pdf()
     assert pdf.startswith(b"%PDF")
     assert len(pdf) > 2000
+
+
+def test_funnel_and_heat_map_keep_their_pixel_width_so_labels_stay_readable() -> None:
+    funnel = parse(charts.funnel_chart(STAGES, title="R"))
+    assert funnel.get("width") == str(charts.FUNNEL_WIDTH)
+    assert funnel.get("font-size") == "13"
+    heat = parse(charts.heat_map(["Education"], ["C", "I"], {("Education", "C"): 2}, 4, title="H"))
+    assert heat.get("width") == heat.get("viewBox").split()[2]
+
+
+def test_bubble_axis_with_all_costs_zero_shows_only_zero() -> None:
+    points = [
+        charts.Bubble("A", Decimal(0), Decimal(100), Decimal(5)),
+        charts.Bubble("B", Decimal(0), Decimal(300), Decimal(5)),
+    ]
+    root = parse(charts.bubble_chart(points, title="V", axis_money=charts.format_money_short))
+    ticks = [t.text for t in root.iter(f"{SVG}text") if "tick" in (t.get("class") or "")]
+    x_ticks = [t for t in ticks if t == f"0{NBSP}kr"]
+    assert x_ticks, ticks
+    assert not any("," in t for t in ticks), ticks
+    assert charts._bubble_axis([Decimal(0), Decimal(0)]).ticks == (Decimal(0),)
