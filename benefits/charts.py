@@ -35,9 +35,33 @@ class YearPoint:
 
 @dataclass(frozen=True)
 class TornadoBar:
-    label: str
+    label: str  # what the input belongs to, e.g. a lever's name
     low: Decimal  # NPV with the input × 0.8
     high: Decimal  # NPV with the input × 1.2
+    detail: str = ""  # which of its inputs, e.g. "Reduction"; kept whole when the label is cut
+
+    @property
+    def text(self) -> str:
+        return f"{self.label}{DETAIL_SEPARATOR}{self.detail}" if self.detail else self.label
+
+
+DETAIL_SEPARATOR = " — "
+# Conservative average glyph widths of the sans-serif fonts (DejaVu Sans is the widest) in
+# units of the font size: enough to keep a label or a tick inside its room.
+CHAR_WIDTH = Decimal("0.62")
+DIGIT_WIDTH = Decimal("0.64")
+
+
+def fit_label(label: str, detail: str, limit: int) -> str:
+    """``label — detail`` in at most ``limit`` characters: the label is cut (with "…") before
+    the detail, so that rows of the same lever can still be told apart."""
+    text = f"{label}{DETAIL_SEPARATOR}{detail}" if detail else label
+    if len(text) <= limit:
+        return text
+    room = limit - len(DETAIL_SEPARATOR) - len(detail)
+    if detail and room >= 6:
+        return _truncate(label, room) + DETAIL_SEPARATOR + detail
+    return _truncate(text, limit)
 
 
 def _value(value: Decimal) -> str:
@@ -204,18 +228,23 @@ def tornado_chart(
     base_label: str,
     money: Money,
     id_prefix: str = "tornado-chart",
-    width: int = 640,
-    label_width: int = 230,
+    width: int = 720,
+    label_width: int = 300,
     row_height: int = 26,
 ) -> str:
     """One row per input, largest swing first (as given): from the base NPV to the NPV with
-    the input −20 % and to the NPV with the input +20 %."""
-    top, bottom, right = 34, 30, 16
-    height = top + row_height * max(len(bars), 1) + bottom
-    plot_left, plot_width = label_width, width - label_width - right
+    the input −20 % and to the NPV with the input +20 %. Labels are cut to fit left of the
+    plot (the full text is the row's ``<title>``); the right margin holds half the last
+    tick's text, which is centred on its grid line."""
+    font_size, tick_size, gap = 12, 10, 8
     values = [base] + [v for bar in bars for v in (bar.low, bar.high)]
     ticks = nice_ticks(min(values), max(values), count=4)
     low, high = ticks[0], ticks[-1]
+    last_tick = Decimal(len(money(high))) * DIGIT_WIDTH * tick_size
+    top, bottom, right = 34, 30, max(16, int(last_tick / 2) + 4)
+    height = top + row_height * max(len(bars), 1) + bottom
+    plot_left, plot_width = label_width, width - label_width - right
+    label_chars = int((label_width - gap - 4) / (CHAR_WIDTH * font_size))
 
     def x_for(value: Decimal) -> Decimal:
         return plot_left + Decimal(plot_width) * (value - low) / (high - low)
@@ -231,7 +260,7 @@ def tornado_chart(
         )
         parts.append(
             f'<text class="tick" x="{x}" y="{axis_y + 16}" text-anchor="middle" '
-            f'fill="{TEXT_COLOUR}" font-size="10">{escape(money(tick))}</text>'
+            f'fill="{TEXT_COLOUR}" font-size="{tick_size}">{escape(money(tick))}</text>'
         )
     base_x = x_for(base)
     bar_height = row_height - 8
@@ -239,12 +268,13 @@ def tornado_chart(
         y = top + index * row_height + 4
         parts.append(
             '<g class="input"><title>'
-            + escape(f"{bar.label}: {minus_label} {money(bar.low)}, {plus_label} {money(bar.high)}")
+            + escape(f"{bar.text}: {minus_label} {money(bar.low)}, {plus_label} {money(bar.high)}")
             + "</title>"
         )
         parts.append(
-            f'<text class="label" x="{plot_left - 8}" y="{y + bar_height // 2 + 4}" '
-            f'text-anchor="end" fill="{TEXT_COLOUR}">{escape(_truncate(bar.label, 34))}</text>'
+            f'<text class="label" x="{plot_left - gap}" y="{y + bar_height // 2 + 4}" '
+            f'text-anchor="end" fill="{TEXT_COLOUR}">'
+            f"{escape(fit_label(bar.label, bar.detail, label_chars))}</text>"
         )
         for value, colour, css in (
             (bar.low, MINUS_COLOUR, "minus"),

@@ -274,7 +274,12 @@ def translate_message(path: str, message: str) -> str:
         benefit_document.UNKNOWN: _("Unknown field."),
         benefit_document.NOT_A_NUMBER: _("Enter a number."),
         benefit_document.NOT_A_SCENARIO_NUMBER: _("Enter a number."),
-        benefit_document.TOO_LARGE: _("Must be below 10^15."),
+        benefit_document.TOO_LARGE: (
+            _("Must be below %(limit)s kr.")
+            if _unit(name) == "kr"
+            else _("Must be below %(limit)s.")
+        )
+        % {"limit": editor.format_number(benefit_document.MAX_MAGNITUDE).replace(" ", "\u00a0")},
         benefit_document.NON_NEGATIVE: _("Must be 0 or more."),
         benefit_document.HORIZON: _("Enter a whole number of years from 1 to 30."),
         "must be text": _("Enter text."),

@@ -3,11 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
 
 from django import forms
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
+from benefits import editor
 from klassa_app.models import User
+
+# A text input, not type=number: browsers refuse "1 000,5" in a number input (and Firefox
+# and Chrome disagree on the decimal comma). inputmode still brings up the numeric keyboard.
+MAX_LENGTH = 40  # longer text is no number the services would accept anyway
+NUMBER_ATTRS = {"class": "form-control form-control-sm input-amount", "inputmode": "decimal"}
+
+
+class NumberField(forms.Field):
+    """A decimal number as people type it ("1 000,5", "1000.5", "2 051 895,93"), read with
+    the benefit editor's parser into an exact Decimal. Range and decimals are the services'
+    business; the message names the field because the table hides the labels visually."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs=NUMBER_ATTRS))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return editor.format_number(value, str(get_format("DECIMAL_SEPARATOR")))
+        return value
+
+    def to_python(self, value: Any) -> Decimal | None:
+        text = str(value or "").strip()
+        if not text:
+            return None
+        number = editor.parse_number(text) if len(text) <= MAX_LENGTH else None
+        if number is None:
+            raise forms.ValidationError(
+                _("%(field)s: enter a number, e.g. 1 000,5.") % {"field": self.label},
+                code="invalid",
+            )
+        return number
 
 
 class TrackingSettingsForm(forms.Form):
@@ -25,8 +61,8 @@ class TrackingSettingsForm(forms.Form):
     unit = forms.CharField(
         label=_("Unit"), max_length=50, required=False, help_text=_("e.g. kr, hours, %")
     )
-    baseline = forms.DecimalField(
-        label=_("Baseline"), max_digits=19, decimal_places=4, required=False
+    baseline = NumberField(
+        label=_("Baseline"), required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
     )
     lower_is_better = forms.BooleanField(
         label=_("Lower is better (e.g. hours of administration)"), required=False
@@ -47,9 +83,6 @@ class TrackingSettingsForm(forms.Form):
         return None if pk is None else self.owners[pk]
 
 
-INPUT_ATTRS = {"class": "form-control form-control-sm", "step": "any"}
-
-
 class YearValuesForm(forms.Form):
     """One target and one actual field per year: ``target_<year>``, ``actual_<year>``."""
 
@@ -59,17 +92,9 @@ class YearValuesForm(forms.Form):
         super().__init__(*args, **kwargs)
         for year in years:
             if targets_editable:
-                self.fields[f"target_{year}"] = forms.DecimalField(
-                    label=_("Target %(year)s") % {"year": year},
-                    max_digits=19,
-                    decimal_places=4,
-                    required=False,
-                    widget=forms.NumberInput(attrs=INPUT_ATTRS),
+                self.fields[f"target_{year}"] = NumberField(
+                    label=_("Target %(year)s") % {"year": year}, required=False
                 )
-            self.fields[f"actual_{year}"] = forms.DecimalField(
-                label=_("Actual %(year)s") % {"year": year},
-                max_digits=19,
-                decimal_places=4,
-                required=False,
-                widget=forms.NumberInput(attrs=INPUT_ATTRS),
+            self.fields[f"actual_{year}"] = NumberField(
+                label=_("Actual %(year)s") % {"year": year}, required=False
             )

@@ -3,7 +3,6 @@ that are behind."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -60,16 +59,12 @@ def _this_year() -> int:
     return timezone.localdate().year
 
 
-def _plain(value: Decimal | None) -> str | None:
-    """A stored 779730.5000 as 779730.5 in the input."""
-    return None if value is None else format(value.normalize(), "f")
-
-
 def _values_form(lever: selectors.LeverTracking, targets_editable: bool, prefix: str, data=None):
     initial = {}
     for row in lever.years:
-        initial[f"target_{row.year}"] = _plain(row.target)
-        initial[f"actual_{row.year}"] = _plain(row.actual)
+        # Decimals: the field shows them as people write them ("779 730,5").
+        initial[f"target_{row.year}"] = row.target
+        initial[f"actual_{row.year}"] = row.actual
     return YearValuesForm(
         data,
         initial=initial,

@@ -72,18 +72,19 @@ def _scenario_name(scenario: str) -> str:
 # --- Results -----------------------------------------------------------------------------------
 
 
-def _tornado_label(path: str, model: calculation.BenefitModel) -> str:
-    """The tornado's input path in words (the calculation's labels are identifiers)."""
+def _tornado_label(path: str, model: calculation.BenefitModel) -> tuple[str, str]:
+    """The tornado's input path in words, as (what it belongs to, which input): a lever's
+    six inputs must stay apart even when the lever's name is long (the calculation's labels
+    are identifiers)."""
     match = _TORNADO_INPUT.match(path)
     if match is None:
-        return path
+        return path, ""
     lever_index, name, cost_index = match.groups()
     if lever_index is not None:
-        label = field_labels().get(name, name)
-        return f"{model.levers[int(lever_index)].name}: {label.lower()}"
+        return model.levers[int(lever_index)].name, field_labels().get(name, name)
     if cost_index is not None:
-        return _("Cost: %(name)s") % {"name": model.costs[int(cost_index)].name}
-    return _("Discount rate")
+        return model.costs[int(cost_index)].name, _("Cost")
+    return _("Discount rate"), ""
 
 
 def results_context(document: dict[str, Any], scenario: str) -> dict[str, Any]:
@@ -113,18 +114,22 @@ def results_context(document: dict[str, Any], scenario: str) -> dict[str, Any]:
         money=money,
     )
     tornado_rows = []
+    bars = []
     for row in calculation.tornado(model, scenario):
+        label, detail = _tornado_label(row["input"], model)
+        bar = charts.TornadoBar(label, row["low_npv"], row["high_npv"], detail)
+        bars.append(bar)
         tornado_rows.append(
             {
                 "input": row["input"],
-                "label": _tornado_label(row["input"], model),
+                "label": bar.text,
                 "low_npv": row["low_npv"],
                 "high_npv": row["high_npv"],
                 "swing": row["swing"],
             }
         )
     tornado_svg = charts.tornado_chart(
-        [charts.TornadoBar(r["label"], r["low_npv"], r["high_npv"]) for r in tornado_rows],
+        bars,
         result.npv,
         title=_("Sensitivity of the net present value (%(scenario)s scenario)")
         % {"scenario": scenario_name.lower()},

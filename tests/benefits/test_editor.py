@@ -288,7 +288,22 @@ def test_error_paths_name_their_input(path, name):
             "must be a number or an object with low, medium and high",
             "Enter a number.",
         ),
-        ("levers[0].amount", "must be below 10^15", "Must be below 10^15."),
+        # The limit in kronor, written out: nobody reads "10^15".
+        (
+            "levers[0].amount",
+            "must be below 10^15",
+            "Must be below 1\u00a0000\u00a0000\u00a0000\u00a0000\u00a0000 kr.",
+        ),
+        (
+            "costs[0].amounts[2]",
+            "must be below 10^15",
+            "Year 2: Must be below 1\u00a0000\u00a0000\u00a0000\u00a0000\u00a0000 kr.",
+        ),
+        (
+            "levers[0].staff_fte",
+            "must be below 10^15",
+            "Must be below 1\u00a0000\u00a0000\u00a0000\u00a0000\u00a0000.",
+        ),
         ("levers[0].reduction.high", "must be between 0 and 1", "Must be between 0 and 100 %."),
         ("levers[0].ramp_up[1]", "must be between 0 and 1", "Year 2: Must be between 0 and 100 %."),
         ("levers[0].staff_fte", "must be 0 or more", "Must be 0 or more."),
@@ -439,7 +454,7 @@ def test_the_tornado_labels_are_words_not_identifiers(as_user, owner, initiative
     response = as_user(owner).get(reverse("benefit_model", args=[initiative.pk]))
     labels = [row["label"] for row in response.context["results"]["tornado_rows"]]
     assert all("levers[" not in label and "_" not in label for label in labels)
-    assert any(label.startswith("Fewer recruitments: ") for label in labels)
+    assert any(label.startswith("Fewer recruitments — ") for label in labels)
     rows = calculation.tornado(benefit_document.parse(saved.document), "medium")
     assert [r["swing"] for r in response.context["results"]["tornado_rows"]] == [
         r["swing"] for r in rows
