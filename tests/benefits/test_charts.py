@@ -143,3 +143,50 @@ def test_the_tornado_of_the_deck_model_has_the_calculations_swings():
 def test_charts_are_pure_python():
     source = charts.__loader__.get_source(charts.__name__)
     assert "django" not in source
+
+
+def test_tornado_rows_of_one_lever_stay_apart_when_its_name_is_long():
+    name = "Less administration for teachers and other school staff"
+    bars = [
+        charts.TornadoBar(name, Decimal(80), Decimal(120), "Reduction"),
+        charts.TornadoBar(name, Decimal(85), Decimal(115), "Share of working time"),
+        charts.TornadoBar("Discount rate", Decimal(95), Decimal(105)),
+    ]
+    svg = tornado(bars, Decimal(100))
+    labels = re.findall(r'<text class="label"[^>]*>([^<]*)</text>', svg)
+    assert len(set(labels)) == 3
+    assert labels[0].endswith("… — Reduction") and labels[1].endswith("… — Share of working time")
+    assert labels[2] == "Discount rate"
+    # The full text is the row's title.
+    assert f"<title>{name} — Reduction: −20 % 80 kr, +20 % 120 kr</title>" in svg
+
+
+def test_tornado_labels_fit_left_of_the_plot_and_the_last_tick_inside_the_chart():
+    bars = [
+        charts.TornadoBar("W" * 80, Decimal(20_000_000), Decimal(35_000_000), "Amount per year"),
+    ]
+    svg = tornado(bars, Decimal(28_000_000))
+    width = Decimal(re.search(r'viewBox="0 0 (\d+) ', svg).group(1))
+    label_x = Decimal(re.search(r'<text class="label" x="([\d.]+)"', svg).group(1))
+    (label,) = re.findall(r'<text class="label"[^>]*>([^<]*)</text>', svg)
+    # 12 px text: at most 0.62 em per character on average, the room is label_x.
+    assert len(label) * Decimal("0.62") * 12 <= label_x
+    ticks = re.findall(r'<text class="tick" x="([\d.]+)"[^>]*>([^<]*)</text>', svg)
+    last_x, last_text = Decimal(ticks[-1][0]), ticks[-1][1]
+    assert last_text == "35 000 000 kr"
+    # Centred on its grid line: half of the text (10 px digits, ≤ 0.64 em) right of it.
+    assert last_x + len(last_text) * Decimal("0.64") * 10 / 2 <= width
+
+
+@pytest.mark.parametrize(
+    ("label", "detail", "limit", "expected"),
+    [
+        ("Short", "Reduction", 40, "Short — Reduction"),
+        ("Less administration for managers", "Reduction", 24, "Less admini… — Reduction"),
+        ("Discount rate", "", 8, "Discoun…"),
+        ("Lever", "A very long input name indeed", 12, "Lever — A v…"),
+    ],
+)
+def test_fit_label_cuts_the_lever_name_before_the_input(label, detail, limit, expected):
+    text = charts.fit_label(label, detail, limit)
+    assert text == expected and len(text) <= limit

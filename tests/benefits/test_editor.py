@@ -455,6 +455,8 @@ def test_the_tornado_labels_are_words_not_identifiers(as_user, owner, initiative
     labels = [row["label"] for row in response.context["results"]["tornado_rows"]]
     assert all("levers[" not in label and "_" not in label for label in labels)
     assert any(label.startswith("Fewer recruitments — ") for label in labels)
+    # Each names its input too: the rows of one lever can be told apart.
+    assert len(set(labels)) == len(labels)
     rows = calculation.tornado(benefit_document.parse(saved.document), "medium")
     assert [r["swing"] for r in response.context["results"]["tornado_rows"]] == [
         r["swing"] for r in rows

@@ -677,3 +677,74 @@ def test_a_reader_sees_dashes_for_missing_values_and_numbers_for_recorded_ones(
     assert re.search(r"<td>1\s?500,50</td>", html)  # the target, in the page's number format
     assert f'<th scope="row">{YEAR}</th>' in html  # a year is not a number with grouping
     assert html.count("<td>–</td>") >= 5  # the actual of year 1, target and actual of years 2–3
+
+
+# --- Number inputs as people type them ---------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_targets_and_actuals_accept_spaces_and_a_decimal_comma(
+    as_user, owner, initiative, managers
+):
+    response = post_values(
+        as_user(owner),
+        initiative,
+        MANAGERS,
+        "lever0",
+        **{f"target_{YEAR}": "2 051 895,93", f"actual_{YEAR}": "1\xa0000,5"},
+    )
+    assert response.status_code == 302
+    row = managers.years.get(year=YEAR)
+    assert (row.target, row.actual) == (D("2051895.93"), D("1000.5"))
+
+
+@pytest.mark.django_db
+def test_tracking_inputs_are_wide_text_inputs_showing_the_stored_value_in_swedish(
+    as_user, owner, initiative, managers
+):
+    set_years(owner, managers, **{f"y{YEAR}": ("2051895.93", "1949301.13")})
+    html = as_user(owner).get(reverse("benefit_tracking", args=[initiative.pk])).content.decode()
+    target = re.search(rf'<input[^>]*name="lever0-target_{YEAR}"[^>]*>', html).group(0)
+    # Not type=number: browsers refuse "1 000,5" there. A numeric keyboard all the same.
+    assert 'type="text"' in target and 'inputmode="decimal"' in target
+    assert "input-amount" in target  # wide enough for the whole amount (app.css)
+    assert 'value="2 051 895,93"' in target
+    assert re.search(rf'name="lever0-actual_{YEAR}"[^>]*value="1 949 301,13"', html)
+    assert f'<th scope="row">{YEAR}</th>' in html
+
+
+@pytest.mark.django_db
+def test_a_word_in_a_tracking_input_is_refused_next_to_the_field_naming_it(
+    as_user, owner, initiative, managers
+):
+    response = post_values(
+        as_user(owner), initiative, MANAGERS, "lever0", **{f"actual_{YEAR}": "många"}
+    )
+    assert response.status_code == 200
+    (section,) = [
+        s for s in response.context["sections"] if s["values_form"] and s["values_form"].errors
+    ]
+    with translation.override(django_settings.LANGUAGE_CODE):
+        label = str(section["values_form"].fields[f"actual_{YEAR}"].label)
+    (message,) = section["values_form"].errors[f"actual_{YEAR}"]
+    assert message.startswith(f"{label}:")
+    html = response.content.decode()
+    assert f'id="id_lever0-actual_{YEAR}_error"' in html
+    assert 'value="många"' in html  # what was typed stays, to be corrected
+    assert not BenefitTrackingYear.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_baseline_accepts_a_decimal_comma(as_user, owner, initiative, managers):
+    data = {
+        "action": "settings",
+        "lever": MANAGERS,
+        "prefix": "lever0",
+        "lever0-indicator": "Hours",
+        "lever0-baseline": "12 345,5",
+        "lever0-start_year": str(YEAR),
+    }
+    response = as_user(owner).post(reverse("benefit_tracking", args=[initiative.pk]), data)
+    assert response.status_code == 302
+    managers.refresh_from_db()
+    assert managers.baseline == D("12345.5")

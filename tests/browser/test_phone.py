@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
+from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, login, url
+from assessments import services as assessment_services
+from benefits import defaults, services, tracking
+from tests.browser.conftest import CSP_LISTENER, PHONE, login, url
 from tests.factories import PASSWORD
 
 pytestmark = [
@@ -18,7 +23,7 @@ pytestmark = [
 WIDE_PAGES = ["/", "/departments/", "/members/", "/members/invite/", "/departments/new/"]
 
 
-def overflowing_elements(page) -> list[str]:
+def overflowing_elements(page, width: int = PHONE["width"]) -> list[str]:
     """Elements whose right edge is beyond the viewport, for the failure message."""
     return page.evaluate(
         """(width) => Array.from(document.querySelectorAll('body *'))
@@ -29,7 +34,7 @@ def overflowing_elements(page) -> list[str]:
                  + (el.className && typeof el.className === 'string'
                     ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
                  + ' right=' + Math.round(el.getBoundingClientRect().right))""",
-        PHONE["width"],
+        width,
     )
 
 
@@ -64,8 +69,13 @@ def test_navbar_toggler_opens_the_menu_on_a_phone(phone_page, live_server, org_a
     toggler.click()
     expect(toggler).to_have_attribute("aria-expanded", "true")
     expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))
-    for href in ("/", "/departments/", "/members/", "/audit/"):
+    for href in ("/", "/departments/"):
         expect(page.locator(f"#main-nav a.nav-link[href='{href}']")).to_be_visible()
+    # Members and the audit trail are grouped under Administration; the group opens inline.
+    expect(page.locator("#main-nav a.dropdown-item[href='/audit/']")).to_be_hidden()
+    page.locator("#nav-administration").click()
+    for href in ("/members/", "/audit/"):
+        expect(page.locator(f"#main-nav a.dropdown-item[href='{href}']")).to_be_visible()
     # The open menu must not widen the page either.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=tmp_path / "phone-home-menu.png", full_page=True)
@@ -74,3 +84,76 @@ def test_navbar_toggler_opens_the_menu_on_a_phone(phone_page, live_server, org_a
         page.locator("#main-nav a.nav-link[href='/departments/']").click()
     assert page.url == url(live_server, "/departments/")
     expect(page.locator("main table")).to_be_visible()
+
+
+@pytest.fixture
+def tracked_initiative(org_admin, departments):
+    """The Norrköping education model with a tracked lever and amounts of the demo's size."""
+    initiative = assessment_services.do_create_initiative(
+        actor=org_admin, department=departments[0], code="EDU-A", name="Personal dashboard"
+    )
+    document = json.loads(defaults.NORRKOPING_EDUCATION.read_text(), parse_float=Decimal)
+    model = services.do_save_benefit_model(
+        actor=org_admin, initiative=initiative, document=document, lock_version=None
+    )
+    year = timezone.localdate().year
+    lever = tracking.do_save_tracking(
+        actor=org_admin,
+        model=model,
+        lever_name=document["levers"][0]["name"],
+        owner=None,
+        indicator="Value of administration time freed for school managers",
+        unit="kr",
+        start_year=year,
+    )
+    tracking.do_save_years(
+        actor=org_admin,
+        tracking=lever,
+        values={year: tracking.YearValues(Decimal("2051895.93"), Decimal("1949301.13"))},
+    )
+    return initiative
+
+
+@pytest.mark.parametrize("width", [1366, 1200, 390])
+def test_the_admins_pages_fit_the_screen_with_the_user_menu_visible(
+    browser, live_server, org_admin, tracked_initiative, width
+):
+    phone = width == PHONE["width"]
+    context = browser.new_context(
+        locale="sv-SE", viewport={"width": width, "height": 900}, is_mobile=phone
+    )
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        login(page, live_server, org_admin.email, PASSWORD)
+        pk = tracked_initiative.pk
+        for path in ("/", f"/initiatives/{pk}/benefits/", f"/initiatives/{pk}/benefits/tracking/"):
+            response = page.goto(url(live_server, path))
+            assert response is not None and response.ok, path
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            assert scroll_width <= width, (
+                f"{path} is {scroll_width}px wide at {width}px: {overflowing_elements(page, width)}"
+            )
+            user_menu = page.locator("#main-nav .dropdown-toggle", has_text=org_admin.full_name)
+            if phone:
+                expect(page.locator("button.navbar-toggler")).to_be_visible()
+            else:
+                # The bar does not collapse from 1200 px, and nothing of it is off-screen.
+                expect(page.locator("button.navbar-toggler")).to_be_hidden()
+                expect(user_menu).to_be_visible()
+                box = user_menu.bounding_box()
+                assert box is not None and box["x"] + box["width"] <= width, path
+                assert page.locator("nav.navbar").bounding_box()["height"] < 80, path
+
+        # The whole amount is readable in its input, and the year is not split.
+        year = timezone.localdate().year
+        target = page.locator(f"input[name='lever0-target_{year}']")
+        expect(target).to_have_value("2 051 895,93")
+        assert target.evaluate("el => el.scrollWidth <= el.clientWidth")
+        year_cell = page.locator("main table th[scope=row]", has_text=str(year)).first
+        line_height = year_cell.evaluate("el => parseFloat(getComputedStyle(el).lineHeight)")
+        assert year_cell.evaluate("el => el.getBoundingClientRect().height") < 2 * line_height + 16
+        assert year_cell.evaluate("el => el.getClientRects().length") == 1
+    finally:
+        context.close()
