@@ -91,3 +91,32 @@ def test_dashboard_filters_without_a_reload_and_is_accessible(
     assert page.locator("#row-EDU-B").count() == 0
     assert "status=blocked" in page.url
     assert csp_violations(page) == []
+
+
+def test_portfolio_pages_fit_a_phone_and_tables_scroll_instead_of_breaking_words(
+    phone_page, live_server, org_admin, portfolio
+):
+    from tests.browser.conftest import PHONE
+    from tests.browser.test_phone import overflowing_elements
+
+    page = phone_page
+    login(page, live_server, org_admin.email)
+    for path in ("/portfolio/", "/portfolio/priority/", "/portfolio/scenarios/"):
+        response = page.goto(url(live_server, path))
+        assert response is not None and response.ok, path
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{path} is {width}px wide: {overflowing_elements(page)}"
+        # Codes and amounts stay on one line: a table row is not one letter per line.
+        lines = page.evaluate(
+            """Array.from(document.querySelectorAll('.table .text-nowrap')).map((el) => {
+                const range = document.createRange();
+                range.selectNodeContents(el);
+                const tops = Array.from(range.getClientRects()).map((r) => Math.round(r.top));
+                return [new Set(tops).size, el.textContent.trim()];
+            })"""
+        )
+        broken = [text for count, text in lines if count > 1]
+        assert lines or path == "/portfolio/scenarios/", path
+        assert not broken, (path, broken[:5])
+    page.goto(url(live_server, "/portfolio/priority/"))
+    assert page.evaluate("document.documentElement.scrollHeight") < 12_000
