@@ -135,6 +135,14 @@ def test_the_admins_pages_fit_the_screen_with_the_user_menu_visible(
             assert scroll_width <= width, (
                 f"{path} is {scroll_width}px wide at {width}px: {overflowing_elements(page, width)}"
             )
+            # A table that scrolls sideways is a focusable region (tables.js), for keyboards.
+            unreachable = page.evaluate(
+                """Array.from(document.querySelectorAll('.table-responsive'))
+                    .filter((el) => el.scrollWidth > el.clientWidth + 1)
+                    .filter((el) => el.getAttribute('tabindex') !== '0'
+                                    || el.getAttribute('role') !== 'region').length"""
+            )
+            assert unreachable == 0, path
             user_menu = page.locator("#main-nav .dropdown-toggle", has_text=org_admin.full_name)
             if phone:
                 expect(page.locator("button.navbar-toggler")).to_be_visible()
