@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from klassa_app.audit_labels import action_label
 from klassa_app.models import Department, Organisation, Role
 
 
@@ -78,7 +79,9 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("All actions"))] + [(a, a) for a in actions]
+        self.fields["action"].choices = [("", _("All actions"))] + [
+            (a, action_label(a)) for a in actions
+        ]
 
 
 class MemberFilterForm(forms.Form):

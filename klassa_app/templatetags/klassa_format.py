@@ -48,3 +48,11 @@ def years(value: Any) -> str:
     if number is None:
         return "–"
     return number_format(number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), decimal_pos=1)
+
+
+@register.filter
+def audit_action(action: str) -> str:
+    """The readable name of an audit action code."""
+    from klassa_app.audit_labels import action_label
+
+    return action_label(action)
