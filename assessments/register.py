@@ -27,10 +27,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from assessments import frameworks, rules, selectors, services
 from assessments.defaults import scheme as default_scheme
@@ -56,8 +58,16 @@ from portfolio.models import BenefitScenario, InitiativePriority, PortfolioSetti
 FORMAT = "klassa.register/1"
 STATUSES = ("draft", "approved")
 FORCED = ("in", "out")
-IMPORT_REASON = "Imported from register file"
+# Stored as the override's reason, in the organisation's language (records are kept in it).
+IMPORT_REASON = gettext_noop("Imported from register file")
 APPROVED_NEEDS_LEVELS = "required for an approved classification"
+
+
+def import_reason() -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext(IMPORT_REASON)
+
+
 DEMO_REGISTER = Path(__file__).resolve().parent / "defaults" / "demo_register.json"
 
 # The wizard's open states: at most one version of an asset is in one of them.
@@ -936,7 +946,7 @@ class _Importer:
                     computed_level=None,
                     minimum_level=min(minimum, tops[code]) if minimum is not None else None,
                     override_level=level,
-                    override_reason=IMPORT_REASON if level is not None else "",
+                    override_reason=import_reason() if level is not None else "",
                     final_level=level,
                 )
             )

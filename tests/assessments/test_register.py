@@ -393,7 +393,7 @@ def test_import_creates_the_register_with_approved_classifications(
     assert version.approved_by == admin and version.approved_at is not None
     k = version.results.get(aspect_code="K")
     assert (k.computed_level, k.override_level, k.final_level) == (None, 3, 3)
-    assert k.override_reason == "Imported from register file" and k.minimum_level == 3
+    assert k.override_reason == "Importerad från registerfil" and k.minimum_level == 3
 
     initiative = Initiative.objects.get(organisation=norrkoping, code="EDU-A")
     assert initiative.area.name == "Education"
