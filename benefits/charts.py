@@ -227,53 +227,65 @@ def tornado_chart(
     plus_label: str,
     base_label: str,
     money: Money,
+    unchanged_label: str = "",
     id_prefix: str = "tornado-chart",
-    width: int = 720,
-    label_width: int = 300,
-    row_height: int = 26,
+    width: int = 360,
 ) -> str:
     """One row per input, largest swing first (as given): from the base NPV to the NPV with
-    the input −20 % and to the NPV with the input +20 %. Labels are cut to fit left of the
-    plot (the full text is the row's ``<title>``); the right margin holds half the last
-    tick's text, which is centred on its grid line."""
-    font_size, tick_size, gap = 12, 10, 8
+    the input −20 % and to the NPV with the input +20 %.
+
+    Each row is its label on a line of its own across the whole width, with the bar below:
+    the chart is drawn narrow (``width`` units) so that, scaled to a phone or a half-width
+    column, its text stays at least as large as the page's small text. A label too long for
+    the line is cut (the full text is the row's ``<title>``). A side whose NPV equals the base
+    has no bar; ``unchanged_label`` is written there instead so the gap is not mistaken for a
+    missing value. Tick texts are centred on their grid lines and drawn only where they do
+    not overlap the previous one."""
+    font_size, tick_size = 14, 13
+    label_line, bar_height, row_gap = 16, 14, 10
+    row_height = label_line + 4 + bar_height + row_gap
     values = [base] + [v for bar in bars for v in (bar.low, bar.high)]
     ticks = nice_ticks(min(values), max(values), count=4)
     low, high = ticks[0], ticks[-1]
-    last_tick = Decimal(len(money(high))) * DIGIT_WIDTH * tick_size
-    top, bottom, right = 34, 30, max(16, int(last_tick / 2) + 4)
+    tick_width = max(Decimal(len(money(t))) * DIGIT_WIDTH * tick_size for t in ticks)
+    margin = int(tick_width / 2) + 4
+    top, bottom = 30, 28
     height = top + row_height * max(len(bars), 1) + bottom
-    plot_left, plot_width = label_width, width - label_width - right
-    label_chars = int((label_width - gap - 4) / (CHAR_WIDTH * font_size))
+    plot_left, plot_width = margin, width - 2 * margin
+    label_chars = int(width / (CHAR_WIDTH * font_size))
+    unchanged_width = Decimal(len(unchanged_label)) * CHAR_WIDTH * tick_size
 
     def x_for(value: Decimal) -> Decimal:
         return plot_left + Decimal(plot_width) * (value - low) / (high - low)
 
     parts = _open(title, description, id_prefix, width, height)
-    parts += _legend([(minus_label, MINUS_COLOUR, "bar"), (plus_label, PLUS_COLOUR, "bar")], 8, 16)
-    axis_y = top + row_height * max(len(bars), 1)
+    parts[0] = parts[0].replace('font-size="12"', f'font-size="{font_size}"')
+    parts += _legend([(minus_label, MINUS_COLOUR, "bar"), (plus_label, PLUS_COLOUR, "bar")], 0, 16)
+    axis_y = top + row_height * max(len(bars), 1) - row_gap
+    last_labelled: Decimal | None = None
     for tick in ticks:
-        x = _num(x_for(tick))
+        x = x_for(tick)
         parts.append(
-            f'<line class="grid" x1="{x}" y1="{top}" x2="{x}" y2="{axis_y}" '
+            f'<line class="grid" x1="{_num(x)}" y1="{top}" x2="{_num(x)}" y2="{axis_y}" '
             f'stroke="{GRID_COLOUR}" stroke-width="0.5" stroke-dasharray="2 2"/>'
         )
-        parts.append(
-            f'<text class="tick" x="{x}" y="{axis_y + 16}" text-anchor="middle" '
-            f'fill="{TEXT_COLOUR}" font-size="{tick_size}">{escape(money(tick))}</text>'
-        )
+        if last_labelled is None or x - last_labelled >= tick_width + 6:
+            last_labelled = x
+            parts.append(
+                f'<text class="tick" x="{_num(x)}" y="{axis_y + 18}" text-anchor="middle" '
+                f'fill="{TEXT_COLOUR}" font-size="{tick_size}">{escape(money(tick))}</text>'
+            )
     base_x = x_for(base)
-    bar_height = row_height - 8
     for index, bar in enumerate(bars):
-        y = top + index * row_height + 4
+        y = top + index * row_height
+        bar_y = y + label_line + 4
         parts.append(
             '<g class="input"><title>'
             + escape(f"{bar.text}: {minus_label} {money(bar.low)}, {plus_label} {money(bar.high)}")
             + "</title>"
         )
         parts.append(
-            f'<text class="label" x="{plot_left - gap}" y="{y + bar_height // 2 + 4}" '
-            f'text-anchor="end" fill="{TEXT_COLOUR}">'
+            f'<text class="label" x="0" y="{y + label_line - 3}" fill="{TEXT_COLOUR}">'
             f"{escape(fit_label(bar.label, bar.detail, label_chars))}</text>"
         )
         for value, colour, css in (
@@ -282,9 +294,26 @@ def tornado_chart(
         ):
             x = x_for(value)
             parts.append(
-                f'<rect class="{css}" x="{_num(min(x, base_x))}" y="{y}" '
+                f'<rect class="{css}" x="{_num(min(x, base_x))}" y="{bar_y}" '
                 f'width="{_num(abs(x - base_x))}" height="{bar_height}" fill="{colour}" '
                 f'data-value="{_value(value)}"/>'
+            )
+        if unchanged_label and base in (bar.low, bar.high) and bar.low != bar.high:
+            # Written where the missing bar would be, or beyond the other bar when there is
+            # no room on that side.
+            other = x_for(bar.low if bar.high == base else bar.high)
+            if other < base_x:
+                x, anchor = base_x + 4, "start"
+                if x + unchanged_width > width:
+                    x, anchor = other - 4, "end"
+            else:
+                x, anchor = base_x - 4, "end"
+                if x - unchanged_width < 0:
+                    x, anchor = other + 4, "start"
+            parts.append(
+                f'<text class="unchanged" x="{_num(x)}" y="{bar_y + bar_height - 2}" '
+                f'text-anchor="{anchor}" font-size="{tick_size}" fill="{TEXT_COLOUR}">'
+                f"{escape(unchanged_label)}</text>"
             )
         parts.append("</g>")
     parts.append(

@@ -81,7 +81,9 @@ def _tornado_label(path: str, model: calculation.BenefitModel) -> tuple[str, str
         return path, ""
     lever_index, name, cost_index = match.groups()
     if lever_index is not None:
-        return model.levers[int(lever_index)].name, field_labels().get(name, name)
+        # Numbered as in the editor: two levers whose names are cut alike stay apart.
+        number = int(lever_index) + 1
+        return f"{number}. {model.levers[number - 1].name}", field_labels().get(name, name)
     if cost_index is not None:
         return model.costs[int(cost_index)].name, _("Cost")
     return _("Discount rate"), ""
@@ -141,6 +143,7 @@ def results_context(document: dict[str, Any], scenario: str) -> dict[str, Any]:
         plus_label=_("Input +20 %"),
         base_label=_("Net present value"),
         money=money,
+        unchanged_label=_("no change"),
     )
     switching = calculation.switching_values(model, scenario)
     switching_rows = []
@@ -163,6 +166,7 @@ def results_context(document: dict[str, Any], scenario: str) -> dict[str, Any]:
         "yearly_svg": mark_safe(yearly_svg),  # noqa: S308 - built and escaped by charts
         "tornado_svg": mark_safe(tornado_svg),  # noqa: S308 - built and escaped by charts
         "tornado_rows": tornado_rows,
+        "tornado_gaps": any(result.npv in (b.low, b.high) and b.low != b.high for b in bars),
         "switching_rows": switching_rows,
         "scenarios": [(s, _scenario_name(s)) for s in calculation.SCENARIOS],
     }
