@@ -70,6 +70,13 @@ ERROR_LABELS = {
 }
 
 
+# Shown instead of the organisation-wide sums to a reader of some departments only.
+SCOPE_NOTE = gettext_lazy(
+    "You see the initiatives of your departments; totals of the whole organisation are shown "
+    "to admins and security officers."
+)
+
+
 def error_text(code: str | None) -> str:
     return str(ERROR_LABELS.get(code or "", code or ""))
 
@@ -337,8 +344,8 @@ def portfolio_xlsx(portfolio: selectors.Portfolio, generated_at: datetime | None
                     area.internal_benefit,
                     area.external_benefit,
                     area.total_benefit,
-                    None,
-                    None,
+                    area.npv,
+                    area.investment_cost,
                     "",
                 ],
                 True,
@@ -372,8 +379,8 @@ def portfolio_xlsx(portfolio: selectors.Portfolio, generated_at: datetime | None
                 totals.internal_benefit,
                 totals.external_benefit,
                 totals.total_benefit,
-                None,
-                None,
+                totals.npv,
+                totals.investment_cost,
                 "",
             ],
             True,
@@ -439,7 +446,8 @@ def portfolio_xlsx(portfolio: selectors.Portfolio, generated_at: datetime | None
                 line.code,
                 names.get(line.code, ""),
                 line.cost,
-                line.cumulative_cost,
+                # The running total sums other departments' costs: whole organisation only.
+                line.cumulative_cost if portfolio.sees_all and line.selected else None,
                 str(BUDGET_STATUS_LABELS.get(line.status, line.status)),
                 _yes(line.code in greedy),
                 _yes(line.code in optimal),
@@ -450,6 +458,8 @@ def portfolio_xlsx(portfolio: selectors.Portfolio, generated_at: datetime | None
     ]
     if portfolio.optimal.error:
         line_rows.append(([error_text(portfolio.optimal.error)], True))
+    elif not portfolio.sees_all:
+        line_rows.append(([str(SCOPE_NOTE)], True))
     else:
         line_rows.append(
             (

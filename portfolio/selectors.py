@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -522,6 +522,9 @@ class AreaTotal:
     total_benefit: Decimal
     initiatives: int
     rows: list[PortfolioRow]
+    # NPV and investment cost of the initiatives with a benefit model (the others have none).
+    npv: Decimal = ZERO
+    investment_cost: Decimal = ZERO
 
 
 def area_totals(rows: Sequence[PortfolioRow]) -> tuple[list[AreaTotal], AreaTotal]:
@@ -542,6 +545,8 @@ def area_totals(rows: Sequence[PortfolioRow]) -> tuple[list[AreaTotal], AreaTota
                 total_benefit=sum((b.total_benefit for b in benefits), ZERO),
                 initiatives=len(members),
                 rows=members,
+                npv=sum((b.npv for b in benefits), ZERO),
+                investment_cost=sum((b.investment_cost for b in benefits), ZERO),
             )
         )
     total = AreaTotal(
@@ -551,6 +556,8 @@ def area_totals(rows: Sequence[PortfolioRow]) -> tuple[list[AreaTotal], AreaTota
         total_benefit=sum((a.total_benefit for a in areas), ZERO),
         initiatives=sum(a.initiatives for a in areas),
         rows=[],
+        npv=sum((a.npv for a in areas), ZERO),
+        investment_cost=sum((a.investment_cost for a in areas), ZERO),
     )
     return areas, total
 
@@ -687,6 +694,10 @@ class Portfolio:
     budget_line: selection.BudgetLine
     frontier: list[selection.FrontierPoint]
     saved_scenario: PortfolioScenario | None = None
+    # False for a reader of some departments only: ranks and selection are still those of the
+    # whole organisation, but only their rows are listed and the organisation-wide totals
+    # (selection sums, cumulative costs, frontier) are withheld.
+    sees_all: bool = True
 
     @property
     def value_difference(self) -> Decimal:
@@ -704,18 +715,19 @@ def compute(
     saved_scenario: PortfolioScenario | None = None,
     with_frontier: bool = True,
 ) -> Portfolio:
-    """The whole portfolio over ``department_ids`` (None: every department). Ranking and
-    selection are over all those rows; ``filters`` narrow what is shown afterwards. A saved
-    scenario shows its frozen choice as the selection."""
+    """The portfolio shown over ``department_ids`` (None: every department). Ranking and
+    selection are always over the whole organisation (the budget is the organisation's), so
+    a department's reader sees the same rank and selected state as an admin; they get only
+    their departments' rows, and the selections and the budget line are cut down to those
+    rows without organisation-wide sums (``scoped_*``). ``filters`` narrow what is shown
+    afterwards. A saved scenario shows its frozen choice as the selection."""
     settings = portfolio_settings(organisation)
     if saved_scenario is not None:
         scenario = scenario or saved_scenario.benefit_scenario
         budget = saved_scenario.budget if budget is None else budget
     scenario = _scenario_name(scenario, settings)
     budget = settings.budget if budget is None else budget
-    rows = build_rows(
-        organisation, department_ids=department_ids, scenario=scenario, settings=settings
-    )
+    rows = build_rows(organisation, department_ids=None, scenario=scenario, settings=settings)
     ranked = rank(rows, settings)
     candidates = [row.candidate() for row in ranked]
     optimal = selection.optimal_selection(candidates, budget)
@@ -727,6 +739,18 @@ def compute(
     for row in rows:
         row.selected = row.code in chosen
         row.greedy_selected = row.code in greedy_codes
+    budget_line = selection.budget_line(candidates, budget)
+    frontier = (
+        selection.efficient_frontier(candidates, [*selection.frontier_budgets(candidates), budget])
+        if with_frontier and department_ids is None
+        else []
+    )
+    if department_ids is not None:
+        rows = [r for r in rows if r.initiative.department_id in department_ids]
+        visible = {r.code for r in rows}
+        optimal = scoped_selection(optimal, visible, ranked)
+        greedy = scoped_selection(greedy, visible, ranked)
+        budget_line = scoped_budget_line(budget_line, visible)
     shown = _filter(rows, filters)
     shown_codes = {r.code for r in shown}
     areas, totals = area_totals(shown)
@@ -746,15 +770,41 @@ def compute(
         overdue=overdue_reviews(organisation, department_ids),
         optimal=optimal,
         greedy=greedy,
-        budget_line=selection.budget_line(candidates, budget),
-        frontier=(
-            selection.efficient_frontier(
-                candidates, [*selection.frontier_budgets(candidates), budget]
-            )
-            if with_frontier
-            else []
-        ),
+        budget_line=budget_line,
+        frontier=frontier,
         saved_scenario=saved_scenario,
+        sees_all=department_ids is None,
+    )
+
+
+def scoped_selection(
+    chosen: selection.Selection, visible: set[str], ranked: Sequence[PortfolioRow]
+) -> selection.Selection:
+    """The organisation-wide selection cut down to the ``visible`` codes; its sums are of
+    those rows only, so nothing of the other departments can be read from them."""
+    codes = tuple(code for code in chosen.codes if code in visible)
+    picked = [row for row in ranked if row.code in codes]
+    return replace(
+        chosen,
+        codes=codes,
+        total_cost=sum((row.investment_cost for row in picked), ZERO),
+        total_npv=sum((row.npv for row in picked), ZERO),
+    )
+
+
+def scoped_budget_line(line: selection.BudgetLine, visible: set[str]) -> selection.BudgetLine:
+    """The visible rows of the organisation's budget line with their organisation-wide rank
+    and status; the running totals (which sum other departments' costs) are zeroed, and the
+    cut-off kept only when its initiative is one of the visible rows."""
+    cut_code = line.rows[line.cutoff].code if line.cutoff is not None else None
+    rows = tuple(replace(row, cumulative_cost=ZERO) for row in line.rows if row.code in visible)
+    codes = [row.code for row in rows]
+    return replace(
+        line,
+        rows=rows,
+        reserved=ZERO,
+        total_cost=ZERO,
+        cutoff=codes.index(cut_code) if cut_code in codes else None,
     )
 
 
@@ -865,6 +915,10 @@ class ScenarioComparison:
     @property
     def cost_difference(self) -> Decimal:
         return self.right.total_investment_cost - self.left.total_investment_cost
+
+    @property
+    def budget_difference(self) -> Decimal:
+        return self.right.budget - self.left.budget
 
 
 def compare_scenarios(
