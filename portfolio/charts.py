@@ -812,8 +812,10 @@ def budget_line_chart(
         return empty_chart(title, empty_text, kind="budget-line", id_prefix=id_prefix)
     limit = _finite(budget)
     cut = cutoff if cutoff is not None else budget_cutoff(clean, limit)
-    left, right, top, bottom, legend_height = 96, 24, 16, 58, 28
-    height = 400
+    # The budget and cut-off labels sit in a band above the plot (one line each) so that
+    # they never cover a column or one of the marker lines.
+    left, right, top, bottom, legend_height = 96, 24, 56, 58, 28
+    height = 440
     plot_w, plot_h = WIDTH - left - right, height - top - bottom - legend_height
     y_axis = nice_axis([c for _, _, c, _ in clean] + ([limit] if limit is not None else []))
     slot = plot_w / len(clean)
@@ -857,8 +859,11 @@ def budget_line_chart(
             f'<g class="budget"><title>{_clean(text)}</title>'
             f'<line x1="{_px(left)}" y1="{_px(y)}" x2="{_px(left + plot_w)}" y2="{_px(y)}" '
             f'stroke="{OVER_COLOUR}" stroke-width="2" stroke-dasharray="6 3"/>'
-            f'<text x="{_px(left + 4)}" y="{_px(max(y - 6, top + 12))}" fill="{OVER_COLOUR}" '
-            f'font-weight="bold">{_clean(text)}</text></g>'
+            f'<line x1="{_px(left)}" y1="{_px(top - 32)}" x2="{_px(left + 24)}" '
+            f'y2="{_px(top - 32)}" stroke="{OVER_COLOUR}" stroke-width="2" '
+            f'stroke-dasharray="6 3"/>'
+            f'<text x="{_px(left + 30)}" y="{_px(top - 28)}" fill="{OVER_COLOUR}" '
+            f'font-size="12" font-weight="bold">{_clean(text)}</text></g>'
         )
     if cut is not None and 0 <= cut <= len(clean):
         x = left + slot * cut
@@ -866,13 +871,14 @@ def budget_line_chart(
         # the one before it, which may be one that was never eligible.
         first_out = clean[cut][0] if cut < len(clean) else ""
         text = f"{cutoff_label}: {first_out}" if first_out else cutoff_label
-        anchor = "end" if x > left + plot_w * 0.7 else "start"
         parts.append(
             f'<g class="cutoff"><title>{_clean(text)}</title>'
-            f'<line x1="{_px(x)}" y1="{_px(top)}" x2="{_px(x)}" y2="{_px(top + plot_h)}" '
+            f'<line x1="{_px(x)}" y1="{_px(top - 4)}" x2="{_px(x)}" y2="{_px(top + plot_h)}" '
             f'stroke="{TEXT_COLOUR}" stroke-width="2"/>'
-            f'<text x="{_px(x - 4 if anchor == "end" else x + 4)}" y="{_px(top + 28)}" '
-            f'text-anchor="{anchor}" font-weight="bold">{_clean(text)}</text></g>'
+            f'<line x1="{_px(left + 12)}" y1="{_px(top - 20)}" x2="{_px(left + 12)}" '
+            f'y2="{_px(top - 6)}" stroke="{TEXT_COLOUR}" stroke-width="2"/>'
+            f'<text x="{_px(left + 30)}" y="{_px(top - 9)}" font-size="12" '
+            f'font-weight="bold">{_clean(text)}</text></g>'
         )
     legend_y = height - legend_height / 2
     parts.append('<g class="legend">')

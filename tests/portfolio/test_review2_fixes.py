@@ -13,8 +13,9 @@ from openpyxl import load_workbook
 
 from assessments.models import Area
 from klassa_app.templatetags.klassa_format import money
-from portfolio import exports, selectors
+from portfolio import charts, exports, selectors
 from portfolio.models import PortfolioSettings
+from tests.portfolio.test_charts import SVG, groups, parse, sample_budget_rows
 from tests.portfolio.test_views import make_initiative, scenario_of
 
 
@@ -183,3 +184,43 @@ def test_selection_codes_and_force_summaries_do_not_wrap(as_user, admin, portfol
     codes = body.split('id="optimal-codes">')[1].split("</dd>")[0]
     assert '<span class="text-nowrap">EDU-A</span>' in codes
     assert '<summary class="small text-nowrap">' in body
+
+
+# --- 8: budget-line labels clear of the columns and marker lines --------------------------------
+
+
+def test_budget_and_cut_off_labels_sit_above_the_plot() -> None:
+    root = parse(
+        charts.budget_line_chart(
+            sample_budget_rows(), Decimal("10000000"), title="B", cutoff_label="First out"
+        )
+    )
+    column_tops = [float(g.find(f"{SVG}rect").get("y")) for g in groups(root, "column")]
+    budget = groups(root, "budget")[0]
+    budget_y = float(budget.find(f"{SVG}line").get("y1"))
+    cutoff = groups(root, "cutoff")[0]
+    cut_line = cutoff.find(f"{SVG}line")
+    labels = [budget.find(f"{SVG}text"), cutoff.find(f"{SVG}text")]
+    for label in labels:
+        baseline = float(label.get("y"))
+        # Above every column, the budget line and the top of the cut-off line.
+        assert baseline < min(column_tops)
+        assert baseline < budget_y
+        assert baseline < float(cut_line.get("y1"))
+    assert labels[1].text == "First out: CUL-A"
+    # The two labels are on separate lines (12 px type).
+    assert abs(float(labels[0].get("y")) - float(labels[1].get("y"))) >= 14
+
+
+def test_budget_line_table_counts_only_chosen_rows_in_the_running_total(
+    as_user, admin, portfolio_data
+):
+    response = as_user(admin).get(reverse("portfolio_ranking"))
+    lines = {line.code: line for line in response.context["portfolio"].budget_line}
+    assert lines["EDU-C"].status == "over_budget"
+    body = response.content.decode()
+    over = body.split('id="line-EDU-C"')[1].split("</tr>")[0]
+    cell = over.split('class="text-end text-nowrap cumulative">')[1].split("</td>")[0]
+    assert cell.endswith("–") and "kr" not in cell
+    chosen = body.split('id="line-EDU-A"')[1].split("</tr>")[0]
+    assert money(lines["EDU-A"].cumulative_cost) in chosen
