@@ -675,7 +675,7 @@ def test_a_reader_sees_dashes_for_missing_values_and_numbers_for_recorded_ones(
     set_years(owner, t, **{f"y{YEAR}": ("1500.5", None)})
     html = as_user(lawyer).get(reverse("benefit_tracking", args=[initiative.pk])).content.decode()
     assert re.search(r"<td>1\s?500,50</td>", html)  # the target, in the page's number format
-    assert f'<th scope="row">{YEAR}</th>' in html  # a year is not a number with grouping
+    assert f'<th scope="row">{YEAR}<' in html  # a year is not a number with grouping
     assert html.count("<td>–</td>") >= 5  # the actual of year 1, target and actual of years 2–3
 
 
@@ -710,7 +710,7 @@ def test_tracking_inputs_are_wide_text_inputs_showing_the_stored_value_in_swedis
     assert "input-amount" in target  # wide enough for the whole amount (app.css)
     assert 'value="2 051 895,93"' in target
     assert re.search(rf'name="lever0-actual_{YEAR}"[^>]*value="1 949 301,13"', html)
-    assert f'<th scope="row">{YEAR}</th>' in html
+    assert f'<th scope="row">{YEAR}<' in html
 
 
 @pytest.mark.django_db

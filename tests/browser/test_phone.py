@@ -165,3 +165,123 @@ def test_the_admins_pages_fit_the_screen_with_the_user_menu_visible(
         assert year_cell.evaluate("el => el.getClientRects().length") == 1
     finally:
         context.close()
+
+
+# Reads, per selector, whether the first match is fully inside the viewport horizontally.
+ON_SCREEN = """(selector) => {
+    const el = document.querySelector(selector);
+    if (!el) return null;
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.left >= 0 && box.right <= window.innerWidth + 0.5;
+}"""
+
+# The smallest rendered font size, in CSS pixels, of the texts of an SVG chart.
+SMALLEST_CHART_TEXT = """(selector) => {
+    const svg = document.querySelector(selector);
+    const scale = svg.getScreenCTM().a;
+    return Math.min(...Array.from(svg.querySelectorAll('text')).map(
+        (t) => parseFloat(getComputedStyle(t).fontSize) * scale));
+}"""
+
+
+@pytest.fixture
+def behind_lever(org_admin, tracked_initiative):
+    """A second tracked lever of EDU-A at half its target: listed as behind."""
+    model = tracked_initiative.benefit_model
+    year = timezone.localdate().year
+    lever = tracking.do_save_tracking(
+        actor=org_admin,
+        model=model,
+        lever_name=model.document["levers"][1]["name"],
+        owner=None,
+        indicator="Time freed for teachers",
+        unit="kr",
+        start_year=year,
+    )
+    tracking.do_save_years(
+        actor=org_admin,
+        tracking=lever,
+        values={year: tracking.YearValues(Decimal("1000000"), Decimal("500000"))},
+    )
+    return lever
+
+
+def test_key_columns_are_on_a_phone_screen_and_codes_stay_whole(
+    phone_page, live_server, org_admin, tracked_initiative, behind_lever
+):
+    page = phone_page
+    login(page, live_server, org_admin.email, PASSWORD)
+    pk = tracked_initiative.pk
+
+    page.goto(url(live_server, "/initiatives/"))
+    # The four aspects and the classification status are visible without scrolling.
+    for column in (5, 6, 7, 8):
+        assert page.evaluate(ON_SCREEN, f"main table thead th:nth-child({column})"), column
+    # The classification status is under the name on a phone.
+    status = page.locator("main table tbody td:nth-child(2) .d-md-none .badge").first
+    expect(status).to_be_visible()
+    assert status.evaluate("el => el.getBoundingClientRect().right") <= PHONE["width"]
+    code = page.locator("main table tbody td a", has_text="EDU-A")
+    assert code.evaluate("el => el.getClientRects().length") == 1  # not "EDU-" / "A"
+    expect(page.locator("main table tbody td .d-md-none").first).to_have_text("Utbildningskontoret")
+
+    page.goto(url(live_server, f"/initiatives/{pk}/"))
+    headers = page.locator("main table").first.locator("thead th")
+    final = headers.filter(has_text="Slutlig")
+    assert final.evaluate("el => el.getBoundingClientRect().right") <= PHONE["width"]
+    expect(headers.filter(has_text="Justering")).to_be_hidden()
+
+    page.goto(url(live_server, f"/initiatives/{pk}/benefits/tracking/"))
+    status = page.locator("main table th[scope=row] .badge").first
+    expect(status).to_be_visible()
+    assert status.evaluate("el => el.getBoundingClientRect().right") <= PHONE["width"]
+
+    page.goto(url(live_server, "/benefits/behind/"))
+    row = page.locator("main table tbody tr", has_text="EDU-A").first
+    expect(row).to_be_visible()
+    for cell in (row.locator("td").nth(4), row.locator("td").nth(5)):  # realisation, status
+        expect(cell).to_be_visible()
+        assert cell.evaluate("el => el.getBoundingClientRect().right") <= PHONE["width"] + 0.5
+
+
+def test_a_table_that_still_scrolls_on_a_phone_says_so(
+    phone_page, live_server, org_admin, tracked_initiative
+):
+    page = phone_page
+    login(page, live_server, org_admin.email, PASSWORD)
+    page.goto(url(live_server, f"/initiatives/{tracked_initiative.pk}/benefits/"))
+    boxes = page.locator(".table-responsive")
+    scrolling = [
+        i
+        for i in range(boxes.count())
+        if boxes.nth(i).is_visible()
+        and boxes.nth(i).evaluate("el => el.scrollWidth > el.clientWidth + 1")
+    ]
+    assert scrolling, "the benefit page has a wide table on a phone"
+    for i in scrolling:
+        hint = boxes.nth(i).locator("xpath=preceding-sibling::*[1]")
+        expect(hint).to_have_class(re.compile(r"\bscroll-hint\b"))
+        expect(hint).to_be_visible()
+        expect(hint).to_have_text(page.evaluate("document.body.dataset.scrollHint"))
+    # Tables that fit get no hint.
+    assert page.locator(".scroll-hint:visible").count() == len(scrolling)
+
+
+def test_benefit_page_on_a_phone_has_readable_charts_and_whole_titles(
+    phone_page, live_server, org_admin, tracked_initiative
+):
+    page = phone_page
+    login(page, live_server, org_admin.email, PASSWORD)
+    page.goto(url(live_server, f"/initiatives/{tracked_initiative.pk}/benefits/"))
+    assert page.evaluate(SMALLEST_CHART_TEXT, "#tornado-chart") >= 12
+    # A lever's title with a long name wraps inside its box.
+    for legend in page.locator("fieldset.lever > legend").all():
+        inside = legend.evaluate(
+            """el => el.getBoundingClientRect().right
+                     <= el.parentElement.getBoundingClientRect().right + 0.5"""
+        )
+        assert inside, legend.inner_text()
+    # The switching values' description is a paragraph on the page, not cut by the scroll box.
+    description = page.locator("#switching-values-caption")
+    assert description.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
+    assert description.evaluate("el => el.getBoundingClientRect().right") <= PHONE["width"]

@@ -1,11 +1,28 @@
 // A table that is wider than its column scrolls sideways inside .table-responsive (amounts
 // are never broken). Keyboard users must reach such a scroll box, so while it scrolls it is
 // a focusable, named region (the name is the table's caption); otherwise it is plain again.
+// Sighted users get a visible hint above it (the text, translated, is on <body>).
 (function () {
   "use strict";
 
+  function hint(box, show) {
+    var previous = box.previousElementSibling;
+    var present = previous && previous.classList.contains("scroll-hint");
+    var text = document.body.dataset.scrollHint;
+    if (show && !present && text) {
+      var p = document.createElement("p");
+      p.className = "scroll-hint small text-body-secondary mb-1";
+      p.setAttribute("aria-hidden", "true");
+      p.textContent = text;
+      box.parentNode.insertBefore(p, box);
+    } else if (!show && present) {
+      previous.remove();
+    }
+  }
+
   function update(box) {
     var scrolls = box.scrollWidth > box.clientWidth + 1;
+    hint(box, scrolls);
     if (scrolls && !box.hasAttribute("tabindex")) {
       var caption = box.querySelector("caption");
       box.setAttribute("tabindex", "0");
