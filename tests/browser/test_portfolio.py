@@ -120,3 +120,41 @@ def test_portfolio_pages_fit_a_phone_and_tables_scroll_instead_of_breaking_words
         assert not broken, (path, broken[:5])
     page.goto(url(live_server, "/portfolio/priority/"))
     assert page.evaluate("document.documentElement.scrollHeight") < 12_000
+
+
+def test_portfolio_table_fits_a_laptop_with_readiness_as_a_compact_badge(
+    browser, live_server, org_admin, organisation, departments, portfolio
+):
+    # A blocked initiative with a long name: its readiness details fold away.
+    make_initiative(
+        departments[0],
+        "EDU-LONG",
+        area=Area.objects.get(organisation=organisation, name="Education"),
+        internal=2_000_000,
+        cost=1_000_000,
+        ready=False,
+    ).__class__.objects.filter(code="EDU-LONG").update(
+        name="Less administration for teachers and school leaders in every municipal school"
+    )
+    context = browser.new_context(locale="sv-SE", viewport={"width": 1366, "height": 900})
+    try:
+        page = context.new_page()
+        login(page, live_server, org_admin.email)
+        page.goto(url(live_server, "/portfolio/"))
+        table = page.locator("#portfolio-table")
+        sizes = table.evaluate(
+            "(t) => [t.scrollWidth, t.parentElement.clientWidth, "
+            "document.querySelector('#row-EDU-LONG .readiness-details')"
+            ".getBoundingClientRect().bottom - "
+            "document.querySelector('#row-EDU-LONG .badge').getBoundingClientRect().top]"
+        )
+        table_width, container_width, readiness_height = sizes
+        assert table_width <= container_width, sizes
+        # One badge and a closed details line, not a list of blockers squeezed in a column.
+        assert readiness_height < 70, sizes
+        badge = page.locator("#row-EDU-LONG .badge.text-bg-warning").inner_text()
+        assert badge.startswith("1 "), badge  # the number of blockers
+        assert not page.locator("#row-EDU-LONG .readiness-details ul").is_visible()
+        assert not page.locator("#row-EDU-LONG details.readiness-details").get_attribute("open")
+    finally:
+        context.close()
