@@ -104,8 +104,11 @@ def _open(title: str, description: str, id_prefix: str, width: int, height: int)
     ]
 
 
-def _legend(items: Sequence[tuple[str, str, str]], x: int, y: int) -> list[str]:
-    """(label, colour, "bar" | "line") entries in a row."""
+def _legend(
+    items: Sequence[tuple[str, str, str]], x: int, y: int, char_width: Decimal = Decimal(7)
+) -> list[str]:
+    """(label, colour, "bar" | "line") entries in a row; ``char_width`` is the room per
+    character of a label at the chart's font size."""
     parts = ['<g class="legend">']
     for label, colour, shape in items:
         if shape == "line":
@@ -116,7 +119,7 @@ def _legend(items: Sequence[tuple[str, str, str]], x: int, y: int) -> list[str]:
         else:
             parts.append(f'<rect x="{x}" y="{y - 10}" width="14" height="12" fill="{colour}"/>')
         parts.append(f'<text x="{x + 20}" y="{y}" fill="{TEXT_COLOUR}">{escape(label)}</text>')
-        x += 30 + 7 * len(label)
+        x += 30 + int(char_width * len(label))
     parts.append("</g>")
     return parts
 
@@ -260,7 +263,12 @@ def tornado_chart(
 
     parts = _open(title, description, id_prefix, width, height)
     parts[0] = parts[0].replace('font-size="12"', f'font-size="{font_size}"')
-    parts += _legend([(minus_label, MINUS_COLOUR, "bar"), (plus_label, PLUS_COLOUR, "bar")], 0, 16)
+    parts += _legend(
+        [(minus_label, MINUS_COLOUR, "bar"), (plus_label, PLUS_COLOUR, "bar")],
+        0,
+        16,
+        CHAR_WIDTH * font_size,
+    )
     axis_y = top + row_height * max(len(bars), 1) - row_gap
     last_labelled: Decimal | None = None
     for tick in ticks:
@@ -276,6 +284,12 @@ def tornado_chart(
                 f'fill="{TEXT_COLOUR}" font-size="{tick_size}">{escape(money(tick))}</text>'
             )
     base_x = x_for(base)
+    # Drawn before the rows: the labels' halo covers it where it crosses them.
+    parts.append(
+        f'<line class="base" x1="{_num(base_x)}" y1="{top - 4}" x2="{_num(base_x)}" '
+        f'y2="{axis_y}" stroke="{TEXT_COLOUR}" stroke-width="1.5"><title>'
+        f"{escape(f'{base_label} {money(base)}')}</title></line>"
+    )
     for index, bar in enumerate(bars):
         y = top + index * row_height
         bar_y = y + label_line + 4
@@ -284,8 +298,10 @@ def tornado_chart(
             + escape(f"{bar.text}: {minus_label} {money(bar.low)}, {plus_label} {money(bar.high)}")
             + "</title>"
         )
+        # A white halo keeps the label readable where grid lines cross it.
         parts.append(
-            f'<text class="label" x="0" y="{y + label_line - 3}" fill="{TEXT_COLOUR}">'
+            f'<text class="label" x="0" y="{y + label_line - 3}" fill="{TEXT_COLOUR}" '
+            f'stroke="#fff" stroke-width="4" stroke-linejoin="round" paint-order="stroke">'
             f"{escape(fit_label(bar.label, bar.detail, label_chars))}</text>"
         )
         for value, colour, css in (
@@ -312,14 +328,10 @@ def tornado_chart(
                     x, anchor = other + 4, "start"
             parts.append(
                 f'<text class="unchanged" x="{_num(x)}" y="{bar_y + bar_height - 2}" '
-                f'text-anchor="{anchor}" font-size="{tick_size}" fill="{TEXT_COLOUR}">'
+                f'text-anchor="{anchor}" font-size="{tick_size}" fill="{TEXT_COLOUR}" '
+                f'stroke="#fff" stroke-width="4" stroke-linejoin="round" paint-order="stroke">'
                 f"{escape(unchanged_label)}</text>"
             )
         parts.append("</g>")
-    parts.append(
-        f'<line class="base" x1="{_num(base_x)}" y1="{top - 4}" x2="{_num(base_x)}" '
-        f'y2="{axis_y}" stroke="{TEXT_COLOUR}" stroke-width="1.5"><title>'
-        f"{escape(f'{base_label} {money(base)}')}</title></line>"
-    )
     parts.append("</svg>")
     return "".join(parts)
