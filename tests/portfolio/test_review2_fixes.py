@@ -9,6 +9,7 @@ from decimal import Decimal
 from io import BytesIO
 
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from assessments.models import Area
@@ -140,7 +141,11 @@ def test_blocked_initiative_shows_a_count_badge_with_details_folded(as_user, adm
     assert blocked.blockers
     body = response.content.decode()
     row_html = body.split('id="row-KUF-A"')[1].split("</tr>")[0]
-    assert f"{len(blocked.blockers)} blocker" in row_html
+    with translation.override("sv"):
+        badge = translation.ngettext(
+            "%(counter)s blocker", "%(counter)s blockers", len(blocked.blockers)
+        ) % {"counter": len(blocked.blockers)}
+    assert badge in row_html
     assert '<details class="small mt-1 readiness-details">' in row_html
     # The department is a second line of the name, not a column of its own.
     header = body.split('id="portfolio-table"')[1].split("</thead>")[0]
