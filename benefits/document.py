@@ -39,6 +39,9 @@ from benefits.calculation import (
 
 MAX_HORIZON = 30
 MAX_NAME_LENGTH = 200
+# Sensitivity analysis grows with the square of the levers; no real model needs more, and a
+# page that every reader opens must not be made slow by one upload.
+MAX_ITEMS = 50
 MAX_MAGNITUDE = Decimal("1e15")
 NUMBER_TEXT = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?")
 CURRENCY = re.compile(r"[A-Z]{3}")
@@ -241,6 +244,8 @@ class _Checker:
             self.error("levers", REQUIRED)
         elif not isinstance(value, list):
             self.error("levers", "must be a list")
+        elif len(value) > MAX_ITEMS:
+            self.error("levers", f"at most {MAX_ITEMS} levers")
         else:
             names: set[str] = set()
             levers = [
@@ -251,6 +256,8 @@ class _Checker:
         value = document.get("costs")
         if value is not None and not isinstance(value, list):
             self.error("costs", "must be a list")
+        elif value is not None and len(value) > MAX_ITEMS:
+            self.error("costs", f"at most {MAX_ITEMS} cost items")
         elif value is not None:
             costs = [self.cost(item, f"costs[{i}]", horizon) for i, item in enumerate(value)]
 

@@ -30,8 +30,9 @@ from benefits.calculation import (
     SCENARIOS,
     SHARE_INPUTS,
 )
+from benefits.document import MAX_ITEMS
 
-MAX_ROWS = 50  # levers and costs each; a larger submission is cut (no model needs more)
+MAX_ROWS = MAX_ITEMS  # levers and costs each; a larger submission is cut
 DISCOUNT_PRESETS = ("0.03", "0.025", "0.035")  # 3 % (default), 2.5 %, 3.5 %
 CUSTOM = "custom"
 # Inputs shown as a percentage of 1 (the document stores the share 0..1).

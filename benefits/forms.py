@@ -43,6 +43,8 @@ class BenefitDocumentForm(forms.Form):
             raise forms.ValidationError(
                 _("Not valid JSON: %(error)s") % {"error": error.msg}
             ) from error
+        except RecursionError as error:
+            raise forms.ValidationError(_("The JSON is nested too deeply.")) from error
 
 
 class BenefitImportForm(forms.Form):
@@ -66,6 +68,8 @@ class BenefitImportForm(forms.Form):
                 _("The file is not valid JSON: %(error)s (line %(line)s).")
                 % {"error": error.msg, "line": error.lineno}
             ) from error
+        except RecursionError as error:
+            raise forms.ValidationError(_("The JSON is nested too deeply.")) from error
 
 
 class FteCostForm(forms.Form):

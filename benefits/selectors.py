@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from assessments import selectors as assessment_selectors
@@ -318,6 +318,11 @@ def benefits_behind(
     return rows
 
 
-def owner_choices(organisation: Organisation) -> QuerySet[User]:
-    """The people who may own a benefit: members of the organisation."""
-    return User.objects.filter(memberships__organisation=organisation, is_active=True).distinct()
+def owner_choices(initiative: Initiative) -> QuerySet[User]:
+    """The people who may own a benefit: members who see the initiative's department (an
+    owner who cannot open the initiative could never record its actuals)."""
+    return User.objects.filter(
+        Q(memberships__department__isnull=True) | Q(memberships__department=initiative.department),
+        memberships__organisation=initiative.organisation,
+        is_active=True,
+    ).distinct()

@@ -119,8 +119,10 @@ def do_save_tracking(
     )
     if existing is None and lever_name not in _lever_names(model):
         raise ServiceError(_("The benefit model has no lever of that name."), "lever_name")
-    if owner is not None and not access.is_member(owner, initiative.organisation):
-        raise ServiceError(_("The owner must be a member of the organisation."), "owner")
+    if owner is not None and not access.can_view_department(owner, initiative.department):
+        raise ServiceError(
+            _("The owner must be a member who sees the initiative's department."), "owner"
+        )
     indicator, unit = (indicator or "").strip(), (unit or "").strip()
     if len(indicator) > 300:
         raise ServiceError(_("At most 300 characters."), "indicator")

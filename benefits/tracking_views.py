@@ -88,7 +88,7 @@ def benefit_tracking(request: HttpRequest, pk: int) -> HttpResponse:
     model.initiative = initiative
     can_edit = tracking.can_edit_tracking(request.user, initiative)
     levers = selectors.initiative_tracking(model)
-    owners = list(selectors.owner_choices(initiative.organisation).order_by("full_name", "email"))
+    owners = list(selectors.owner_choices(initiative).order_by("full_name", "email"))
     bound: dict[tuple[str, str], Any] = {}
 
     if request.method == "POST":

@@ -430,6 +430,8 @@ def do_commit_scenario(
 def do_delete_scenario(*, actor: User, scenario: PortfolioScenario) -> None:
     """Delete a saved scenario; a committed one (the decision) cannot be deleted."""
     _require_manager(actor, scenario.organisation)
+    # Re-read under a lock: a commit racing this delete must not lose the decision.
+    scenario = PortfolioScenario.objects.select_for_update().get(pk=scenario.pk)
     if scenario.committed_at is not None:
         raise ServiceError(_("The committed scenario is the decision and cannot be deleted."), None)
     snapshot = {

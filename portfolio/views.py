@@ -50,7 +50,9 @@ def _posted(request: HttpRequest):
 def _saved(request: HttpRequest, organisation, value: Any):
     if not value:
         return None
-    return selectors.get_visible_scenario(request.user, organisation, value)
+    if not str(value).isdigit():  # a hand-made request: no such scenario
+        raise Http404
+    return selectors.get_visible_scenario(request.user, organisation, int(value))
 
 
 def _priority_of(initiative) -> InitiativePriority | None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 
-from benefits import defaults
+from benefits import defaults, document
 from benefits.calculation import BenefitModel, ByScenario, Cost, Lever, evaluate
 from benefits.document import DocumentError, DocumentInvalid, parse, to_document, validate
 from tests.benefits.test_calculation import models
@@ -617,3 +617,23 @@ def test_a_group_of_exactly_100_characters_is_accepted():
 def test_the_model_refuses_a_group_on_another_kind():
     with pytest.raises(ValueError, match="group"):
         Lever(kind="fixed_amount", name="A", amount=1, group="rektorer")
+
+
+def test_more_than_fifty_levers_or_costs_are_refused_on_their_list():
+    lever = {"kind": "fixed_amount", "amount": "1"}
+    levers = [{**lever, "name": f"L{i}"} for i in range(document.MAX_ITEMS + 1)]
+    costs = [{"name": f"C{i}", "kind": "running", "annual_amount": "1"} for i in range(51)]
+    errors = document.validate(
+        {
+            "format": "klassa.benefit-model/1",
+            "name": "M",
+            "currency": "SEK",
+            "horizon_years": 1,
+            "levers": levers,
+            "costs": costs,
+        }
+    )
+    assert {(e.path, e.message) for e in errors} == {
+        ("levers", "at most 50 levers"),
+        ("costs", "at most 50 cost items"),
+    }

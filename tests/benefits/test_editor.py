@@ -778,3 +778,11 @@ def test_the_page_needs_a_bounded_number_of_queries(
             reverse("benefit_model_preview", args=[initiative.pk]),
             form_data(_large_document(levers, costs)),
         )
+
+
+def test_json_nested_too_deeply_is_refused_with_a_message():
+    from benefits.forms import BenefitDocumentForm
+
+    form = BenefitDocumentForm({"document": "[" * 100_000, "lock_version": ""})
+    assert not form.is_valid()
+    assert "document" in form.errors

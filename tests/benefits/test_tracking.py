@@ -748,3 +748,17 @@ def test_the_baseline_accepts_a_decimal_comma(as_user, owner, initiative, manage
     assert response.status_code == 302
     managers.refresh_from_db()
     assert managers.baseline == D("12345.5")
+
+
+@pytest.mark.django_db
+def test_a_member_of_another_department_cannot_own_a_lever(owner, model, kultur):
+    from benefits import selectors
+
+    outsider_colleague = MembershipFactory(department=kultur, role=Role.BUSINESS_OWNER).user
+    with pytest.raises(ServiceError) as raised:
+        tracking.do_save_tracking(
+            actor=owner, model=model, lever_name=PREMISES, owner=outsider_colleague
+        )
+    assert raised.value.field == "owner"
+    assert outsider_colleague not in selectors.owner_choices(model.initiative)
+    assert owner in selectors.owner_choices(model.initiative)

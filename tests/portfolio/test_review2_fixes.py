@@ -229,3 +229,10 @@ def test_budget_line_table_counts_only_chosen_rows_in_the_running_total(
     assert cell.endswith("–") and "kr" not in cell
     chosen = body.split('id="line-EDU-A"')[1].split("</tr>")[0]
     assert money(lines["EDU-A"].cumulative_cost) in chosen
+
+
+def test_an_export_request_naming_no_real_scenario_is_404_not_500(as_user, admin, portfolio_data):
+    response = as_user(admin).post(
+        reverse("portfolio_export_start", args=["xlsx"]), {"saved": "abc"}
+    )
+    assert response.status_code == 404
