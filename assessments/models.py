@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from klassa_app.models import Department, Organisation
+from klassa_app.models import Department, FileJob, Organisation
 
 CODE_VALIDATOR = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
@@ -592,7 +592,7 @@ class RequirementStatus(models.Model):
 # --- Reports ----------------------------------------------------------------------------------
 
 
-class ReportJob(models.Model):
+class ReportJob(FileJob):
     """A report built in the background: of an initiative (action plan or procurement
     requirements, Excel or PDF), visible to whoever can see the initiative; or of a consensus
     session (its minutes as PDF), visible to the session's facilitator and participants only.
@@ -612,16 +612,6 @@ class ReportJob(models.Model):
         # "Minutes" is translated already; "Protokoll (PDF)" in Swedish.
         MINUTES_PDF = "minutes_pdf", format_lazy("{} (PDF)", _("Minutes"))
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Being built")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
-
-    CONTENT_TYPES = {
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "pdf": "application/pdf",
-    }
     # Download names per language, e.g. handlingsplan-EDU-A.xlsx, protokoll-NARV-v2.pdf.
     FILE_STEMS = {
         "action_plan": {"sv": "handlingsplan", "en": "action-plan"},
@@ -651,13 +641,6 @@ class ReportJob(models.Model):
     kind = models.CharField(
         _("report"), max_length=30, choices=[*Kind.choices, *SessionKind.choices]
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
-    )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    message = models.TextField(_("message"), blank=True)
-    # The language active when the report was requested; the report is written in it.
-    language = models.CharField(_("language"), max_length=10)
     file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -666,9 +649,6 @@ class ReportJob(models.Model):
         related_name="+",
         verbose_name=_("requested by"),
     )
-    created_at = models.DateTimeField(_("requested"), auto_now_add=True, db_index=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("report job")
@@ -706,10 +686,6 @@ class ReportJob(models.Model):
             assessment = self.session.assessment
             return f"{stem}-{assessment.asset.code}-v{assessment.version}.{self.extension}"
         return f"{stem}-{self.initiative.code}.{self.extension}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
 # --- Consensus sessions and sign-off ---------------------------------------------------------

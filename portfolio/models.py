@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Initiative
-from klassa_app.models import Organisation
+from klassa_app.models import FileJob, Organisation
 
 DEFAULT_FULFILMENT_THRESHOLD = Decimal("0.8")
 DEFAULT_YEAR = 2027
@@ -247,7 +247,7 @@ class PortfolioScenario(models.Model):
         return self.committed_at is not None
 
 
-class PortfolioReportJob(models.Model):
+class PortfolioReportJob(FileJob):
     """An export of an organisation's portfolio built in the background (XLSX of the whole
     portfolio, or the PDF board report). ``parameters`` holds what it was asked for
     (benefit scenario, budget, saved scenario, and ``department_ids``: the departments the
@@ -258,16 +258,6 @@ class PortfolioReportJob(models.Model):
         XLSX = "xlsx", _("Portfolio (Excel)")
         PDF = "pdf", _("Board report (PDF)")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Being built")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
-
-    CONTENT_TYPES = {
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "pdf": "application/pdf",
-    }
     FILE_STEMS = {
         "xlsx": {"sv": "portfolj", "en": "portfolio"},
         "pdf": {"sv": "styrgruppsrapport", "en": "board-report"},
@@ -281,12 +271,6 @@ class PortfolioReportJob(models.Model):
     )
     kind = models.CharField(_("report"), max_length=4, choices=Kind.choices)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
-    language = models.CharField(_("language"), max_length=10)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
-    )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    message = models.TextField(_("message"), blank=True)
     file = models.FileField(_("file"), upload_to="portfolio/%Y/%m/", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -295,9 +279,6 @@ class PortfolioReportJob(models.Model):
         related_name="+",
         verbose_name=_("requested by"),
     )
-    created_at = models.DateTimeField(_("requested"), auto_now_add=True, db_index=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("portfolio report job")
@@ -325,7 +306,3 @@ class PortfolioReportJob(models.Model):
         stem = stems.get((self.language or "")[:2], stems["sv"])
         year = self.parameters.get("year", "")
         return f"{stem}-{self.organisation.code}{f'-{year}' if year else ''}.{self.kind}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
