@@ -667,3 +667,26 @@ def test_priority_page_says_when_the_selection_is_not_proven_optimal(
     monkeypatch.setattr(selection, "optimal_selection", stopped_at_time_limit)
     body = as_user(admin).get(reverse("portfolio_ranking")).content.decode()
     assert 'id="optimal-not-proven"' in body
+
+
+def test_the_scenario_list_needs_the_same_queries_for_two_or_twelve_scenarios(
+    as_user, admin, culture_viewer, norrkoping, portfolio_data
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(user) -> int:
+        client = as_user(user)
+        client.get(reverse("portfolio_scenarios"))  # warm: session, defaults
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("portfolio_scenarios")).status_code == 200
+        return len(captured)
+
+    for i in range(2):
+        scenario_of(norrkoping, admin, name=f"Plan {i}")
+    few = [queries_for(user) for user in (admin, culture_viewer)]
+    for i in range(2, 12):
+        scenario_of(norrkoping, admin, name=f"Plan {i}")
+    many = [queries_for(user) for user in (admin, culture_viewer)]
+    assert many == few, (few, many)
+    assert max(many) <= 25
