@@ -233,12 +233,32 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _append(ws, values: list[Any]) -> None:
-    ws.append([_clean(v) for v in values])
-    for cell in ws[ws.max_row]:
-        # Text is text: a comment starting with "=" must never become a formula.
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
+class _Rows:
+    """Writes the rows of a new sheet one after another, counting the rows and the widest row
+    itself: openpyxl's ``ws.max_row`` and ``ws[n]`` scan every cell of the sheet, so asking
+    them for each row made a sheet quadratic in its length. A row's cells reach as far as the
+    widest row so far, exactly as ``ws[n]`` returned them, so the file does not change."""
+
+    def __init__(self, ws) -> None:
+        self.ws = ws
+        self.row = 0
+        self.width = 1  # openpyxl's max_column of an empty sheet
+
+    def append(self, values: list[Any]) -> list[Any]:
+        """Appends the row and returns its cells."""
+        self.ws.append([_clean(v) for v in values])
+        self.row += 1
+        self.width = max(self.width, len(values))
+        cells = [self.ws.cell(row=self.row, column=c) for c in range(1, self.width + 1)]
+        for cell in cells:
+            # Text is text: a comment starting with "=" must never become a formula.
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+        return cells
+
+    def skip(self) -> None:
+        self.ws.append([])
+        self.row += 1
 
 
 def _table(
@@ -250,19 +270,22 @@ def _table(
     widths: list[int],
     wrap: Container[int] = (),
     percent_columns: Container[int] = (),
-) -> None:
-    _append(ws, [title])
+) -> _Rows:
+    """A titled table with a filter; returns the writer for rows below it."""
+    writer = _Rows(ws)
+    writer.append([title])
     ws["A1"].font = Font(bold=True, size=14)
-    _append(ws, [subtitle])
-    ws.append([])
-    _append(ws, headers)
-    for cell in ws[HEADER_ROW]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    writer.append([subtitle])
+    writer.skip()
+    bold = Font(bold=True)
+    header_alignment = Alignment(vertical="top", wrap_text=True)
+    for cell in writer.append(headers):
+        cell.font = bold
+        cell.alignment = header_alignment
+    alignments = {True: header_alignment, False: Alignment(vertical="top", wrap_text=False)}
     for values in rows:
-        _append(ws, values)
-        for index, cell in enumerate(ws[ws.max_row], start=1):
-            cell.alignment = Alignment(vertical="top", wrap_text=index in wrap)
+        for index, cell in enumerate(writer.append(values), start=1):
+            cell.alignment = alignments[index in wrap]
             if index in percent_columns:
                 cell.number_format = "0.0%"
     last_column = get_column_letter(len(headers))
@@ -276,6 +299,7 @@ def _table(
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    return writer
 
 
 def _fraction(value: Decimal | None) -> Decimal | None:
@@ -339,7 +363,7 @@ def action_plan_xlsx(data: ReportData) -> bytes:
 
     sheet = workbook.create_sheet(SHEET_ACTION_PLAN)
     items = plan_rows(data)
-    _table(
+    writer = _table(
         sheet,
         title,
         subtitle,
@@ -370,11 +394,10 @@ def action_plan_xlsx(data: ReportData) -> bytes:
         wrap={2, 3, 6, 8},
     )
     # Below the list (outside its filter): the share fulfilled per aspect.
-    sheet.append([])
-    _append(sheet, [_("Fulfilment per aspect")])
-    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-    _append(
-        sheet,
+    bold = Font(bold=True)
+    writer.skip()
+    writer.append([_("Fulfilment per aspect")])[0].font = bold
+    headers = writer.append(
         [
             _("Aspect"),
             _("Requirements"),
@@ -386,11 +409,10 @@ def action_plan_xlsx(data: ReportData) -> bytes:
             _("Fulfilled (%)"),
         ],
     )
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
+    for cell in headers:
+        cell.font = bold
     for r in fulfilment_rows(data):
-        _append(
-            sheet,
+        cells = writer.append(
             [
                 r["label"],
                 r["total"],
@@ -402,7 +424,7 @@ def action_plan_xlsx(data: ReportData) -> bytes:
                 _fraction(r["percent"]),
             ],
         )
-        sheet.cell(row=sheet.max_row, column=8).number_format = "0.0%"
+        cells[7].number_format = "0.0%"
     return _bytes(workbook)
 
 

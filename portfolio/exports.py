@@ -256,14 +256,35 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _append(ws, values: list[Any], *, bold: bool = False) -> None:
-    ws.append([_clean(v) for v in values])
-    for cell in ws[ws.max_row]:
-        # Text stays text: a name starting with "=" must never become a formula.
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-        if bold:
-            cell.font = Font(bold=True)
+class _Rows:
+    """Writes the rows of a new sheet one after another, counting the rows and the widest row
+    itself: openpyxl's ``ws.max_row`` and ``ws[n]`` scan every cell of the sheet, so asking
+    them for each row made a sheet quadratic in its length. A row's cells reach as far as the
+    widest row so far, exactly as ``ws[n]`` returned them, so the file does not change."""
+
+    def __init__(self, ws) -> None:
+        self.ws = ws
+        self.row = 0
+        self.width = 1  # openpyxl's max_column of an empty sheet
+
+    def append(self, values: list[Any], *, bold: bool = False) -> list[Any]:
+        """Appends the row and returns its cells."""
+        self.ws.append([_clean(v) for v in values])
+        self.row += 1
+        self.width = max(self.width, len(values))
+        cells = [self.ws.cell(row=self.row, column=c) for c in range(1, self.width + 1)]
+        font = Font(bold=True) if bold else None
+        for cell in cells:
+            # Text stays text: a name starting with "=" must never become a formula.
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+            if font is not None:
+                cell.font = font
+        return cells
+
+    def skip(self) -> None:
+        self.ws.append([])
+        self.row += 1
 
 
 def _sheet(
@@ -277,16 +298,16 @@ def _sheet(
 ) -> None:
     """A titled table; each row is (values, bold); ``formats`` maps 1-based columns to a
     number format."""
-    _append(ws, [title])
+    writer = _Rows(ws)
+    writer.append([title])
     ws["A1"].font = Font(bold=True, size=14)
-    _append(ws, [subtitle])
-    ws.append([])
-    _append(ws, headers, bold=True)
-    for cell in ws[HEADER_ROW]:
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    writer.append([subtitle])
+    writer.skip()
+    header_alignment = Alignment(vertical="top", wrap_text=True)
+    for cell in writer.append(headers, bold=True):
+        cell.alignment = header_alignment
     for values, bold in rows:
-        _append(ws, values, bold=bold)
-        for index, cell in enumerate(ws[ws.max_row], start=1):
+        for index, cell in enumerate(writer.append(values, bold=bold), start=1):
             if index in formats and not isinstance(cell.value, str):
                 cell.number_format = formats[index]
                 if formats[index] == MONEY_FORMAT and isinstance(cell.value, Decimal):
