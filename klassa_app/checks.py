@@ -40,3 +40,34 @@ def no_demo_passwords_outside_demo_mode(
                 )
             )
     return errors
+
+
+# Caches that live inside one process (or on one machine's disk): with several web and
+# worker processes each would hold its own copy, and a change seen by one is not seen by
+# the others.
+PER_PROCESS_CACHES = frozenset(
+    {
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.dummy.DummyCache",
+        "django.core.cache.backends.filebased.FileBasedCache",
+    }
+)
+
+
+@register(Tags.caches)
+def production_cache_is_shared(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """Refuse a per-process cache in production: every web and worker process must share
+    one Redis (CACHE_URL)."""
+    if not getattr(settings, "PRODUCTION", False):
+        return []
+    return [
+        Error(
+            f"The cache {alias!r} ({config.get('BACKEND')}) is local to one process, "
+            "so several web and worker processes would not share it.",
+            hint="Set CACHE_URL to a Redis database that every process reaches, "
+            "for example redis://redis:6379/1.",
+            id="klassa.E002",
+        )
+        for alias, config in settings.CACHES.items()
+        if config.get("BACKEND") in PER_PROCESS_CACHES
+    ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -147,11 +148,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Several web and worker processes share one cache only through Redis; production refuses
+# the in-process default (klassa.E002 in klassa_app.checks).
+CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.environ.get("CACHE_URL"):
+if CACHE_URL:
+    if urlsplit(CACHE_URL).scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(
+            "CACHE_URL must be a Redis URL (redis://, rediss:// or unix://), "
+            "for example redis://redis:6379/1."
+        )
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["CACHE_URL"],
+        "LOCATION": CACHE_URL,
     }
 
 # --- Authentication -------------------------------------------------------------------------
@@ -201,7 +210,7 @@ USE_THOUSAND_SEPARATOR = True
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-STORAGES = {
+STORAGES: dict[str, dict] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -214,7 +223,50 @@ STORAGES = {
 # Outside production whitenoise serves straight from the app folders (no collectstatic).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+
+# --- Files: reports, exports ----------------------------------------------------------------
+# A worker writes a report and any web process serves it, so every node must see the same
+# files: MEDIA_ROOT on one volume mounted everywhere (docker-compose.yml), or S3-compatible
+# object storage when S3_BUCKET is set. Code reads and writes only through the storage API
+# (FileField, default_storage), never through a local path.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
+    if S3_ENDPOINT_URL and urlsplit(S3_ENDPOINT_URL).scheme not in {"http", "https"}:
+        raise ImproperlyConfigured(
+            "S3_ENDPOINT_URL must be an http(s) address such as https://s3.example.se."
+        )
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID", "")
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY", "")
+    if bool(S3_ACCESS_KEY_ID) != bool(S3_SECRET_ACCESS_KEY):
+        raise ImproperlyConfigured(
+            "Set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither (then the "
+            "credentials come from the machine's role)."
+        )
+    S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE") or (
+        # Most S3-compatible services (MinIO, Ceph) answer bucket names in the path only.
+        "path" if S3_ENDPOINT_URL else "auto"
+    )
+    if S3_ADDRESSING_STYLE not in {"auto", "path", "virtual"}:
+        raise ImproperlyConfigured("S3_ADDRESSING_STYLE must be auto, path or virtual.")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": S3_ACCESS_KEY_ID or None,
+            "secret_key": S3_SECRET_ACCESS_KEY or None,
+            "location": os.environ.get("S3_PREFIX", "").strip("/"),
+            "addressing_style": S3_ADDRESSING_STYLE,
+            # Files are private: people download them through Klassa, which checks access.
+            "default_acl": None,
+            "querystring_auth": True,
+            # Like the file system: a name in use gets a new one, nothing is overwritten.
+            "file_overwrite": False,
+        },
+    }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

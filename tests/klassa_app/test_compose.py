@@ -473,3 +473,135 @@ def test_web_and_worker_share_the_media_volume_where_reports_are_written():
     services = yaml.safe_load(COMPOSE_FILE.read_text())["services"]
     for name in ("web", "worker"):
         assert "media:/app/var/media" in services[name].get("volumes", []), name
+
+
+# --- Several web and worker processes -----------------------------------------------------
+
+SCALED = ("web", "worker")
+BALANCER = "balancer"
+
+
+def balancer_config() -> str:
+    (mount,) = [
+        volume
+        for volume in services()[BALANCER]["volumes"]
+        if volume.split(":")[1] == "/etc/nginx/conf.d/default.conf"
+    ]
+    source = mount.split(":")[0]
+    assert source.startswith("./"), "the balancer's configuration comes from the repository"
+    return (ROOT / source).read_text(encoding="utf-8")
+
+
+def nginx_directives(config: str, block: str) -> list[list[str]]:
+    """The simple directives of the first ``block { ... }`` (nested blocks left out)."""
+    text = re.sub(r"#[^\n]*", "", config)
+    start = re.search(re.escape(block) + r"\s*\{", text)
+    assert start, f"no {block} block"
+    depth, body = 1, []
+    for char in text[start.end() :]:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0:
+            break
+        body.append(char if depth == 1 else "")
+    return [statement.split() for statement in "".join(body).split(";") if statement.strip()]
+
+
+@pytest.mark.parametrize("name", SCALED)
+def test_scaled_services_have_no_fixed_container_name_or_host_port(name):
+    # `docker compose up --scale web=3 --scale worker=2` refuses a container name and cannot
+    # bind one host port three times.
+    service = services()[name]
+    assert "container_name" not in service
+    assert "hostname" not in service
+    assert "ports" not in service
+
+
+def test_web_is_published_only_through_the_balancer():
+    defined = services()
+    assert defined["web"]["expose"] == ["8000"]
+    published = [
+        (name, port) for name, service in defined.items() for port in service.get("ports", [])
+    ]
+    assert published == [(BALANCER, "${KLASSA_PUBLISH_ADDR:-127.0.0.1:8000}:8000")]
+    assert defined[BALANCER]["depends_on"] == {"web": {"condition": "service_healthy"}}
+
+
+def test_balancer_spreads_requests_over_every_web_container_it_finds_in_docker_dns():
+    config = balancer_config()
+    # Docker's embedded DNS, asked again while running, so that --scale is picked up.
+    resolver = [d for d in nginx_directives("http {" + config + "}", "http") if d[0] == "resolver"]
+    assert resolver and resolver[0][1] == "127.0.0.11"
+    upstream = nginx_directives(config, "upstream klassa_web")
+    assert ["server", "web:8000", "resolve"] in upstream
+    assert any(d[0] == "zone" for d in upstream), "resolve needs a shared memory zone"
+    location = nginx_directives(config, "location /")
+    assert ["proxy_pass", "http://klassa_web"] in location
+    server = nginx_directives(config, "server")
+    assert ["listen", "8000"] in server
+
+
+def test_balancer_passes_the_tls_proxys_headers_through_unchanged():
+    # Klassa trusts X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER) and counts the proxies in
+    # X-Forwarded-For (AXES_PROXY_COUNT); the Host must stay one of ALLOWED_HOSTS.
+    headers = {
+        d[1]: d[2]
+        for d in nginx_directives(balancer_config(), "location /")
+        if d[0] == "proxy_set_header"
+    }
+    assert headers == {
+        "Host": "$http_host",
+        "X-Forwarded-Proto": "$http_x_forwarded_proto",
+        "X-Forwarded-For": "$http_x_forwarded_for",
+    }
+
+
+def test_balancer_accepts_the_largest_upload_klassa_accepts():
+    from assessments.register_views import MAX_UPLOAD_BYTES
+
+    (size,) = [
+        d[1]
+        for d in nginx_directives(balancer_config(), "server")
+        if d[0] == "client_max_body_size"
+    ]
+    assert size.endswith("m")
+    assert int(size[:-1]) * 1024 * 1024 > MAX_UPLOAD_BYTES
+
+
+def test_balancer_healthcheck_calls_the_location_its_configuration_answers():
+    test = services()[BALANCER]["healthcheck"]["test"]
+    url = urlsplit(test[-1])
+    assert (url.hostname, url.port) == ("127.0.0.1", 8000)
+    assert f"location = {url.path}" in balancer_config()
+
+
+def test_balancer_receives_no_application_secret():
+    assert "env_file" not in services()[BALANCER]
+    assert "environment" not in services()[BALANCER]
+
+
+@pytest.mark.parametrize("name", SCALED)
+def test_scaled_services_share_one_named_media_volume(name):
+    assert "media:/app/var/media" in services()[name]["volumes"]
+    assert "media" in compose()["volumes"]
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_every_klassa_process_shares_the_redis_cache(name):
+    # The compose value wins over env_file; its default is the .env.example value, so a .env
+    # without CACHE_URL still gets the shared cache.
+    value = services()[name]["environment"]["CACHE_URL"]
+    match = re.fullmatch(r"\$\{CACHE_URL:-([^}]+)\}", value)
+    assert match, value
+    default = urlsplit(match.group(1))
+    assert (default.scheme, default.hostname) == ("redis", "redis")
+    assert match.group(1) == env_example()["CACHE_URL"]
+
+
+def test_env_example_production_settings_without_a_cache_url_are_refused(tmp_path):
+    env = production_env(tmp_path)
+    env.pop("CACHE_URL")
+    command = words(services()["web"]["command"])
+    check = command[command.index("manage.py") + 1 : command.index("&&")]
+    result = run_manage(check, env)
+    assert result.returncode != 0
+    assert "klassa.E002" in result.stderr
