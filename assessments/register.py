@@ -49,9 +49,11 @@ from assessments.models import (
     QuestionBank,
     RequirementCatalogue,
 )
+from benefits import derived as benefit_derived
 from benefits import document as benefit_document
 from benefits.models import BenefitModel
 from klassa_app import access, audit
+from klassa_app.derived import figures_changed
 from klassa_app.models import Department, Organisation, User
 from portfolio.models import BenefitScenario, InitiativePriority, PortfolioSettings
 
@@ -707,6 +709,7 @@ class _Importer:
         self.asset_by_code: dict[str, InformationAsset] = {}
         self._bank: QuestionBank | None = None  # fetched (or created) when first needed
         self._catalogue: RequirementCatalogue | None = None
+        self.saved_models: list[BenefitModel] = []
 
     def record(self, action: str, obj: Any, **kwargs: Any) -> None:
         audit.record(
@@ -721,6 +724,10 @@ class _Importer:
         self.initiatives_step()
         self.portfolio_step()
         if self.summary.changed:
+            # Stored figures follow in the same transaction (benefit summaries first: the
+            # initiatives' readiness reads whether a valid model exists).
+            benefit_derived.store_derived(self.saved_models)
+            figures_changed(self.organisation, everything=True)
             self.record(
                 "register.imported",
                 self.organisation,
@@ -1122,6 +1129,8 @@ class _Importer:
             existing.lock_version += 1
             existing.save()
             model = existing
+        model.initiative = initiative
+        self.saved_models.append(model)
         self.record(
             "benefit_model.imported",
             model,

@@ -35,6 +35,7 @@ from assessments.models import (
     RequirementStatus,
 )
 from klassa_app import access, audit
+from klassa_app.derived import figures_changed
 from klassa_app.models import Department, User
 from klassa_app.services import ServiceError
 
@@ -158,6 +159,7 @@ def do_update_asset(*, actor: User, asset: InformationAsset, **fields: Any) -> I
                 % {"aspect": error.field.split(".")[-1]},
                 "personal_data",
             ) from error
+    figures_changed(asset.organisation, asset_ids=[asset.pk])
     audit.record(
         actor=actor,
         organisation=asset.organisation,
@@ -225,6 +227,7 @@ def sync_asset(asset: InformationAsset) -> None:
     )
     asset.levels, asset.status, asset.review_due = levels, status, review_due
     asset.requires_protective_security_analysis = psa
+    figures_changed(asset.organisation, asset_ids=[asset.pk])
 
 
 # --- Assessments ------------------------------------------------------------------------------
@@ -624,6 +627,7 @@ def do_create_initiative(
     initiative.area = _area(department.organisation, area)
     initiative.action_plan_catalogue = frameworks.current_catalogue(department.organisation)
     initiative.save()
+    figures_changed(initiative.organisation, initiative_ids=[initiative.pk])
     audit.record(
         actor=actor,
         organisation=initiative.organisation,
@@ -656,6 +660,7 @@ def do_update_initiative(
     after = audit.snapshot(initiative, INITIATIVE_FIELDS)
     if before != after:
         initiative.save()
+        figures_changed(initiative.organisation, initiative_ids=[initiative.pk])
         audit.record(
             actor=actor,
             organisation=initiative.organisation,
@@ -691,6 +696,7 @@ def do_set_initiative_assets(
         InitiativeAsset(initiative=initiative, asset_id=pk) for pk in sorted(added)
     )
     codes = dict(InformationAsset.objects.filter(pk__in=current | added).values_list("pk", "code"))
+    figures_changed(initiative.organisation, initiative_ids=[initiative.pk])
     audit.record(
         actor=actor,
         organisation=initiative.organisation,
@@ -751,6 +757,7 @@ def do_set_adjustment(
             "created_by": actor,
         },
     )
+    figures_changed(initiative.organisation, initiative_ids=[initiative.pk])
     audit.record(
         actor=actor,
         organisation=initiative.organisation,
@@ -770,6 +777,7 @@ def do_remove_adjustment(*, actor: User, initiative: Initiative, aspect_code: st
         return
     before = audit.snapshot(existing, ("aspect_code", "level", "reason", "justification"))
     existing.delete()
+    figures_changed(initiative.organisation, initiative_ids=[initiative.pk])
     audit.record(
         actor=actor,
         organisation=initiative.organisation,
@@ -806,6 +814,7 @@ def do_set_requirement_status(
     )
     after = {"status": obj.status, "comment": obj.comment}
     if before != after:
+        figures_changed(initiative.organisation, initiative_ids=[initiative.pk])
         audit.record(
             actor=actor,
             organisation=initiative.organisation,
@@ -925,6 +934,8 @@ def do_edit_aspect(
         )
         for lv in new_levels
     )
+    # The scheme or catalogue every initiative is classified and planned with changed.
+    figures_changed(organisation, everything=True)
     audit.record(
         actor=actor,
         organisation=organisation,
@@ -1002,6 +1013,8 @@ def do_save_requirement(
             "trigger": old.trigger,
             "title": old.title,
         }
+    # The scheme or catalogue every initiative is classified and planned with changed.
+    figures_changed(organisation, everything=True)
     audit.record(
         actor=actor,
         organisation=organisation,
@@ -1037,6 +1050,7 @@ def do_move_action_plan_to_current_catalogue(*, actor: User, initiative: Initiat
         )
     initiative.action_plan_catalogue = current
     initiative.save(update_fields=["action_plan_catalogue", "updated_at"])
+    figures_changed(initiative.organisation, initiative_ids=[initiative.pk])
     audit.record(
         actor=actor,
         organisation=initiative.organisation,
@@ -1106,6 +1120,8 @@ def do_edit_scheme_rules(
     new.downtime_thresholds = thresholds
     new.legal_minimums = minimums
     new.save(update_fields=["downtime_thresholds", "legal_minimums"])
+    # The scheme or catalogue every initiative is classified and planned with changed.
+    figures_changed(organisation, everything=True)
     audit.record(
         actor=actor,
         organisation=organisation,

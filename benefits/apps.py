@@ -8,3 +8,16 @@ class BenefitsConfig(AppConfig):
     name = "benefits"
     verbose_name = _("Benefits and priority")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from benefits import derived
+        from benefits.models import BenefitModel
+
+        post_save.connect(
+            derived.on_model_saved, sender=BenefitModel, dispatch_uid="benefit-figures"
+        )
+        post_delete.connect(
+            derived.on_model_deleted, sender=BenefitModel, dispatch_uid="benefit-figures-d"
+        )

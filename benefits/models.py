@@ -100,3 +100,80 @@ class BenefitTrackingYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tracking} {self.year}"
+
+
+def _amount(label: str, **kwargs) -> models.DecimalField:
+    # Money to 1/100 öre: totals of a thousand models stay exact to the krona when summed.
+    return models.DecimalField(label, max_digits=30, decimal_places=4, **kwargs)
+
+
+def _ratio(label: str) -> models.DecimalField:
+    return models.DecimalField(label, max_digits=30, decimal_places=6, null=True, blank=True)
+
+
+class BenefitSummary(models.Model):
+    """One scenario's key figures of a benefit model, stored when the model is saved so that
+    lists, the portfolio and its aggregates read them with SQL instead of evaluating every
+    model. A model whose document no longer validates has no summaries (it counts as no
+    model). ``investment_cost`` is the undiscounted sum of the investment cost items."""
+
+    benefit_model = models.ForeignKey(
+        BenefitModel, on_delete=models.CASCADE, related_name="summaries"
+    )
+    # Denormalised for the portfolio's aggregates (one join less on every dashboard query).
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="benefit_summaries"
+    )
+    scenario = models.CharField(_("scenario"), max_length=6)
+    total_benefit = _amount(_("total benefit"))
+    internal_benefit = _amount(_("internal benefit"))
+    external_benefit = _amount(_("external benefit"))
+    total_cost = _amount(_("total cost"))
+    investment_cost = _amount(_("investment cost"))
+    npv = _amount(_("net present value"))
+    pv_benefit = _amount(_("present value of benefits"))
+    pv_cost = _amount(_("present value of costs"))
+    bcr = _ratio(_("benefit-cost ratio"))
+    roi = _ratio(_("return on investment"))
+    payback_years = _ratio(_("payback (years)"))
+    irr = _ratio(_("internal rate of return"))
+
+    class Meta:
+        verbose_name = _("benefit summary")
+        verbose_name_plural = _("benefit summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["benefit_model", "scenario"], name="benefit_summary_one_per_scenario"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(scenario__in=["low", "medium", "high"]),
+                name="benefit_summary_scenario_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["initiative", "scenario"])]
+
+    def __str__(self) -> str:
+        return f"{self.benefit_model_id} {self.scenario}"
+
+
+class StaffClaim(models.Model):
+    """One staff_time lever's claim on a staff group (its attribution share), stored when the
+    model is saved: the double-counting check reads the claims of one group, not every
+    model of the organisation."""
+
+    organisation = models.ForeignKey(
+        "klassa_app.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    benefit_model = models.ForeignKey(BenefitModel, on_delete=models.CASCADE, related_name="claims")
+    group = models.CharField(_("staff group key"), max_length=300)
+    label = models.CharField(_("staff group"), max_length=300)
+    lever = models.CharField(_("lever"), max_length=300)
+    share = models.DecimalField(_("share"), max_digits=30, decimal_places=10)
+
+    class Meta:
+        verbose_name = _("staff claim")
+        verbose_name_plural = _("staff claims")
+        indexes = [models.Index(fields=["organisation", "group"])]
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.share}"

@@ -8,3 +8,12 @@ class PortfolioConfig(AppConfig):
     name = "portfolio"
     verbose_name = _("Portfolio")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from klassa_app.derived import figures_changed_signal
+        from portfolio import receivers
+        from portfolio.figures import on_figures_changed
+
+        # The apps below announce changes; the portfolio keeps its stored figures in step.
+        figures_changed_signal.connect(on_figures_changed, dispatch_uid="portfolio-figures")
+        receivers.connect()

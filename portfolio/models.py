@@ -306,3 +306,144 @@ class PortfolioReportJob(FileJob):
         stem = stems.get((self.language or "")[:2], stems["sv"])
         year = self.parameters.get("year", "")
         return f"{stem}-{self.organisation.code}{f'-{year}' if year else ''}.{self.kind}"
+
+
+# --- Stored derived figures ---------------------------------------------------------------------
+
+
+class InitiativeFigures(models.Model):
+    """What the portfolio derives from an initiative's assets, adjustments, action plan and
+    benefit model, stored in the same transaction as the write that changes it
+    (``portfolio.figures``) so that pages read it with SQL instead of classifying every
+    initiative on every request.
+
+    ``blockers`` are the readiness blockers that do not depend on the date; an approved
+    asset's overdue review does, so its due date is kept in ``review_dues`` and the
+    ``review_overdue`` blocker is added when read (``next_review_due`` lets SQL tell whether
+    any is overdue)."""
+
+    initiative = models.OneToOneField(
+        Initiative, on_delete=models.CASCADE, primary_key=True, related_name="figures"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    classification_status = models.CharField(max_length=12)
+    finals = models.JSONField(default=dict)  # {"K": 3, "R": null, …} in the scheme's order
+    max_level = models.PositiveSmallIntegerField(null=True)
+    top_level = models.PositiveSmallIntegerField(null=True)
+    requires_psa = models.BooleanField(default=False)
+    has_benefit_model = models.BooleanField(default=False)
+    blockers = models.JSONField(default=list)
+    blocker_count = models.PositiveSmallIntegerField(default=0)
+    review_dues = models.JSONField(default=dict)  # {asset code: "YYYY-MM-DD"}, approved assets
+    next_review_due = models.DateField(null=True)
+    fulfilment_share = models.DecimalField(max_digits=9, decimal_places=6, null=True)
+    handles_special_categories = models.BooleanField(default=False)
+    asset_count = models.PositiveIntegerField(default=0)
+    asset_ids = models.JSONField(default=dict)  # {asset code: pk}, for the blockers' links
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("initiative figures")
+        verbose_name_plural = _("initiative figures")
+        indexes = [models.Index(fields=["organisation", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id} {self.classification_status}"
+
+
+class InitiativeLevel(models.Model):
+    """An initiative's final level of one aspect (None: not classified), one row per aspect,
+    for the heat map's aggregate per department."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="final_levels"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(
+        "klassa_app.Department", on_delete=models.CASCADE, related_name="+"
+    )
+    aspect = models.CharField(max_length=20)
+    level = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "aspect"], name="initiative_level_one_per_aspect"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "department", "aspect"])]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id} {self.aspect}={self.level}"
+
+
+class PortfolioResult(models.Model):
+    """The ranking, the budget line and the selections for one set of inputs, stored under a
+    digest of them (benefit scenario, budget, method, weights, the date, and the versions of
+    the stored figures and priority inputs). The ranking is stored when first asked for; the
+    optimal selection and the frontier are computed by Celery and filled in later."""
+
+    class State(models.TextChoices):
+        RANKED = "ranked", _("Ranked; optimal selection being computed")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="portfolio_results"
+    )
+    digest = models.CharField(max_length=64)
+    scenario = models.CharField(max_length=6, choices=BenefitScenario.choices)
+    budget = models.DecimalField(max_digits=17, decimal_places=2)
+    method = models.CharField(max_length=5, choices=RankingMethod.choices)
+    weights = models.JSONField(default=dict)
+    state = models.CharField(max_length=6, choices=State.choices, default=State.RANKED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    computed_at = models.DateTimeField(null=True)
+    # Totals of the selections, as ``portfolio.selection.Selection`` has them.
+    greedy = models.JSONField(default=dict)
+    optimal = models.JSONField(null=True)
+    # The budget line's reserved (forced-in) cost, total and cut-off row (by rank).
+    line = models.JSONField(default=dict)
+    frontier = models.JSONField(null=True)
+    frontier_requested = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "digest"], name="portfolio_result_one_per_digest"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.digest[:8]} {self.state}"
+
+
+class RankedInitiative(models.Model):
+    """One initiative's place in a stored result: rank, score and its parts, its row of the
+    budget line, and whether the greedy and the optimal selections choose it."""
+
+    result = models.ForeignKey(PortfolioResult, on_delete=models.CASCADE, related_name="rows")
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
+    # Copied for scoping a department reader's rows without a join.
+    department = models.ForeignKey(
+        "klassa_app.Department", on_delete=models.CASCADE, related_name="+"
+    )
+    rank = models.PositiveIntegerField()
+    score = models.DecimalField(max_digits=30, decimal_places=10, null=True)
+    contributions = models.JSONField(default=dict)
+    wsjf = models.JSONField(null=True)
+    npv = models.DecimalField(max_digits=30, decimal_places=4)
+    cost = models.DecimalField(max_digits=30, decimal_places=4)
+    cumulative_cost = models.DecimalField(max_digits=30, decimal_places=4)
+    line_status = models.CharField(max_length=16)
+    greedy = models.BooleanField(default=False)
+    optimal = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["result", "rank"], name="ranked_initiative_rank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.result_id} #{self.rank}"

@@ -5,9 +5,11 @@ benefit figures and priority, and everything the dashboard and the report derive
 The number of queries does not depend on the number of initiatives or assets: initiatives
 come with their department, area, priority and benefit model in one query, their assets and
 adjustments in two prefetches, action-plan statuses and requirements in one query each.
-Benefit models are evaluated in Python, and each model's summary is cached under its pk,
-lock_version and save time, so a dashboard of 1 000 models does not re-evaluate them on
-every request.
+Benefit models are never evaluated here: their summaries are stored when they are saved.
+
+``compute`` is the full computation over every initiative, for exports, the JSON report and
+as the reference the stored figures are checked against; the pages read the stored figures
+and results (``portfolio.pages``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
@@ -36,9 +37,8 @@ from assessments.models import (
     Requirement,
     RequirementStatus,
 )
-from benefits import calculation
-from benefits import document as benefit_document
 from benefits.models import BenefitModel
+from benefits.models import BenefitSummary as StoredSummary
 from klassa_app import access
 from klassa_app.models import Organisation, User
 from portfolio import readiness as readiness_rules
@@ -52,8 +52,6 @@ from portfolio.models import (
 )
 
 ZERO = Decimal(0)
-CACHE_PREFIX = "portfolio:benefit-summary:v1"
-CACHE_SECONDS = 60 * 60 * 24
 # The page that lets someone set an initiative's priority inputs (benefit owner, DPIA, …).
 PRIORITY_URL_NAME = "portfolio_priority"
 
@@ -96,76 +94,22 @@ class BenefitSummary:
     investment_cost: Decimal
 
 
-def summarise(document: Mapping[str, Any]) -> dict[str, BenefitSummary]:
-    """Every scenario of a (valid) benefit-model document."""
-    model = benefit_document.parse(document)
-    evaluation = calculation.evaluate(model)
-    investment = sum(
-        (
-            cost.amount(year)
-            for cost in model.costs
-            if cost.kind == "investment"
-            for year in model.years
-        ),
-        ZERO,
-    )
-    return {
-        result.scenario: BenefitSummary(
-            total_benefit=result.total_benefit,
-            internal_benefit=result.internal_benefit,
-            external_benefit=result.external_benefit,
-            npv=result.npv,
-            investment_cost=investment,
-        )
-        for result in evaluation
-    }
-
-
-def _cache_key(model: BenefitModel) -> str:
-    stamp = model.updated_at.timestamp() if model.updated_at else 0
-    return f"{CACHE_PREFIX}:{model.pk}:{model.lock_version}:{stamp}"
-
-
-def _encode(summaries: Mapping[str, BenefitSummary]) -> dict[str, list[str]]:
-    return {
-        scenario: [
-            str(s.total_benefit),
-            str(s.internal_benefit),
-            str(s.external_benefit),
-            str(s.npv),
-            str(s.investment_cost),
-        ]
-        for scenario, s in summaries.items()
-    }
-
-
-def _decode(data: Mapping[str, Sequence[str]]) -> dict[str, BenefitSummary]:
-    return {
-        scenario: BenefitSummary(*(Decimal(v) for v in values)) for scenario, values in data.items()
-    }
-
-
 def benefit_summaries(models: Iterable[BenefitModel]) -> dict[int, dict[str, BenefitSummary]]:
-    """Per initiative id, its model's summary by scenario; one cache round trip to read and
-    one to write what was missing. A stored document that no longer parses (the format got
-    stricter) counts as no model."""
-    models = list(models)
-    keys = {_cache_key(m): m for m in models}
-    cached = cache.get_many(list(keys))
+    """Per initiative id, its model's stored summary by scenario (``benefits.derived`` keeps
+    them in step with every save), in one query. A model whose document no longer validates
+    has none and counts as no model."""
+    initiative_ids = [m.initiative_id for m in models]
     result: dict[int, dict[str, BenefitSummary]] = {}
-    missing: dict[str, Any] = {}
-    for key, model in keys.items():
-        if key in cached:
-            result[model.initiative_id] = _decode(cached[key])
-            continue
-        try:
-            summaries = summarise(model.document)
-        except benefit_document.DocumentInvalid:
-            continue
-        result[model.initiative_id] = summaries
-        missing[key] = _encode(summaries)
-    if missing:
-        cache.set_many(missing, CACHE_SECONDS)
+    for row in StoredSummary.objects.filter(initiative_id__in=initiative_ids).values_list(
+        "initiative_id",
+        "scenario",
+        "total_benefit",
+        "internal_benefit",
+        "external_benefit",
+        "npv",
+        "investment_cost",
+    ):
+        result.setdefault(row[0], {})[row[1]] = BenefitSummary(*row[2:])
     return result
 
 

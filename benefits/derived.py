@@ -1,0 +1,150 @@
+"""The stored figures of benefit models: per scenario the key figures (``BenefitSummary``)
+and per staff_time lever its claim on a staff group (``StaffClaim``).
+
+``store_derived`` is called by every write of a benefit model (the editor's service, the
+JSON import, the register import, the demo) inside its transaction; ``fresh_summaries``
+computes the same figures from the document, which the rebuild command and the tests use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from benefits import calculation, double_counting
+from benefits import document as benefit_document
+from benefits.models import BenefitModel, BenefitSummary, StaffClaim
+
+ZERO = Decimal(0)
+SUMMARY_FIELDS = (
+    "total_benefit",
+    "internal_benefit",
+    "external_benefit",
+    "total_cost",
+    "investment_cost",
+    "npv",
+    "pv_benefit",
+    "pv_cost",
+    "bcr",
+    "roi",
+    "payback_years",
+    "irr",
+)
+_PLACES = {
+    name: 6 if name in ("bcr", "roi", "payback_years", "irr") else 4 for name in SUMMARY_FIELDS
+}
+
+
+def _stored(name: str, value: Decimal | None) -> Decimal | None:
+    """The value as the database keeps it (so that fresh and stored figures compare equal)."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1).scaleb(-_PLACES[name]))
+
+
+def fresh_summaries(document: Mapping[str, Any]) -> dict[str, dict[str, Decimal | None]]:
+    """Per scenario the stored fields of a document's evaluation; ``{}`` when the document
+    does not validate (a stored model the format has since grown stricter about)."""
+    try:
+        model = benefit_document.parse(document)
+    except benefit_document.DocumentInvalid:
+        return {}
+    investment = sum(
+        (
+            cost.amount(year)
+            for cost in model.costs
+            if cost.kind == "investment"
+            for year in model.years
+        ),
+        ZERO,
+    )
+    result = {}
+    for scenario in calculation.evaluate(model):
+        values = {name: getattr(scenario, name, None) for name in SUMMARY_FIELDS}
+        values["investment_cost"] = investment
+        result[scenario.scenario] = {name: _stored(name, v) for name, v in values.items()}
+    return result
+
+
+def store_derived(models: Iterable[BenefitModel]) -> None:
+    """Replace the stored summaries and claims of ``models`` (saved, with their initiative)."""
+    models = [m for m in models if m.pk is not None]
+    if not models:
+        return
+    ids = [m.pk for m in models]
+    BenefitSummary.objects.filter(benefit_model_id__in=ids).delete()
+    StaffClaim.objects.filter(benefit_model_id__in=ids).delete()
+    summaries, claims = [], []
+    for model in models:
+        figures = fresh_summaries(model.document or {})
+        for scenario, values in figures.items():
+            summaries.append(
+                BenefitSummary(
+                    benefit_model_id=model.pk,
+                    initiative_id=model.initiative_id,
+                    scenario=scenario,
+                    **values,
+                )
+            )
+        if not figures:
+            continue
+        initiative = model.initiative
+        for claim in double_counting.claims_of_document(initiative.code, model.document or {}):
+            claims.append(
+                StaffClaim(
+                    organisation_id=initiative.organisation_id,
+                    benefit_model_id=model.pk,
+                    group=claim.group[:300],
+                    label=claim.display[:300],
+                    lever=claim.lever[:300],
+                    share=claim.share,
+                )
+            )
+    BenefitSummary.objects.bulk_create(summaries, batch_size=500)
+    StaffClaim.objects.bulk_create(claims, batch_size=500)
+
+
+def rebuild(organisation_id: int | None = None) -> int:
+    """Recompute the stored figures of every model (of one organisation); returns how many."""
+    qs = BenefitModel.objects.select_related("initiative").order_by("pk")
+    if organisation_id is not None:
+        qs = qs.filter(initiative__organisation_id=organisation_id)
+    count = 0
+    batch: list[BenefitModel] = []
+    for model in qs.iterator(chunk_size=200):
+        batch.append(model)
+        if len(batch) == 200:
+            store_derived(batch)
+            count += len(batch)
+            batch = []
+    store_derived(batch)
+    return count + len(batch)
+
+
+# --- Kept in step with every save ---------------------------------------------------------------
+
+
+def _announce(model: BenefitModel) -> None:
+    from klassa_app.derived import figures_changed
+    from klassa_app.models import Organisation
+
+    organisation = Organisation.objects.filter(initiatives__pk=model.initiative_id).first()
+    if organisation is not None:
+        figures_changed(organisation, initiative_ids=[model.initiative_id])
+
+
+def on_model_saved(sender: Any, instance: BenefitModel, raw: bool = False, **kwargs: Any) -> None:
+    """Every save of a model (the editor's service, an import, the admin, a loader) stores
+    its figures in the same transaction and tells the portfolio."""
+    if raw:
+        return
+    store_derived([instance])
+    _announce(instance)
+
+
+def on_model_deleted(sender: Any, instance: BenefitModel, **kwargs: Any) -> None:
+    origin = kwargs.get("origin")
+    # Deleted with its initiative (or organisation): nothing is left to refresh.
+    if origin is None or origin is instance or getattr(origin, "model", None) is BenefitModel:
+        _announce(instance)
