@@ -261,7 +261,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             _("Only admins, security officers and auditors read the audit trail.")
         )
     assert organisation is not None
-    form = AuditFilterForm(request.GET or None, actions=selectors.audit_actions(organisation))
+    form = AuditFilterForm(request.GET or None, actions=selectors.audit_actions())
     filters: dict[str, Any] = {}
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
