@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -194,12 +194,15 @@ def classify(
     )
 
 
-def _initiative_queryset() -> QuerySet[Initiative]:
-    return Initiative.objects.select_related("department", "area").prefetch_related(
-        Prefetch(
-            "assets",
-            queryset=InformationAsset.objects.select_related("department").order_by("code"),
-        ),
+def _initiative_queryset(
+    base: QuerySet[Initiative] | None = None, *, with_asset_departments: bool = True
+) -> QuerySet[Initiative]:
+    qs = Initiative.objects.all() if base is None else base
+    assets = InformationAsset.objects.order_by("code")
+    if with_asset_departments:  # the detail page names them; a list row only classifies
+        assets = assets.select_related("department")
+    return qs.select_related("department", "area").prefetch_related(
+        Prefetch("assets", queryset=assets),
         Prefetch("adjustments", queryset=Adjustment.objects.order_by("aspect_code")),
     )
 
@@ -215,14 +218,20 @@ def visible_initiatives(user: User, organisation: Organisation | None) -> QueryS
 def get_visible_initiative(user: User, organisation: Organisation | None, pk: int) -> Initiative:
     try:
         return (
-            _initiative_queryset().filter(pk__in=visible_initiatives(user, organisation)).get(pk=pk)
+            _initiative_queryset(visible_initiatives(user, organisation))
+            .select_related("organisation")
+            .get(pk=pk)
         )
     except Initiative.DoesNotExist as exc:
         raise Http404("No such initiative.") from exc
 
 
-def initiative_classification(initiative: Initiative) -> InitiativeClassification:
-    scheme = frameworks.load_scheme(frameworks.current_scheme(initiative.organisation))
+def initiative_classification(
+    initiative: Initiative, scheme: frameworks.SchemeView | None = None
+) -> InitiativeClassification:
+    """``scheme``: the organisation's current scheme when the caller has loaded it already."""
+    if scheme is None:
+        scheme = frameworks.load_scheme(frameworks.current_scheme(initiative.organisation))
     return classify(
         initiative,
         list(initiative.assets.all()),
@@ -240,14 +249,16 @@ def initiative_list(
     department_id: int | None = None,
     area_id: int | None = None,
 ) -> QuerySet[Initiative]:
-    qs = _initiative_queryset().filter(pk__in=visible_initiatives(user, organisation))
+    """One page of it loads its assets and adjustments in two queries (prefetched per page).
+    No per-initiative aggregate here: it would group every initiative before the page is cut."""
+    qs = _initiative_queryset(visible_initiatives(user, organisation), with_asset_departments=False)
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
     if department_id:
         qs = qs.filter(department_id=department_id)
     if area_id:
         qs = qs.filter(area_id=area_id)
-    return qs.annotate(asset_count=Count("assets", distinct=True)).order_by("code")
+    return qs.order_by("code")
 
 
 def classify_page(

@@ -54,6 +54,12 @@ def _editable_departments(request: HttpRequest, check) -> Any:
     return departments.filter(pk__in=allowed).order_by("name")
 
 
+def _may_create_in_any(request: HttpRequest, check) -> bool:
+    """Whether the person may create in at least one active department (one query)."""
+    departments = access.visible_departments(request.user, _org(request)).filter(is_active=True)
+    return any(check(request.user, d) for d in departments)
+
+
 def _department_initial(request: HttpRequest, departments: Any) -> dict[str, Any]:
     """Preselect the department named in the link, or the only one the person may use."""
     wanted = request.GET.get("department", "")
@@ -94,7 +100,7 @@ def asset_list(request: HttpRequest) -> HttpResponse:
             "page_obj": _page(request, assets),
             "querystring": _querystring(request),
             "aspects": scheme.aspects if scheme else [],
-            "can_create": bool(_editable_departments(request, access.can_edit_assets)),
+            "can_create": _may_create_in_any(request, access.can_edit_assets),
         },
     )
 
@@ -453,7 +459,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "aspects": scheme.aspects if scheme else [],
             "querystring": _querystring(request),
-            "can_create": bool(_editable_departments(request, access.can_edit_initiatives)),
+            "can_create": _may_create_in_any(request, access.can_edit_initiatives),
         },
     )
 
@@ -490,8 +496,8 @@ def _initiative_for_edit(request: HttpRequest, pk: int) -> Initiative:
 def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _org(request)
     initiative = selectors.get_visible_initiative(request.user, organisation, pk)
-    classification = selectors.initiative_classification(initiative)
     scheme = frameworks.load_scheme(frameworks.current_scheme(organisation))
+    classification = selectors.initiative_classification(initiative, scheme)
     plan = selectors.action_plan(initiative, classification)
     rows = [
         {
