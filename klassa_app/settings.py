@@ -293,8 +293,12 @@ KLASSA_BASE_URL = os.environ.get("KLASSA_BASE_URL", "http://127.0.0.1:8000").rst
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
-# Without a broker, tasks run in-process so the quick start needs nothing but Python.
+# Without a broker, tasks run in-process so the quick start needs nothing but Python: in a
+# background thread after the response (klassa_app.queue), or inside the request when
+# KLASSA_TASKS_INLINE is on (the test suite, so that a request's work is done when it returns).
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+KLASSA_TASKS_INLINE = env_bool("KLASSA_TASKS_INLINE", False)
+KLASSA_TASK_THREADS = env_int("KLASSA_TASK_THREADS", 2)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or (CELERY_BROKER_URL or None)
 # Lets several installations (or a test run) share one Redis without taking each other's tasks.
