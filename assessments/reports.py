@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -26,10 +26,6 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from assessments import charts, consensus, frameworks, rules, selectors
 from assessments.i18n import tr
@@ -38,6 +34,9 @@ from klassa_app import access, audit
 from klassa_app.models import User
 from klassa_app.queue import enqueue
 from klassa_app.services import ServiceError
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 XLSX_CONTENT_TYPE = ReportJob.CONTENT_TYPES["xlsx"]
 PDF_CONTENT_TYPE = ReportJob.CONTENT_TYPES["pdf"]
@@ -227,12 +226,6 @@ def _heading(data: ReportData, what: str) -> tuple[str, str]:
 HEADER_ROW = 4  # rows 1–2: title and subtitle, row 3 empty
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
 class _Rows:
     """Writes the rows of a new sheet one after another, counting the rows and the widest row
     itself: openpyxl's ``ws.max_row`` and ``ws[n]`` scan every cell of the sheet, so asking
@@ -240,13 +233,22 @@ class _Rows:
     widest row so far, exactly as ``ws[n]`` returned them, so the file does not change."""
 
     def __init__(self, ws) -> None:
+        # openpyxl is imported where a file is built, not when the site starts.
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
         self.ws = ws
         self.row = 0
         self.width = 1  # openpyxl's max_column of an empty sheet
+        self._illegal = ILLEGAL_CHARACTERS_RE
+
+    def _clean(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self._illegal.sub("", value)
+        return value
 
     def append(self, values: list[Any]) -> list[Any]:
         """Appends the row and returns its cells."""
-        self.ws.append([_clean(v) for v in values])
+        self.ws.append([self._clean(v) for v in values])
         self.row += 1
         self.width = max(self.width, len(values))
         cells = [self.ws.cell(row=self.row, column=c) for c in range(1, self.width + 1)]
@@ -272,6 +274,9 @@ def _table(
     percent_columns: Container[int] = (),
 ) -> _Rows:
     """A titled table with a filter; returns the writer for rows below it."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     writer = _Rows(ws)
     writer.append([title])
     ws["A1"].font = Font(bold=True, size=14)
@@ -308,6 +313,8 @@ def _fraction(value: Decimal | None) -> Decimal | None:
 
 
 def _workbook(title: str) -> Workbook:
+    from openpyxl import Workbook
+
     workbook = Workbook()
     workbook.properties.creator = "Klassa"
     workbook.properties.title = title
@@ -321,6 +328,8 @@ def _bytes(workbook: Workbook) -> bytes:
 
 
 def action_plan_xlsx(data: ReportData) -> bytes:
+    from openpyxl.styles import Font
+
     title, subtitle = _heading(data, _("Action plan"))
     workbook = _workbook(title)
     sheet = workbook.active

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET
 from assessments import selectors as assessment_selectors
 from benefits import document as benefit_document
 from benefits.models import BenefitModel
-from benefits.workbook import build_benefit_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -37,6 +36,9 @@ def benefit_model_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         "code": initiative.code,
         "name": initiative.name,
     }
+    # The workbook module loads openpyxl: imported here, not when the site starts.
+    from benefits.workbook import build_benefit_workbook
+
     response = HttpResponse(build_benefit_workbook(parsed, title=title), content_type=XLSX)
     name = slugify(f"nyttomodell-{initiative.code}") or "nyttomodell"
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'

@@ -26,10 +26,6 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from assessments.reports import html_to_pdf, report_language
 from klassa_app import access, audit
@@ -97,7 +93,8 @@ def chart_context(portfolio: selectors.Portfolio) -> dict[str, Any]:
     """The SVGs of a computed portfolio and the rows of their data tables."""
     yes_no = _yes_no()
     # The first stage is every initiative shown, so each share is of the whole portfolio.
-    stages = [(_("All initiatives"), len(portfolio.rows))] + [
+    shown = len(portfolio.rows) if portfolio.total_count is None else portfolio.total_count
+    stages = [(_("All initiatives"), shown)] + [
         (stage.label, stage.count) for stage in portfolio.funnel
     ]
     departments = [row.department.name for row in portfolio.heat_map]
@@ -109,18 +106,31 @@ def chart_context(portfolio: selectors.Portfolio) -> dict[str, Any]:
     top_level = max(
         (top for r in portfolio.rows for top in r.classification.tops.values()), default=4
     )
-    bubbles = [
-        charts.Bubble(
-            label=f"{row.code} {row.name}",
-            cost=row.investment_cost,
-            value=row.npv,
-            size=row.benefit.total_benefit,
-            selected=row.selected,
-            ready=row.ready,
-        )
-        for row in portfolio.rows
-        if row.benefit is not None
-    ]
+    if portfolio.bubbles is not None:  # a page of a large portfolio: the largest by NPV
+        bubbles = [
+            charts.Bubble(
+                label=f"{b.code} {b.name}",
+                cost=b.investment_cost,
+                value=b.npv,
+                size=b.total_benefit,
+                selected=b.selected,
+                ready=b.ready,
+            )
+            for b in portfolio.bubbles
+        ]
+    else:
+        bubbles = [
+            charts.Bubble(
+                label=f"{row.code} {row.name}",
+                cost=row.investment_cost,
+                value=row.npv,
+                size=row.benefit.total_benefit,
+                selected=row.selected,
+                ready=row.ready,
+            )
+            for row in portfolio.rows
+            if row.benefit is not None
+        ]
     frontier = [(point.budget, point.total_npv) for point in portfolio.frontier]
     # Which selection "selected" means on the dashboard: the optimal one or a saved one.
     chosen_name = _("In the saved scenario") if portfolio.saved_scenario else _("Optimal selection")
@@ -250,12 +260,6 @@ SCORE_FORMAT = "0.000"
 ORE = Decimal("0.01")
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
 class _Rows:
     """Writes the rows of a new sheet one after another, counting the rows and the widest row
     itself: openpyxl's ``ws.max_row`` and ``ws[n]`` scan every cell of the sheet, so asking
@@ -263,17 +267,28 @@ class _Rows:
     widest row so far, exactly as ``ws[n]`` returned them, so the file does not change."""
 
     def __init__(self, ws) -> None:
+        # openpyxl is imported where a file is built, not when the site starts.
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        from openpyxl.styles import Font
+
         self.ws = ws
         self.row = 0
         self.width = 1  # openpyxl's max_column of an empty sheet
+        self._illegal = ILLEGAL_CHARACTERS_RE
+        self._bold = Font(bold=True)
+
+    def _clean(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self._illegal.sub("", value)
+        return value
 
     def append(self, values: list[Any], *, bold: bool = False) -> list[Any]:
         """Appends the row and returns its cells."""
-        self.ws.append([_clean(v) for v in values])
+        self.ws.append([self._clean(v) for v in values])
         self.row += 1
         self.width = max(self.width, len(values))
         cells = [self.ws.cell(row=self.row, column=c) for c in range(1, self.width + 1)]
-        font = Font(bold=True) if bold else None
+        font = self._bold if bold else None
         for cell in cells:
             # Text stays text: a name starting with "=" must never become a formula.
             if isinstance(cell.value, str):
@@ -298,6 +313,9 @@ def _sheet(
 ) -> None:
     """A titled table; each row is (values, bold); ``formats`` maps 1-based columns to a
     number format."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     writer = _Rows(ws)
     writer.append([title])
     ws["A1"].font = Font(bold=True, size=14)
@@ -345,6 +363,8 @@ def _yes(value: bool) -> str:
 def portfolio_xlsx(portfolio: selectors.Portfolio, generated_at: datetime | None = None) -> bytes:
     """Sheets: the portfolio table (areas with their initiatives and computed totals), the
     ranking, the selection (optimal and greedy, budget line) and the readiness list."""
+    from openpyxl import Workbook
+
     generated_at = generated_at or timezone.now()
     subtitle = _subtitle(portfolio, generated_at)
     workbook = Workbook()

@@ -26,9 +26,6 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decima
 from fractions import Fraction
 from itertools import combinations
 
-import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-
 FORCED_IN = "in"
 FORCED_OUT = "out"
 FORCED_CHOICES = (None, FORCED_IN, FORCED_OUT)
@@ -372,6 +369,10 @@ def _solve_milp(
     """
     if time_limit <= 0:
         return None, False
+    # SciPy and NumPy load where they are used: every page and command imports this module.
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     count = len(problem.items)
     values = np.array(problem.values, dtype=np.float64)
     costs = np.array(problem.costs, dtype=np.float64)
@@ -424,6 +425,8 @@ def _improve_by_swaps(
     Catches what the solver's tolerances can hide: two items whose values or costs differ by
     less than its relative tolerance of the largest amount.
     """
+    import numpy as np
+
     costs = np.array(problem.costs, dtype=np.int64)
     values = np.array(problem.values, dtype=np.int64)
     selected = set(chosen)
