@@ -25,9 +25,11 @@ from tests.factories import (
 
 @pytest.fixture(autouse=True)
 def _fresh_install_defaults(settings):
-    # Tests see the same defaults as a fresh install: Swedish UI, demo mode on,
-    # in-process tasks, e-mail kept in memory.
+    # Tests see the same defaults as a fresh install: Swedish UI, demo mode on, in-process
+    # tasks, e-mail kept in memory. Tasks run inside the request rather than in a background
+    # thread after it, so that a request's work is done when it returns.
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.KLASSA_TASKS_INLINE = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
