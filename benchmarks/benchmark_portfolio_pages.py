@@ -1,6 +1,6 @@
 """Time the rendered portfolio pages on a generated organisation (a benchmark, not a test).
 
-    .venv/bin/python scripts/benchmark_portfolio_pages.py [--initiatives 1000] [--assets 10000]
+    .venv/bin/python benchmarks/benchmark_portfolio_pages.py [--initiatives 1000] [--assets 10000]
         [--seed 2027] [--keep]
 
 Creates a throw-away SQLite database in a temporary directory (never the project's own),
@@ -11,8 +11,8 @@ out). It then prints, for the dashboard and the priority page, the number of dat
 queries and the time of a request (the first with a cold benefit-model cache, then a warm
 one), and the time of the selection itself (optimal and greedy, and the efficient frontier).
 
-scripts/benchmark_portfolio.py times the same reads without rendering, and
-scripts/benchmark_selection.py the selection alone on generated candidates.
+benchmarks/benchmark_portfolio.py times the same reads without rendering, and
+benchmarks/benchmark_selection.py the selection alone on generated candidates.
 """
 
 from __future__ import annotations

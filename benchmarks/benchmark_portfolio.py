@@ -1,6 +1,6 @@
 """Time the portfolio dashboard's data on a generated organisation (a benchmark, not a test).
 
-    .venv/bin/python scripts/benchmark_portfolio.py [--initiatives 1000] [--assets 10000]
+    .venv/bin/python benchmarks/benchmark_portfolio.py [--initiatives 1000] [--assets 10000]
 
 Generates, inside a transaction that is rolled back at the end (the database is left as it
 was; it is migrated first if needed), one organisation with five departments, ``--assets``

@@ -1,6 +1,6 @@
 """Time the portfolio selection on a generated portfolio (a benchmark, not a test).
 
-    .venv/bin/python scripts/benchmark_selection.py [--count 1000] [--seed 2027] [--levels 20]
+    .venv/bin/python benchmarks/benchmark_selection.py [--count 1000] [--seed 2027] [--levels 20]
 
 Generates seeded random initiatives (NPV −1e9 … 5e9 kr, investment cost 0 … 5e9 kr, 80 %
 ready, a few forced in or out), a budget of a third of the total cost, and prints the time
