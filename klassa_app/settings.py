@@ -337,6 +337,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portfolio.tasks.requeue_stale_portfolio_jobs",
         "schedule": 5 * 60,
     },
+    "solve-pending-portfolio-results": {
+        "task": "portfolio.tasks.solve_pending_results",
+        "schedule": 5 * 60,
+    },
     "send-pending-session-invitations": {
         "task": "assessments.tasks.send_pending_session_invitations",
         "schedule": 15 * 60,

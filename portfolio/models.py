@@ -430,11 +430,14 @@ class RankedInitiative(models.Model):
         "klassa_app.Department", on_delete=models.CASCADE, related_name="+"
     )
     rank = models.PositiveIntegerField()
-    score = models.DecimalField(max_digits=30, decimal_places=10, null=True)
+    # The score exactly as computed (a Decimal's text): its parts must add up to it.
+    score = models.CharField(max_length=64, blank=True)
     contributions = models.JSONField(default=dict)
     wsjf = models.JSONField(null=True)
     npv = models.DecimalField(max_digits=30, decimal_places=4)
     cost = models.DecimalField(max_digits=30, decimal_places=4)
+    ready = models.BooleanField(default=False)
+    forced = models.CharField(max_length=3, blank=True)
     cumulative_cost = models.DecimalField(max_digits=30, decimal_places=4)
     line_status = models.CharField(max_length=16)
     greedy = models.BooleanField(default=False)

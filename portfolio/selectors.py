@@ -642,6 +642,18 @@ class Portfolio:
     # whole organisation, but only their rows are listed and the organisation-wide totals
     # (selection sums, cumulative costs, frontier) are withheld.
     sees_all: bool = True
+    # Set by the pages that read stored figures (``portfolio.pages``): how many initiatives
+    # the filters leave (the rows are one page of them), the page, the stored result, the
+    # largest initiatives for the bubble chart, and whether the solver's part is pending.
+    total_count: int | None = None
+    page: Any = None
+    result: Any = None
+    bubbles: list[Any] | None = None
+    optimal_pending: bool = False
+    frontier_pending: bool = False
+    only_optimal: list[str] | None = None
+    only_greedy: list[str] | None = None
+    more: dict[str, int] = field(default_factory=dict)
 
     @property
     def value_difference(self) -> Decimal:

@@ -16,7 +16,7 @@ from assessments.models import Initiative
 from klassa_app import access, audit
 from klassa_app.models import Organisation, Role, User
 from klassa_app.services import ServiceError
-from portfolio import scoring, selectors
+from portfolio import results, scoring, selectors
 from portfolio.models import (
     BenefitScenario,
     Forced,
@@ -326,33 +326,42 @@ def do_save_scenario(
     if benefit_scenario is not None and benefit_scenario not in BenefitScenario.values:
         raise ServiceError(_("Choose low, medium or high."), "benefit_scenario")
     amount = parse_budget(budget, "budget") if budget not in (None, "") else None
-    result = selectors.compute(
+    settings = selectors.portfolio_settings(organisation)
+    scenario_name = benefit_scenario or settings.scenario
+    result = results.ranking_result(
         organisation,
-        department_ids=None,
-        scenario=benefit_scenario,
-        budget=amount,
-        with_frontier=False,
+        settings,
+        scenario=scenario_name,
+        budget=settings.budget if amount is None else amount,
     )
-    if result.optimal.error:
+    if result.optimal is None:
+        # Saving freezes the optimal selection, so it waits for the solver (time-limited)
+        # when the background task has not stored it yet.
+        results.solve(result.pk)
+        result.refresh_from_db()
+    optimal = result.optimal or {}
+    if optimal.get("error"):
         raise ServiceError(
             _("The forced-in initiatives alone cost more than the budget."), "budget"
         )
     forced = {
-        row.code: {"forced": row.forced, "reason": row.priority.forced_reason}
-        for row in result.rows
-        if row.forced
+        code: {"forced": choice, "reason": reason}
+        for code, choice, reason in result.rows.exclude(forced="")
+        .order_by("initiative__code")
+        .values_list("initiative__code", "forced", "initiative__priority__forced_reason")
     }
+    chosen = sorted(result.rows.filter(optimal=True).values_list("initiative__code", flat=True))
     scenario = PortfolioScenario.objects.create(
         organisation=organisation,
         name=name,
-        year=result.settings.year,
+        year=settings.year,
         budget=result.budget,
         benefit_scenario=result.scenario,
-        method=result.settings.method,
-        selected_codes=sorted(result.optimal.codes),
+        method=result.method,
+        selected_codes=chosen,
         forced_choices=forced,
-        total_investment_cost=result.optimal.total_cost,
-        total_npv=result.optimal.total_npv.quantize(Decimal("0.01")),
+        total_investment_cost=Decimal(optimal["total_cost"]),
+        total_npv=Decimal(optimal["total_npv"]).quantize(Decimal("0.01")),
         note=(note or "").strip(),
         created_by=actor,
     )

@@ -32,3 +32,22 @@ def requeue_stale_portfolio_jobs() -> int:
     """Send exports again that were queued long ago but never started, and give up on
     exports whose worker died."""
     return jobs.sweep_file_jobs(PortfolioReportJob, build_portfolio_export)
+
+
+@shared_task
+def solve_portfolio_result(result_id: int) -> None:
+    """The optimal selection (and, when requested, the frontier) of a stored result."""
+    from portfolio import results
+
+    results.solve(result_id)
+
+
+@shared_task
+def solve_pending_results() -> int:
+    """Solve results whose task was lost (broker outage, worker restart)."""
+    from portfolio import results
+
+    pending = results.pending_results()
+    for result_id in pending:
+        solve_portfolio_result.delay(result_id)
+    return len(pending)

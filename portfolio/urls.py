@@ -5,6 +5,7 @@ from portfolio import views
 urlpatterns = [
     path("portfolio/", views.dashboard, name="portfolio_dashboard"),
     path("portfolio/priority/", views.priority, name="portfolio_ranking"),
+    path("portfolio/priority/frontier/", views.frontier_request, name="portfolio_frontier"),
     path("portfolio/settings/", views.settings_view, name="portfolio_settings"),
     path("portfolio/initiatives/<int:pk>/force/", views.force, name="portfolio_force"),
     path("initiatives/<int:pk>/priority/", views.initiative_priority, name="portfolio_priority"),

@@ -27,7 +27,7 @@ from assessments.report_views import progress_width_class
 from klassa_app import access
 from klassa_app.models import User
 from klassa_app.services import ServiceError
-from portfolio import exports, forms, scoring, selectors, services
+from portfolio import exports, forms, pages, results, scoring, selectors, services
 from portfolio.models import BenefitScenario, InitiativePriority, PortfolioReportJob
 
 
@@ -55,6 +55,13 @@ def _saved(request: HttpRequest, organisation, value: Any):
     return selectors.get_visible_scenario(request.user, organisation, int(value))
 
 
+def _querystring(request: HttpRequest) -> str:
+    """The GET parameters other than the page, for the page links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
 def _priority_of(initiative) -> InitiativePriority | None:
     return InitiativePriority.objects.filter(initiative=initiative).first()
 
@@ -73,7 +80,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     data = form.cleaned_data if form.is_valid() else {}
     saved = next((s for s in scenarios if s.pk == data.get("saved")), None)
-    portfolio = selectors.portfolio(
+    portfolio = pages.dashboard(
         request.user,
         organisation,
         scenario=data.get("scenario") or None,
@@ -83,7 +90,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             status=data.get("status") or "",
         ),
         saved_scenario=saved,
-        with_frontier=False,
+        page=request.GET.get("page") or 1,
     )
     context = {
         "portfolio": portfolio,
@@ -92,6 +99,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "scenario_label": BenefitScenario(portfolio.scenario).label,
         "can_manage": services.can_manage_portfolio(request.user, organisation),
         "sees_all": access.visible_department_ids(request.user, organisation) is None,
+        "querystring": _querystring(request),
         **exports.chart_context(portfolio),
     }
     template = "portfolio/_dashboard_body.html" if request.htmx else "portfolio/dashboard.html"
@@ -106,8 +114,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def priority(request: HttpRequest) -> HttpResponse:
     organisation = _member_org(request)
-    portfolio = selectors.portfolio(request.user, organisation)
+    portfolio = pages.priority(request.user, organisation, page=request.GET.get("page") or 1)
+    if request.htmx and request.GET.get("part") == "selection":
+        # The progress note polls until the solver's part is stored.
+        return render(request, "portfolio/_selection.html", _priority_context(request, portfolio))
     return render(request, "portfolio/priority.html", _priority_context(request, portfolio))
+
+
+@require_POST
+def frontier_request(request: HttpRequest) -> HttpResponse:
+    """Ask for the efficient frontier of a large portfolio; it is computed in the background."""
+    organisation = _member_org(request)
+    portfolio = pages.priority(request.user, organisation)
+    if portfolio.sees_all:
+        results.request_frontier(portfolio.result)
+    return redirect(f"{reverse('portfolio_ranking')}#frontier")
 
 
 def _priority_context(
@@ -123,8 +144,12 @@ def _priority_context(
         "criteria": [(key, exports.CRITERION_LABELS[key]) for key in scoring.CRITERIA],
         "entries": exports.budget_line_entries(portfolio),
         "error_text": exports.error_text(portfolio.optimal.error),
-        "only_optimal": sorted(optimal_codes - greedy_codes),
-        "only_greedy": sorted(greedy_codes - optimal_codes),
+        "only_optimal": portfolio.only_optimal
+        if portfolio.only_optimal is not None
+        else sorted(optimal_codes - greedy_codes),
+        "only_greedy": portfolio.only_greedy
+        if portfolio.only_greedy is not None
+        else sorted(greedy_codes - optimal_codes),
         "scenario_form": forms.ScenarioForm(
             initial={"budget": portfolio.budget, "benefit_scenario": portfolio.scenario}
         ),
@@ -338,13 +363,8 @@ def scenario_save(request: HttpRequest) -> HttpResponse:
 def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _member_org(request)
     scenario = selectors.get_visible_scenario(request.user, organisation, pk)
-    rows = {
-        row.code: row
-        for row in selectors.portfolio(
-            request.user, organisation, saved_scenario=scenario, with_frontier=False
-        ).rows
-    }
     view = selectors.scenario_view(scenario, selectors.visible_codes(request.user, organisation))
+    rows = pages.rows_for_codes(organisation, view.codes, scenario.benefit_scenario)
     chosen = [(code, rows.get(code)) for code in view.codes]
     return render(
         request,

@@ -382,5 +382,3 @@ def test_portfolio_rows_take_a_bounded_number_of_queries(
     assert all(row.ready for row in large.rows)
     # The same number of queries whatever the size.
     assert len(small_queries.captured_queries) == len(large_queries.captured_queries)
-
-
