@@ -10,7 +10,7 @@ from assessments import selectors as assessment_selectors
 from assessments.models import Initiative
 from benefits import calculation, double_counting, tracking_rules
 from benefits import document as benefit_document
-from benefits.models import BenefitModel, BenefitTracking
+from benefits.models import BenefitModel, BenefitTracking, StaffClaim
 from klassa_app import access
 from klassa_app.models import Organisation, User
 
@@ -44,21 +44,33 @@ class DoubleCounting:
 
 
 def _double_counting(
-    organisation: Organisation, viewer: User | None, current: Initiative | None = None
+    organisation: Organisation,
+    viewer: User | None,
+    current: Initiative | None = None,
 ) -> list[DoubleCounting]:
-    # One query: every benefit model of the organisation with its initiative's department.
-    rows = BenefitModel.objects.filter(initiative__organisation=organisation).values_list(
-        "initiative_id",
-        "initiative__code",
-        "initiative__department_id",
-        "initiative__department__name",
-        "document",
+    # The stored claims (``StaffClaim``, written when a model is saved): with a current
+    # initiative only the groups it claims, so the page reads those groups' claims rather
+    # than every model of the organisation.
+    stored = StaffClaim.objects.filter(organisation=organisation)
+    if current is not None:
+        stored = stored.filter(
+            group__in=StaffClaim.objects.filter(benefit_model__initiative=current).values("group")
+        )
+    rows = stored.order_by("pk").values_list(
+        "benefit_model__initiative_id",
+        "benefit_model__initiative__code",
+        "benefit_model__initiative__department_id",
+        "benefit_model__initiative__department__name",
+        "lever",
+        "group",
+        "label",
+        "share",
     )
     claims: list[double_counting.Claim] = []
     initiatives: dict[str, tuple[int, int, str]] = {}
-    for pk, code, department_id, department_name, document in rows:
+    for pk, code, department_id, department_name, lever, group, label, share in rows:
         initiatives[code] = (pk, department_id, department_name)
-        claims.extend(double_counting.claims_of_document(code, document or {}))
+        claims.append(double_counting.Claim(code, lever, group, share, label))
     visible_ids = (
         access.visible_department_ids(viewer, organisation)
         if viewer is not None and access.is_member(viewer, organisation)

@@ -259,3 +259,28 @@ def test_the_benefit_page_shows_no_warning_at_exactly_100_percent(owner, utbildn
     initiative_with(owner, utbildning, "EDU-B", ("Heads of school", "rektorer", "0.4"))
     page = as_user(owner).get(reverse("benefit_model", args=[a.pk])).content.decode()
     assert "EDU-B" not in page
+
+
+@pytest.mark.django_db
+def test_the_benefit_page_reads_only_the_claims_of_its_own_staff_groups(
+    as_user, owner, utbildning, django_assert_num_queries
+):
+    """The double-counting check reads the stored claims of the groups this initiative
+    claims: other models of the organisation, however many, cost no query and no time."""
+    page = initiative_with(owner, utbildning, "EDU-A", ("Principals", "rektorer", "0.6"))
+    initiative_with(owner, utbildning, "EDU-B", ("Principals", "rektorer", "0.5"))
+    client = as_user(owner)
+    url = reverse("benefit_model", args=[page.pk])
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for i in range(20):
+        initiative_with(owner, utbildning, f"OTHER-{i}", (f"Team {i}", f"team-{i}", "0.9"))
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    (warning,) = response.context["double_counting"]
+    assert warning.total == D("1.1")
+    assert {claim.code for claim in warning.claims} == {"EDU-A", "EDU-B"}
