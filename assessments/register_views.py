@@ -1,4 +1,5 @@
-"""Register import (upload → preview → confirm) for organisation admins, and export.
+"""Register import (upload → preview → confirm) for organisation admins, and export (built
+in the background: start, follow, download).
 
 The confirm step imports exactly the document that was previewed: the preview keeps it,
 compressed, in the session together with its SHA-256, and the confirm form sends that hash
@@ -17,14 +18,19 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments import register
+from assessments import register_export as export_jobs
+from assessments.models import RegisterExportJob
+from assessments.report_views import progress_width_class
 from klassa_app import access
 from klassa_app.models import Organisation
 
@@ -170,17 +176,54 @@ def _confirm(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     return redirect("register_import")
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def register_export(request: HttpRequest) -> HttpResponse:
+    """GET: the page that starts an export and lists the user's latest; POST: start one. The
+    file is built in the background, however large the register."""
     organisation = getattr(request, "organisation", None)
-    if not access.can_view_audit(request.user, organisation):
+    if not export_jobs.may_export(request.user, organisation):
         raise PermissionDenied(
             _("Only admins, security officers and auditors export the register.")
         )
     assert organisation is not None
-    body = json.dumps(register.export_document(organisation), indent=2, ensure_ascii=False)
-    response = HttpResponse(body + "\n", content_type="application/json; charset=utf-8")
-    # Organisation codes are slugs, safe in a header.
-    filename = f"klassa-register-{organisation.code}-{timezone.localdate():%Y-%m-%d}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if request.method == "POST":
+        job = export_jobs.do_request_register_export(
+            actor=request.user, organisation=organisation, language=translation.get_language()
+        )
+        return redirect("register_export_status", pk=job.pk)
+    context = {
+        "organisation": organisation,
+        "jobs": export_jobs.recent_jobs(request.user, organisation),
+    }
+    return render(request, "assessments/register_export.html", context)
+
+
+@never_cache
+@require_GET
+def register_export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = export_jobs.get_visible_job(request.user, getattr(request, "organisation", None), pk)
+    context = {"job": job, "width_class": progress_width_class(job.progress)}
+    template = (
+        "assessments/_register_export_panel.html"
+        if request.htmx
+        else "assessments/register_export_status.html"
+    )
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+def register_export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = export_jobs.get_visible_job(request.user, getattr(request, "organisation", None), pk)
+    if job.status != RegisterExportJob.Status.DONE or not job.file:
+        raise Http404("The export is not ready.")
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The export file is gone.") from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=job.download_name, content_type=job.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
     return response

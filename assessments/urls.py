@@ -82,4 +82,14 @@ urlpatterns = [
     path("reports/<int:pk>/download/", report_views.report_download, name="report_download"),
     path("register/import/", register_views.register_import, name="register_import"),
     path("register/export/", register_views.register_export, name="register_export"),
+    path(
+        "register/exports/<int:pk>/",
+        register_views.register_export_status,
+        name="register_export_status",
+    ),
+    path(
+        "register/exports/<int:pk>/download/",
+        register_views.register_export_download,
+        name="register_export_download",
+    ),
 ]

@@ -61,6 +61,7 @@ ACTION_LABELS = {
     "portfolio.scenario_uncommitted": _("Decision replaced"),
     "portfolio.scenario_deleted": _("Scenario deleted"),
     "portfolio.export_requested": _("Portfolio export requested"),
+    "register.export_requested": _("Register export requested"),
 }
 
 

@@ -830,19 +830,6 @@ def test_another_organisations_admin_cannot_import_into_norrkoping(
     assert not Department.objects.filter(organisation=norrkoping).exists()
 
 
-def test_export_download_for_those_who_read_the_audit_trail(
-    as_user, officer, owner, register_made_in_the_ui
-):
-    response = as_user(officer).get(reverse("register_export"))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/json; charset=utf-8"
-    assert response["Content-Disposition"].startswith(
-        'attachment; filename="klassa-register-norrkoping-'
-    )
-    assert json.loads(response.content) == register.export_document(register_made_in_the_ui)
-    assert as_user(owner).get(reverse("register_export")).status_code == 403
-
-
 # --- The demo register -----------------------------------------------------------------------
 
 
