@@ -136,6 +136,10 @@ def environment(args: argparse.Namespace, database_url: str, workdir: Path) -> d
     return env
 
 
+def load_average() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def git_description() -> str:
     def git(*arguments: str) -> str:
         return subprocess.run(  # noqa: S603 - fixed arguments
@@ -1186,7 +1190,7 @@ def run_files(
         computed = selectors.compute(large.organisation, department_ids=None, with_frontier=False)
         candidates = [row.candidate() for row in computed.ranked]
         budget = computed.budget
-        source = "initiatives of the large organisation"
+        source = "initiatives (large org, median of 3)"
     except Exception as exc:
         progress(f"the portfolio's candidates are not available ({exc}); generated ones instead")
         from decimal import Decimal
@@ -1196,7 +1200,7 @@ def run_files(
 
         candidates, _inputs = benchmark_selection.generate(1000, 2027)
         budget = (sum((c.cost for c in candidates), Decimal(0)) / 3).quantize(Decimal(1))
-        source = "generated candidates"
+        source = "generated candidates (median of 3)"
     times = []
     for _ in range(3):
         start = time.perf_counter()
@@ -1205,7 +1209,7 @@ def run_files(
     best = statistics.median(times)
     rows.append(
         (
-            f"optimal selection, {len(candidates)} {source} (median of 3)",
+            f"optimal selection of {len(candidates)} {source}",
             f"{best:.2f} s",
             "≤ 2 s",
             verdict(best, FILE_TARGETS["optimal_selection"]),
@@ -1279,6 +1283,7 @@ def main() -> None:
     os.environ.update(env)
 
     say(f"Klassa benchmark, {datetime.now():%Y-%m-%d %H:%M}, code {git_description()}")
+    say(f"Load average at the start (other work on the machine): {load_average()}")
     tasks = (
         "tasks in-process" if args.no_broker else "Redis broker and cache, one solo Celery worker"
     )
@@ -1356,7 +1361,7 @@ def main() -> None:
             recreate_database(maintenance, args.database, drop_only=True)
         shutil.rmtree(workdir, ignore_errors=True)
     say()
-    say(f"Whole run: {time.perf_counter() - started:.0f} s")
+    say(f"Whole run: {time.perf_counter() - started:.0f} s; load average now {load_average()}")
     usage = resource.getrusage(resource.RUSAGE_SELF)
     say(f"Peak memory of the runner: {usage.ru_maxrss / 1024:.0f} MiB")
 
