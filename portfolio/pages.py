@@ -170,8 +170,8 @@ def _result_for(organisation: Organisation, settings, scenario, budget, today):
 
 def _codes(rows: QuerySet[RankedInitiative]) -> tuple[tuple[str, ...], int]:
     shown = tuple(rows.order_by("rank").values_list("initiative__code", flat=True)[:CODES_SHOWN])
-    more = rows.count() - len(shown) if len(shown) == CODES_SHOWN else 0
-    return shown, more
+    # Counted always, so that a small and a large portfolio take the same queries.
+    return shown, rows.count() - len(shown)
 
 
 # --- Dashboard ----------------------------------------------------------------------------------
