@@ -22,14 +22,14 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
@@ -46,7 +46,6 @@ from assessments.models import (
     Initiative,
     InitiativeAsset,
     PersonalData,
-    QuestionBank,
     RequirementCatalogue,
 )
 from benefits import derived as benefit_derived
@@ -54,7 +53,7 @@ from benefits import document as benefit_document
 from benefits.models import BenefitModel
 from klassa_app import access, audit
 from klassa_app.derived import figures_changed
-from klassa_app.models import Department, Organisation, User
+from klassa_app.models import AuditEvent, Department, Organisation, User
 from portfolio.models import BenefitScenario, InitiativePriority, PortfolioSettings
 
 FORMAT = "klassa.register/1"
@@ -112,6 +111,18 @@ MAX_DURATION_WEEKS = 520
 
 DEPARTMENT_AUDIT_FIELDS = ("code", "name")
 ADJUSTMENT_AUDIT_FIELDS = ("aspect_code", "level", "reason", "justification")
+# The asset fields a document sets (the rest of services.ASSET_FIELDS it leaves alone).
+ASSET_WRITTEN_FIELDS = (
+    "department",
+    "name",
+    "description",
+    "personal_data",
+    "secrecy",
+    "secrecy_reference",
+    "protective_security",
+)
+# The first key of the advisory lock that serialises imports into one organisation.
+REGISTER_LOCK = 0x4B524547  # "KREG"
 
 
 # --- Errors and summaries ----------------------------------------------------------------------
@@ -682,20 +693,109 @@ def validate(document: Any, organisation_code_expected: str | None = None) -> li
 
 # --- Import ---------------------------------------------------------------------------------------
 
+# Rows per bulk statement (SQLite splits them further by its parameter limit).
+BATCH = 1000
+# Items per audit event of one kind: a larger import records the kind in several events, so
+# that every item stays in the trail and no event grows without bound.
+AUDIT_CHUNK = 1000
+AUDIT_REPR_LENGTH = 300  # AuditEvent.object_repr
 
-def _finals(assessment: Assessment | None, aspects: Sequence[str]) -> dict[str, int] | None:
-    if assessment is None:
+
+@dataclass
+class _Version:
+    """An existing assessment, as the import compares it (read once for every asset)."""
+
+    pk: int
+    version: int
+    status: str
+    review_due: date | None
+    requires_psa: bool
+    finals: dict[str, int] = field(default_factory=dict)  # every aspect with a final level
+
+
+def _finals(version: _Version | None, aspects: Sequence[str]) -> dict[str, int] | None:
+    if version is None:
         return None
-    return {
-        r.aspect_code: r.final_level
-        for r in assessment.results.all()
-        if r.final_level is not None and r.aspect_code in aspects
-    }
+    return {code: level for code, level in version.finals.items() if code in aspects}
+
+
+@dataclass
+class _Entry:
+    """One item's change, as the pages would record it on their own."""
+
+    key: str  # the item's code in the document
+    obj: Any  # saved by the time the trail is written
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    object_repr: str | None = None
+
+
+@dataclass
+class _AssetPlan:
+    """What the import does to one asset's classification."""
+
+    index: int
+    asset: InformationAsset
+    wanted: dict[str, int]
+    approve: bool
+    versions: list[_Version]
+    new_version: bool
+    triggers_changed: bool
+    superseded: list[_Version] = field(default_factory=list)  # approved versions replaced
+    assessment: Assessment | None = None
+
+
+def _batches(values: Sequence[Any], size: int = BATCH) -> list[Sequence[Any]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+def _update_rows(objs: Sequence[Any], fields: Sequence[str]) -> None:
+    """Write ``fields`` of ``objs`` (rows of one model) with one ``UPDATE … FROM (VALUES …)``
+    per batch. Django's ``bulk_update`` builds a ``CASE`` per field and row, which takes
+    seconds to compile for thousands of rows."""
+    if not objs:
+        return
+    meta = objs[0]._meta
+    if connection.vendor == "sqlite" and connection.Database.sqlite_version_info < (3, 33):
+        type(objs[0]).objects.bulk_update(objs, fields, batch_size=BATCH)  # no UPDATE FROM
+        return
+    quote = connection.ops.quote_name
+    columns = [meta.pk] + [meta.get_field(name) for name in fields]
+    if connection.vendor == "postgresql":
+        # VALUES are untyped text to PostgreSQL; SQLite takes each value as it is bound.
+        cell = [f"CAST(%s AS {c.cast_db_type(connection)})" for c in columns]
+    else:
+        cell = ["%s"] * len(columns)
+    row = "(" + ", ".join(cell) + ")"
+    names = ", ".join(f"c{i}" for i in range(len(columns)))
+    table = quote(meta.db_table)
+    assignments = ", ".join(f"{quote(c.column)} = v.c{i}" for i, c in enumerate(columns) if i)
+    limit = connection.features.max_query_params or len(columns) * BATCH
+    size = max(1, min(BATCH, limit // len(columns)))
+    with connection.cursor() as cursor:
+        for batch in _batches(objs, size):
+            params = [
+                c.get_db_prep_save(getattr(obj, c.attname), connection)
+                for obj in batch
+                for c in columns
+            ]
+            cursor.execute(
+                f"WITH v ({names}) AS (VALUES {', '.join([row] * len(batch))}) "  # noqa: S608
+                f"UPDATE {table} SET {assignments} FROM v "
+                f"WHERE {table}.{quote(meta.pk.column)} = v.c0",
+                params,
+            )
 
 
 class _Importer:
-    """Applies a valid document. Every write is guarded by a comparison, which is what makes
-    a repeated import a no-op."""
+    """Applies a valid document with set-based writes: what exists is read in a few queries,
+    the differences are computed in Python and written per model in bulk. Every write is
+    guarded by a comparison, which is what makes a repeated import a no-op.
+
+    The trail gets one event per kind of change (``asset.created``, ``asset.updated``, …,
+    split every ``AUDIT_CHUNK`` items) keyed by code: for a new item what the page's own event
+    would record, for a changed one only the fields that changed (from → to), and the
+    ``count``. A kind with a single item is recorded exactly as the pages record it."""
 
     def __init__(
         self, document: dict[str, Any], actor: User | None, organisation: Organisation | None
@@ -705,16 +805,30 @@ class _Importer:
         self.organisation = organisation  # None: the import creates it
         self.summary = ImportSummary(organisation=document["organisation"]["code"].strip().lower())
         self.scheme: frameworks.SchemeView
+        self.now = timezone.now()
         self.department_by_code: dict[str, Department] = {}
         self.asset_by_code: dict[str, InformationAsset] = {}
-        self._bank: QuestionBank | None = None  # fetched (or created) when first needed
-        self._catalogue: RequirementCatalogue | None = None
         self.saved_models: list[BenefitModel] = []
+        self.trail: dict[str, list[_Entry]] = {}
+        # Initiatives given their action-plan catalogue without any reported change.
+        self.quietly_changed: list[int] = []
 
-    def record(self, action: str, obj: Any, **kwargs: Any) -> None:
-        audit.record(
-            actor=self.actor, organisation=self.organisation, action=action, obj=obj, **kwargs
-        )
+    @property
+    def user(self) -> User | None:
+        """The actor as a foreign key value (the command imports as nobody)."""
+        return self.actor if self.actor is not None and self.actor.pk else None
+
+    def log(
+        self,
+        action: str,
+        key: str,
+        obj: Any,
+        *,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+        object_repr: str | None = None,
+    ) -> None:
+        self.trail.setdefault(action, []).append(_Entry(key, obj, before, after, object_repr))
 
     def run(self) -> ImportSummary:
         self.organisation_step()
@@ -728,13 +842,99 @@ class _Importer:
             # initiatives' readiness reads whether a valid model exists).
             benefit_derived.store_derived(self.saved_models)
             figures_changed(self.organisation, everything=True)
-            self.record(
+            self.log(
                 "register.imported",
+                "",
                 self.organisation,
                 after=self.summary.counts(),
                 object_repr=f"{self.organisation.code} register",
             )
+        elif self.quietly_changed:
+            figures_changed(self.organisation, initiative_ids=self.quietly_changed)
+        self.write_trail()
         return self.summary
+
+    # The audit trail
+
+    def _event(
+        self,
+        action: str,
+        *,
+        object_type: str,
+        object_id: str,
+        object_repr: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> AuditEvent:
+        # As klassa_app.audit.record, written in one statement with the import's other events.
+        return AuditEvent(
+            organisation=self.organisation,
+            actor=self.user,
+            actor_label=self.user.email if self.user is not None else "system",
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr[:AUDIT_REPR_LENGTH],
+            before=before,
+            after=after,
+        )
+
+    def write_trail(self) -> None:
+        events = []
+        for action, entries in self.trail.items():
+            if len(entries) == 1:
+                entry = entries[0]
+                obj = entry.obj
+                events.append(
+                    self._event(
+                        action,
+                        object_type=obj._meta.model_name,
+                        object_id=str(obj.pk or ""),
+                        object_repr=entry.object_repr
+                        if entry.object_repr is not None
+                        else str(obj),
+                        before=entry.before,
+                        after=entry.after,
+                    )
+                )
+                continue
+            chunks = _batches(entries, AUDIT_CHUNK)
+            for number, chunk in enumerate(chunks, start=1):
+                events.append(self._kind_event(action, chunk, number, len(chunks)))
+        AuditEvent.objects.bulk_create(events, batch_size=BATCH)
+
+    def _kind_event(self, action: str, entries: Sequence[_Entry], part: int, parts: int) -> Any:
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {"count": len(entries)}
+        if parts > 1:
+            after["part"] = f"{part}/{parts}"
+        for entry in entries:
+            if entry.before is None:
+                after[entry.key] = entry.after
+            elif entry.after is None:
+                before[entry.key] = entry.before
+            else:
+                changed = [
+                    k
+                    for k in {**entry.before, **entry.after}
+                    if entry.before.get(k) != entry.after.get(k)
+                ]
+                before[entry.key] = {k: entry.before.get(k) for k in changed}
+                after[entry.key] = {k: entry.after.get(k) for k in changed}
+        keys = ", ".join(entry.key for entry in entries)
+        prefix = f"{self.organisation.code} register ({len(entries)}): "
+        if len(prefix) + len(keys) > AUDIT_REPR_LENGTH:
+            keys = keys[: AUDIT_REPR_LENGTH - len(prefix) - 1] + "…"
+        return self._event(
+            action,
+            object_type=entries[0].obj._meta.model_name,
+            object_id="",
+            object_repr=prefix + keys,
+            before=before or None,
+            after=after,
+        )
+
+    # The organisation and its departments
 
     def organisation_step(self) -> None:
         # An existing organisation keeps its name: the file does not rename it.
@@ -747,8 +947,9 @@ class _Importer:
             kind=Organisation.Kind.MUNICIPALITY,
         )
         self.summary.organisation_created = True
-        self.record(
+        self.log(
             "organisation.created",
+            code,
             self.organisation,
             after={"code": code, "name": self.organisation.name, "kind": self.organisation.kind},
         )
@@ -756,50 +957,122 @@ class _Importer:
     def departments_step(self) -> None:
         existing = {d.code: d for d in Department.objects.filter(organisation=self.organisation)}
         kind = self.summary.departments
+        created: list[Department] = []
+        updated: list[Department] = []
         for item in self.document.get("departments") or []:
             code, name = normalise_code(item["code"]), item["name"].strip()
             department = existing.get(code)
             if department is None:
-                department = Department.objects.create(
-                    organisation=self.organisation, code=code, name=name
-                )
+                department = Department(organisation=self.organisation, code=code, name=name)
                 existing[code] = department
+                created.append(department)
                 kind.created.append(code)
-                self.record(
-                    "department.created",
-                    department,
-                    after=audit.snapshot(department, DEPARTMENT_AUDIT_FIELDS),
-                )
             elif department.name != name:
                 before = audit.snapshot(department, DEPARTMENT_AUDIT_FIELDS)
                 department.name = name
-                department.save(update_fields=["name", "updated_at"])
+                department.updated_at = self.now
+                updated.append(department)
                 kind.updated.append(code)
-                self.record(
+                self.log(
                     "department.updated",
+                    code,
                     department,
                     before=before,
                     after=audit.snapshot(department, DEPARTMENT_AUDIT_FIELDS),
                 )
             else:
                 kind.unchanged.append(code)
+        Department.objects.bulk_create(created, batch_size=BATCH)
+        _update_rows(updated, ["name", "updated_at"])
+        for department in created:
+            self.log(
+                "department.created",
+                department.code,
+                department,
+                after=audit.snapshot(department, DEPARTMENT_AUDIT_FIELDS),
+            )
         self.department_by_code = existing
 
     # Assets and their classifications
+
+    def _versions(self) -> dict[int, list[_Version]]:
+        """Every assessment of the organisation's assets, newest first, with the final levels
+        of those that are not superseded (the only ones compared or made effective)."""
+        versions: dict[int, list[_Version]] = {}
+        by_pk: dict[int, _Version] = {}
+        for pk, asset_id, number, status, review_due, psa in (
+            Assessment.objects.filter(asset__organisation=self.organisation)
+            .order_by("asset_id", "-version")
+            .values_list(
+                "pk",
+                "asset_id",
+                "version",
+                "status",
+                "review_due",
+                "requires_protective_security_analysis",
+            )
+        ):
+            version = _Version(pk, number, status, review_due, psa)
+            versions.setdefault(asset_id, []).append(version)
+            by_pk[pk] = version
+        for assessment_id, aspect, level in (
+            AspectResult.objects.filter(
+                assessment__asset__organisation=self.organisation,
+                final_level__isnull=False,
+            )
+            .exclude(assessment__status=Assessment.Status.SUPERSEDED)
+            .values_list("assessment_id", "aspect_code", "final_level")
+        ):
+            by_pk[assessment_id].finals[aspect] = level
+        return versions
 
     def assets_step(self) -> None:
         existing = {
             a.code: a for a in InformationAsset.objects.filter(organisation=self.organisation)
         }
+        history = self._versions()
+        created: list[InformationAsset] = []
+        updated: list[InformationAsset] = []
+        plans: list[_AssetPlan] = []
         for index, item in enumerate(self.document.get("information_assets") or []):
             code = normalise_code(item["code"])
-            asset, triggers_changed = self.asset(existing.get(code), code, item)
+            asset, triggers_changed = self.asset(existing.get(code), code, item, created, updated)
             existing[code] = asset
-            self.classification(asset, item, triggers_changed, f"information_assets[{index}]")
+            plans.append(
+                self.classification_plan(
+                    index,
+                    asset,
+                    item,
+                    history.get(asset.pk, []) if asset.pk else [],
+                    triggers_changed,
+                )
+            )
         self.asset_by_code = existing
+        changing = [p for p in plans if p.new_version]
+        self._check_approvals(changing)
+        self._prepare_versions(changing)
+        for plan in changing:
+            if plan.asset.pk is None:
+                # A new asset has only its new version: its levels go in with its row.
+                self._sync(plan)
+        InformationAsset.objects.bulk_create(created, batch_size=BATCH)
+        _update_rows(updated, [*ASSET_WRITTEN_FIELDS, "updated_at"])
+        for asset in created:
+            self.log(
+                "asset.created",
+                asset.code,
+                asset,
+                after=audit.snapshot(asset, services.ASSET_FIELDS),
+            )
+        self.classifications(plans, changing, created=set(map(id, created)))
 
     def asset(
-        self, asset: InformationAsset | None, code: str, item: Mapping[str, Any]
+        self,
+        asset: InformationAsset | None,
+        code: str,
+        item: Mapping[str, Any],
+        created: list[InformationAsset],
+        updated: list[InformationAsset],
     ) -> tuple[InformationAsset, bool]:
         legal = item["legal"]
         secrecy = (legal.get("secrecy") or "").strip()
@@ -815,11 +1088,9 @@ class _Importer:
             fields["description"] = (item["description"] or "").strip()
         kind = self.summary.information_assets
         if asset is None:
-            asset = InformationAsset.objects.create(
-                organisation=self.organisation, code=code, **fields
-            )
+            asset = InformationAsset(organisation=self.organisation, code=code, **fields)
+            created.append(asset)
             kind.created.append(code)
-            self.record("asset.created", asset, after=audit.snapshot(asset, services.ASSET_FIELDS))
             return asset, False
         before = audit.snapshot(asset, services.ASSET_FIELDS)
         triggers_before = (asset.triggers, asset.protective_security)
@@ -829,18 +1100,23 @@ class _Importer:
         if before == after:
             kind.unchanged.append(code)
             return asset, False
-        asset.save()
+        asset.updated_at = self.now
+        updated.append(asset)
         kind.updated.append(code)
-        self.record("asset.updated", asset, before=before, after=after)
+        self.log("asset.updated", code, asset, before=before, after=after)
         return asset, (asset.triggers, asset.protective_security) != triggers_before
 
-    def classification(
-        self, asset: InformationAsset, item: Mapping[str, Any], triggers_changed: bool, path: str
-    ) -> None:
+    def classification_plan(
+        self,
+        index: int,
+        asset: InformationAsset,
+        item: Mapping[str, Any],
+        versions: list[_Version],
+        triggers_changed: bool,
+    ) -> _AssetPlan:
         codes = self.scheme.codes
         wanted = {a: item["levels"][a] for a in codes if a in (item.get("levels") or {})}
         approve = item.get("status", "draft") == "approved"
-        versions = list(asset.assessments.prefetch_related("results").order_by("-version"))
         approved = next((v for v in versions if v.status == Assessment.Status.APPROVED), None)
         open_version = next((v for v in versions if v.status in OPEN_STATUSES), None)
         if not wanted:
@@ -857,15 +1133,11 @@ class _Importer:
                 kind.unchanged if not new_version else kind.updated if versions else kind.created
             )
             target.append(asset.code)
-        now = timezone.now()
-        if new_version and not approve:
-            # The imported draft replaces the one being worked on (one open version at most).
-            self._supersede([v for v in versions if v.status in OPEN_STATUSES], now)
-        if triggers_changed:
-            self._legal_triggers_changed(asset, path)
+        return _AssetPlan(index, asset, wanted, approve, versions, new_version, triggers_changed)
+
+    def _check_approvals(self, changing: list[_AssetPlan]) -> None:
         if (
-            new_version
-            and approve
+            any(p.approve for p in changing)
             and self.actor is not None
             and not access.can_approve_classifications(self.actor, self.organisation)
         ):
@@ -873,19 +1145,49 @@ class _Importer:
             raise RegisterInvalid(
                 [
                     RegisterError(
-                        f"{path}.status",
+                        f"information_assets[{p.index}].status",
                         "only the information-security officer may import approved classifications",
                     )
+                    for p in changing
+                    if p.approve
                 ]
             )
-        if new_version:
-            self._create_version(asset, versions, wanted, approve, now)
-        if new_version or triggers_changed:
-            services.sync_asset(asset)
+
+    def classifications(
+        self, plans: list[_AssetPlan], changing: list[_AssetPlan], created: set[int]
+    ) -> None:
+        """New versions for the assets whose levels changed, in the order the pages would
+        write them: drafts replaced, legal triggers applied, approvals replaced, new versions
+        created, and the effective levels copied onto the assets."""
+        # The imported draft replaces the one being worked on (one open version at most).
+        self._supersede(
+            [v for p in changing if not p.approve for v in p.versions if v.status in OPEN_STATUSES]
+        )
+        triggered = [p for p in plans if p.triggers_changed]
+        for plan in triggered:
+            self._legal_triggers_changed(plan.asset, f"information_assets[{plan.index}]")
+        for plan in changing:
+            if plan.approve:
+                plan.superseded = [
+                    v for v in plan.versions if v.status == Assessment.Status.APPROVED
+                ]
+        self._supersede([v for p in changing for v in p.superseded])
+        self._create_versions(changing)
+        # Copy the effective version onto the asset (as services.sync_asset): computed here
+        # for every asset, except those whose legal triggers the services recomputed.
+        synced: list[InformationAsset] = []
+        for plan in changing:
+            if plan.triggers_changed:
+                services.sync_asset(plan.asset)
+            elif id(plan.asset) not in created and self._sync(plan):
+                synced.append(plan.asset)
+        _update_rows(
+            synced, ["levels", "status", "review_due", "requires_protective_security_analysis"]
+        )
 
     def _legal_triggers_changed(self, asset: InformationAsset, path: str) -> None:
         # Exactly what the edit form does (draft recomputed, approved review due now), so a
-        # file cannot do what the UI would not.
+        # file cannot do what the UI would not. Rare in an import: one asset at a time.
         try:
             services._legal_triggers_changed(asset)
         except rules.RuleError as error:
@@ -899,276 +1201,443 @@ class _Importer:
                 ]
             ) from error
 
-    def _supersede(self, versions: Sequence[Assessment], now: datetime) -> None:
+    def _supersede(self, versions: Sequence[_Version]) -> None:
         for version in versions:
             version.status = Assessment.Status.SUPERSEDED
-            version.superseded_at = now
-            version.save(update_fields=["status", "superseded_at", "updated_at"])
-
-    def _create_version(
-        self,
-        asset: InformationAsset,
-        versions: list[Assessment],
-        wanted: dict[str, int],
-        approve: bool,
-        now: datetime,
-    ) -> None:
-        superseded: list[int] = []
-        if approve:
-            previous = [v for v in versions if v.status == Assessment.Status.APPROVED]
-            self._supersede(previous, now)
-            superseded = [v.version for v in previous]
-        if self._bank is None:
-            self._bank = frameworks.current_question_bank(self.organisation)
-        tops = self.scheme.tops
-        psa = rules.requires_protective_security_analysis(
-            protective_security=asset.protective_security, finals=wanted, tops=tops
-        )
-        assessment = Assessment.objects.create(
-            asset=asset,
-            version=(versions[0].version + 1) if versions else 1,
-            status=Assessment.Status.APPROVED if approve else Assessment.Status.DRAFT,
-            scheme=self.scheme.scheme,
-            question_bank=self._bank,
-            source="import",
-            created_by=self.actor if self.actor is not None and self.actor.pk else None,
-            requires_protective_security_analysis=psa,
-            approved_at=now if approve else None,
-            approved_by=self.actor if approve and self.actor is not None else None,
-            review_due=(
-                rules.add_months(timezone.localdate(now), self.organisation.review_interval_months)
-                if approve
-                else None
-            ),
-        )
-        minimums = rules.minimum_levels(asset.triggers, self.scheme.scheme.legal_minimums or {})
-        results = []
-        for code in self.scheme.codes:
-            level = wanted.get(code)
-            minimum = minimums.get(code)
-            results.append(
-                AspectResult(
-                    assessment=assessment,
-                    aspect_code=code,
-                    computed_level=None,
-                    minimum_level=min(minimum, tops[code]) if minimum is not None else None,
-                    override_level=level,
-                    override_reason=import_reason() if level is not None else "",
-                    final_level=level,
-                )
+        for batch in _batches([v.pk for v in versions]):
+            Assessment.objects.filter(pk__in=batch).update(
+                status=Assessment.Status.SUPERSEDED, superseded_at=self.now, updated_at=self.now
             )
-        AspectResult.objects.bulk_create(results)
-        self.record(
-            "assessment.imported",
-            assessment,
-            after={
-                "version": assessment.version,
-                "status": assessment.status,
-                "levels": wanted,
-                "review_due": assessment.review_due.isoformat() if assessment.review_due else None,
-                "superseded": superseded,
-            },
+
+    def _prepare_versions(self, plans: list[_AssetPlan]) -> None:
+        """The new versions' rows (saved by ``_create_versions``, once their assets are)."""
+        if not plans:
+            return
+        bank = frameworks.current_question_bank(self.organisation)
+        tops = self.scheme.tops
+        review_due = rules.add_months(
+            timezone.localdate(self.now), self.organisation.review_interval_months
         )
+        for plan in plans:
+            asset = plan.asset
+            psa = rules.requires_protective_security_analysis(
+                protective_security=asset.protective_security, finals=plan.wanted, tops=tops
+            )
+            plan.assessment = Assessment(
+                asset=asset,
+                version=(plan.versions[0].version + 1) if plan.versions else 1,
+                status=Assessment.Status.APPROVED if plan.approve else Assessment.Status.DRAFT,
+                scheme=self.scheme.scheme,
+                question_bank=bank,
+                source="import",
+                created_by=self.user,
+                requires_protective_security_analysis=psa,
+                approved_at=self.now if plan.approve else None,
+                approved_by=self.actor if plan.approve and self.actor is not None else None,
+                review_due=review_due if plan.approve else None,
+            )
+
+    def _create_versions(self, plans: list[_AssetPlan]) -> None:
+        if not plans:
+            return
+        Assessment.objects.bulk_create([p.assessment for p in plans], batch_size=BATCH)
+        tops = self.scheme.tops
+        legal_minimums = self.scheme.scheme.legal_minimums or {}
+        reason = import_reason()
+        results = []
+        for plan in plans:
+            minimums = rules.minimum_levels(plan.asset.triggers, legal_minimums)
+            for code in self.scheme.codes:
+                level = plan.wanted.get(code)
+                minimum = minimums.get(code)
+                results.append(
+                    AspectResult(
+                        assessment=plan.assessment,
+                        aspect_code=code,
+                        computed_level=None,
+                        minimum_level=min(minimum, tops[code]) if minimum is not None else None,
+                        override_level=level,
+                        override_reason=reason if level is not None else "",
+                        final_level=level,
+                    )
+                )
+        AspectResult.objects.bulk_create(results, batch_size=BATCH)
+        for plan in plans:
+            assessment = plan.assessment
+            self.log(
+                "assessment.imported",
+                plan.asset.code,
+                assessment,
+                after={
+                    "version": assessment.version,
+                    "status": assessment.status,
+                    "levels": plan.wanted,
+                    "review_due": (
+                        assessment.review_due.isoformat() if assessment.review_due else None
+                    ),
+                    "superseded": [v.version for v in plan.superseded],
+                },
+            )
+
+    def _sync(self, plan: _AssetPlan) -> bool:
+        """The asset's stored levels and status from its effective version, as
+        ``services.sync_asset`` computes them; whether they changed."""
+        assessment = plan.assessment
+        assert assessment is not None
+        new = _Version(
+            0,
+            assessment.version,
+            assessment.status,
+            assessment.review_due,
+            assessment.requires_protective_security_analysis,
+            finals=dict(plan.wanted),
+        )
+        live = [new] + [v for v in plan.versions if v.status != Assessment.Status.SUPERSEDED]
+        approved = next((v for v in live if v.status == Assessment.Status.APPROVED), None)
+        effective = approved or live[0]
+        levels = dict(effective.finals)
+        if approved is not None:
+            status = InformationAsset.Status.APPROVED
+        else:
+            status = (
+                InformationAsset.Status.DRAFT if levels else InformationAsset.Status.UNCLASSIFIED
+            )
+        asset = plan.asset
+        values = (
+            levels,
+            status,
+            effective.review_due if approved else None,
+            effective.requires_psa or asset.protective_security,
+        )
+        current = (
+            asset.levels,
+            asset.status,
+            asset.review_due,
+            asset.requires_protective_security_analysis,
+        )
+        if values == current:
+            return False
+        (
+            asset.levels,
+            asset.status,
+            asset.review_due,
+            asset.requires_protective_security_analysis,
+        ) = values
+        return True
 
     # Initiatives
 
     def initiatives_step(self) -> None:
+        organisation = self.organisation
         existing = {
             i.code: i
-            for i in Initiative.objects.filter(organisation=self.organisation).prefetch_related(
-                "adjustments"
-            )
+            for i in Initiative.objects.filter(organisation=organisation).select_related("area")
         }
+        self.catalogue: RequirementCatalogue | None = None
+        items = [
+            (normalise_code(item["code"]), item) for item in self.document.get("initiatives") or []
+        ]
+        self.areas = {a.name: a for a in Area.objects.filter(organisation=organisation)}
+        # A name the organisation has no area for yet is given to every initiative naming it.
+        names = {(item.get("area") or "").strip() for _code, item in items if "area" in item}
+        new_areas = [
+            Area(organisation=organisation, name=name)
+            for name in sorted(names - set(self.areas) - {""})
+        ]
+        Area.objects.bulk_create(new_areas, batch_size=BATCH)
+        self.areas |= {area.name: area for area in new_areas}
+        created: list[Initiative] = []
+        updated: list[Initiative] = []
+        quiet: list[Initiative] = []
+        changed: dict[str, bool] = {}
+        initiatives: list[Initiative] = []
+        for code, item in items:
+            initiative = existing.get(code)
+            if initiative is None:
+                initiative = self.new_initiative(code, item)
+                created.append(initiative)
+            else:
+                changed[code] = self.initiative_fields(initiative, item)
+                if changed[code]:
+                    updated.append(initiative)
+                if initiative.action_plan_catalogue_id is None:
+                    # Not part of the document: setting it up is not reported as a change.
+                    initiative.action_plan_catalogue = self._catalogue()
+                    quiet.append(initiative)
+            initiatives.append(initiative)
+        Initiative.objects.bulk_create(created, batch_size=BATCH)
+        _update_rows(updated, ["department", "name", "area", "updated_at"])
+        _update_rows(quiet, ["action_plan_catalogue"])
+        self.quietly_changed = [i.pk for i in quiet]
+        for initiative in created:
+            self.log(
+                "initiative.created",
+                initiative.code,
+                initiative,
+                after=audit.snapshot(initiative, services.INITIATIVE_FIELDS),
+            )
+        # Each part writes its own rows; an initiative changed if any of them did.
+        for part in (
+            self.initiative_assets,
+            self.initiative_adjustments,
+            self.initiative_benefit_models,
+            self.initiative_priorities,
+        ):
+            for code in part(items, initiatives):
+                changed[code] = True
         kind = self.summary.initiatives
-        for item in self.document.get("initiatives") or []:
-            code = normalise_code(item["code"])
-            created = code not in existing
-            initiative, fields_changed = self.initiative_fields(existing.get(code), code, item)
-            # Both always run: each writes its own part.
-            linked = self.initiative_assets(initiative, item)
-            adjusted = self.initiative_adjustments(initiative, item)
-            modelled = self.initiative_benefit_model(initiative, item)
-            prioritised = self.initiative_priority(initiative, item)
-            if created:
+        for code, _item in items:
+            if code not in existing:
                 kind.created.append(code)
-            elif fields_changed or linked or adjusted or modelled or prioritised:
+            elif changed.get(code):
                 kind.updated.append(code)
             else:
                 kind.unchanged.append(code)
 
+    def _catalogue(self) -> RequirementCatalogue:
+        if self.catalogue is None:
+            self.catalogue = frameworks.current_catalogue(self.organisation)
+        return self.catalogue
+
     def _area(self, name: Any) -> Area | None:
         name = (name or "").strip()
-        if not name:
-            return None
-        area, _created = Area.objects.get_or_create(organisation=self.organisation, name=name)
-        return area
+        return self.areas[name] if name else None
 
-    def initiative_fields(
-        self, initiative: Initiative | None, code: str, item: Mapping[str, Any]
-    ) -> tuple[Initiative, bool]:
-        department = self.department_by_code[normalise_code(item["department"])]
-        name = item["name"].strip()
-        if initiative is None:
-            if self._catalogue is None:
-                self._catalogue = frameworks.current_catalogue(self.organisation)
-            initiative = Initiative.objects.create(
-                organisation=self.organisation,
-                department=department,
-                code=code,
-                name=name,
-                area=self._area(item.get("area")),
-                action_plan_catalogue=self._catalogue,
-            )
-            self.record(
-                "initiative.created",
-                initiative,
-                after=audit.snapshot(initiative, services.INITIATIVE_FIELDS),
-            )
-            return initiative, True
+    def new_initiative(self, code: str, item: Mapping[str, Any]) -> Initiative:
+        return Initiative(
+            organisation=self.organisation,
+            department=self.department_by_code[normalise_code(item["department"])],
+            code=code,
+            name=item["name"].strip(),
+            area=self._area(item.get("area")),
+            action_plan_catalogue=self._catalogue(),
+        )
+
+    def initiative_fields(self, initiative: Initiative, item: Mapping[str, Any]) -> bool:
         before = audit.snapshot(initiative, services.INITIATIVE_FIELDS)
-        initiative.department = department
-        initiative.name = name
+        initiative.department = self.department_by_code[normalise_code(item["department"])]
+        initiative.name = item["name"].strip()
         if "area" in item:
             current = initiative.area.name if initiative.area_id else ""
             if (item["area"] or "").strip() != current:
                 initiative.area = self._area(item["area"])
         after = audit.snapshot(initiative, services.INITIATIVE_FIELDS)
-        changed = before != after
-        if initiative.action_plan_catalogue_id is None:
-            # Not part of the document: setting it up is not reported as a change.
-            initiative.action_plan_catalogue = frameworks.current_catalogue(self.organisation)
-            initiative.save(update_fields=["action_plan_catalogue"])
-        if changed:
-            initiative.save()
-            self.record("initiative.updated", initiative, before=before, after=after)
-        return initiative, changed
-
-    def initiative_assets(self, initiative: Initiative, item: Mapping[str, Any]) -> bool:
-        wanted = {
-            self.asset_by_code[normalise_code(code)].pk: normalise_code(code)
-            for code in item.get("assets") or []
-        }
-        current = dict(
-            InitiativeAsset.objects.filter(initiative=initiative).values_list(
-                "asset_id", "asset__code"
-            )
-        )
-        if set(wanted) == set(current):
+        if before == after:
             return False
-        InitiativeAsset.objects.filter(
-            initiative=initiative, asset_id__in=set(current) - set(wanted)
-        ).delete()
-        InitiativeAsset.objects.bulk_create(
-            InitiativeAsset(initiative=initiative, asset_id=pk)
-            for pk in sorted(set(wanted) - set(current))
-        )
-        self.record(
-            "initiative.assets_changed",
-            initiative,
-            before={"assets": sorted(current.values())},
-            after={"assets": sorted(wanted.values())},
-        )
+        initiative.updated_at = self.now
+        self.log("initiative.updated", initiative.code, initiative, before=before, after=after)
         return True
 
-    def initiative_adjustments(self, initiative: Initiative, item: Mapping[str, Any]) -> bool:
-        codes = self.scheme.codes
-        # Adjustments of aspects the scheme no longer uses are not in the file; keep them.
-        existing = {
-            a.aspect_code: a for a in initiative.adjustments.all() if a.aspect_code in codes
-        }
-        wanted = {a["aspect"]: a for a in item.get("adjustments") or []}
-        changed = False
-        for aspect, adjustment in existing.items():
-            if aspect not in wanted:
-                before = audit.snapshot(adjustment, ADJUSTMENT_AUDIT_FIELDS)
-                adjustment.delete()
-                self.record("initiative.adjustment_removed", initiative, before=before)
-                changed = True
-        for aspect, spec in wanted.items():
-            values = {
-                "level": spec["level"],
-                "reason": spec["reason"],
-                "justification": spec["justification"].strip(),
+    def initiative_assets(
+        self, items: Sequence[tuple[str, Mapping[str, Any]]], initiatives: Sequence[Initiative]
+    ) -> list[str]:
+        code_of = {asset.pk: code for code, asset in self.asset_by_code.items()}
+        current: dict[int, dict[int, int]] = {}  # initiative → asset → link id
+        for pk, initiative_id, asset_id in InitiativeAsset.objects.filter(
+            initiative__organisation=self.organisation
+        ).values_list("pk", "initiative_id", "asset_id"):
+            current.setdefault(initiative_id, {})[asset_id] = pk
+        removed: list[int] = []
+        added: list[InitiativeAsset] = []
+        changed = []
+        for (code, item), initiative in zip(items, initiatives, strict=True):
+            wanted = {
+                self.asset_by_code[normalise_code(c)].pk: normalise_code(c)
+                for c in item.get("assets") or []
             }
-            adjustment = existing.get(aspect)
-            if adjustment is not None and all(
-                getattr(adjustment, k) == v for k, v in values.items()
-            ):
+            links = current.get(initiative.pk, {})
+            if set(wanted) == set(links):
                 continue
-            before = audit.snapshot(adjustment, ADJUSTMENT_AUDIT_FIELDS) if adjustment else None
-            obj, _created = Adjustment.objects.update_or_create(
-                initiative=initiative,
-                aspect_code=aspect,
-                defaults={**values, "created_by": self.actor if self.actor else None},
-            )
-            self.record(
-                "initiative.adjusted",
+            removed += [pk for asset_id, pk in links.items() if asset_id not in wanted]
+            added += [
+                InitiativeAsset(initiative=initiative, asset_id=asset_id)
+                for asset_id in sorted(set(wanted) - set(links))
+            ]
+            changed.append(code)
+            self.log(
+                "initiative.assets_changed",
+                code,
                 initiative,
-                before=before,
-                after=audit.snapshot(obj, ADJUSTMENT_AUDIT_FIELDS),
+                before={"assets": sorted(code_of.get(a, str(a)) for a in links)},
+                after={"assets": sorted(wanted.values())},
             )
-            changed = True
+        for batch in _batches(removed):
+            InitiativeAsset.objects.filter(pk__in=batch).delete()
+        InitiativeAsset.objects.bulk_create(added, batch_size=BATCH)
         return changed
 
-    def initiative_benefit_model(self, initiative: Initiative, item: Mapping[str, Any]) -> bool:
-        """The model is stored in its canonical form, so an export imports unchanged."""
-        if item.get("benefit_model") is None:
-            return False
-        canonical = benefit_document.to_document(benefit_document.parse(item["benefit_model"]))
-        existing = BenefitModel.objects.filter(initiative=initiative).first()
-        if existing is not None and existing.document == canonical:
-            return False
-        actor = self.actor if self.actor is not None and self.actor.pk else None
-        if existing is None:
-            model = BenefitModel.objects.create(
-                initiative=initiative, document=canonical, updated_by=actor
-            )
-        else:
-            existing.document = canonical
-            existing.updated_by = actor
-            existing.lock_version += 1
-            existing.save()
-            model = existing
-        model.initiative = initiative
-        self.saved_models.append(model)
-        self.record(
-            "benefit_model.imported",
-            model,
-            after={"name": canonical.get("name"), "initiative": initiative.code},
-            object_repr=f"{initiative.code} {canonical.get('name', '')}",
-        )
-        return True
+    def initiative_adjustments(
+        self, items: Sequence[tuple[str, Mapping[str, Any]]], initiatives: Sequence[Initiative]
+    ) -> list[str]:
+        codes = self.scheme.codes
+        current: dict[int, dict[str, Adjustment]] = {}
+        for adjustment in Adjustment.objects.filter(initiative__organisation=self.organisation):
+            # Adjustments of aspects the scheme no longer uses are not in the file; keep them.
+            if adjustment.aspect_code in codes:
+                current.setdefault(adjustment.initiative_id, {})[adjustment.aspect_code] = (
+                    adjustment
+                )
+        removed: list[int] = []
+        created: list[Adjustment] = []
+        updated: list[Adjustment] = []
+        changed = []
+        for (code, item), initiative in zip(items, initiatives, strict=True):
+            existing = current.get(initiative.pk, {})
+            wanted = {a["aspect"]: a for a in item.get("adjustments") or []}
+            touched = False
+            for aspect, adjustment in existing.items():
+                if aspect not in wanted:
+                    removed.append(adjustment.pk)
+                    self.log(
+                        "initiative.adjustment_removed",
+                        f"{code} {aspect}",
+                        initiative,
+                        before=audit.snapshot(adjustment, ADJUSTMENT_AUDIT_FIELDS),
+                    )
+                    touched = True
+            for aspect, spec in wanted.items():
+                values = {
+                    "level": spec["level"],
+                    "reason": spec["reason"],
+                    "justification": spec["justification"].strip(),
+                }
+                adjustment = existing.get(aspect)
+                if adjustment is not None and all(
+                    getattr(adjustment, k) == v for k, v in values.items()
+                ):
+                    continue
+                before = None
+                if adjustment is None:
+                    adjustment = Adjustment(initiative=initiative, aspect_code=aspect)
+                    created.append(adjustment)
+                else:
+                    before = audit.snapshot(adjustment, ADJUSTMENT_AUDIT_FIELDS)
+                    updated.append(adjustment)
+                for name, value in values.items():
+                    setattr(adjustment, name, value)
+                adjustment.created_by = self.actor if self.actor else None
+                self.log(
+                    "initiative.adjusted",
+                    f"{code} {aspect}",
+                    initiative,
+                    before=before,
+                    after=audit.snapshot(adjustment, ADJUSTMENT_AUDIT_FIELDS),
+                )
+                touched = True
+            if touched:
+                changed.append(code)
+        for batch in _batches(removed):
+            Adjustment.objects.filter(pk__in=batch).delete()
+        _update_rows(updated, ["level", "reason", "justification", "created_by"])
+        Adjustment.objects.bulk_create(created, batch_size=BATCH)
+        return changed
 
-    def initiative_priority(self, initiative: Initiative, item: Mapping[str, Any]) -> bool:
-        spec = item.get("priority")
-        if spec is None:
-            return False
-        priority = InitiativePriority.objects.filter(initiative=initiative).first()
-        current = priority or InitiativePriority(initiative=initiative)
-        before = {k: getattr(current, k) for k in PRIORITY_KEYS}
-        for key in ("strategic_fit", "time_criticality", "duration_weeks"):
-            if key in spec:
-                setattr(current, key, spec[key])
-        if "forced" in spec:
-            forced = spec["forced"] or ""
-            reason = (spec.get("forced_reason") or "").strip() if forced else ""
-            if (forced, reason) != (current.forced, current.forced_reason):
-                current.forced, current.forced_reason = forced, reason
-                current.forced_by = self.actor if forced and self.actor else None
-                current.forced_at = timezone.now() if forced else None
-        after = {k: getattr(current, k) for k in PRIORITY_KEYS}
-        if priority is not None and before == after:
-            return False
-        if priority is None and not any(v not in (None, "") for v in after.values()):
-            return False  # an empty priority object says nothing
-        current.save()
-        self.record(
-            "portfolio.priority_imported",
-            initiative,
-            before=before if priority is not None else None,
-            after=after,
+    def initiative_benefit_models(
+        self, items: Sequence[tuple[str, Mapping[str, Any]]], initiatives: Sequence[Initiative]
+    ) -> list[str]:
+        """Each model is stored in its canonical form, so an export imports unchanged."""
+        existing = {
+            m.initiative_id: m
+            for m in BenefitModel.objects.filter(initiative__organisation=self.organisation)
+        }
+        created: list[BenefitModel] = []
+        updated: list[BenefitModel] = []
+        changed = []
+        for (code, item), initiative in zip(items, initiatives, strict=True):
+            if item.get("benefit_model") is None:
+                continue
+            canonical = benefit_document.to_document(benefit_document.parse(item["benefit_model"]))
+            model = existing.get(initiative.pk)
+            if model is not None and model.document == canonical:
+                continue
+            if model is None:
+                model = BenefitModel(
+                    initiative=initiative, document=canonical, updated_by=self.user
+                )
+                created.append(model)
+            else:
+                model.document = canonical
+                model.updated_by = self.user
+                model.lock_version += 1
+                model.updated_at = self.now
+                updated.append(model)
+            model.initiative = initiative
+            changed.append(code)
+        BenefitModel.objects.bulk_create(created, batch_size=BATCH)
+        _update_rows(updated, ["document", "updated_by", "lock_version", "updated_at"])
+        saved = created + updated
+        self.saved_models += saved
+        for model in sorted(saved, key=lambda m: m.initiative.code):
+            name = model.document.get("name")
+            self.log(
+                "benefit_model.imported",
+                model.initiative.code,
+                model,
+                after={"name": name, "initiative": model.initiative.code},
+                object_repr=f"{model.initiative.code} {name or ''}",
+            )
+        return changed
+
+    def initiative_priorities(
+        self, items: Sequence[tuple[str, Mapping[str, Any]]], initiatives: Sequence[Initiative]
+    ) -> list[str]:
+        existing = {
+            p.initiative_id: p
+            for p in InitiativePriority.objects.filter(initiative__organisation=self.organisation)
+        }
+        created: list[InitiativePriority] = []
+        updated: list[InitiativePriority] = []
+        changed = []
+        for (code, item), initiative in zip(items, initiatives, strict=True):
+            spec = item.get("priority")
+            if spec is None:
+                continue
+            priority = existing.get(initiative.pk)
+            current = priority or InitiativePriority(initiative=initiative)
+            before = {k: getattr(current, k) for k in PRIORITY_KEYS}
+            for key in ("strategic_fit", "time_criticality", "duration_weeks"):
+                if key in spec:
+                    setattr(current, key, spec[key])
+            if "forced" in spec:
+                forced = spec["forced"] or ""
+                reason = (spec.get("forced_reason") or "").strip() if forced else ""
+                if (forced, reason) != (current.forced, current.forced_reason):
+                    current.forced, current.forced_reason = forced, reason
+                    current.forced_by = self.actor if forced and self.actor else None
+                    current.forced_at = self.now if forced else None
+            after = {k: getattr(current, k) for k in PRIORITY_KEYS}
+            if priority is not None and before == after:
+                continue
+            if priority is None and not any(v not in (None, "") for v in after.values()):
+                continue  # an empty priority object says nothing
+            if priority is None:
+                created.append(current)
+            else:
+                current.updated_at = self.now
+                updated.append(current)
+            changed.append(code)
+            self.log(
+                "portfolio.priority_imported",
+                code,
+                initiative,
+                before=before if priority is not None else None,
+                after=after,
+            )
+        InitiativePriority.objects.bulk_create(created, batch_size=BATCH)
+        _update_rows(
+            updated,
+            [
+                "strategic_fit",
+                "time_criticality",
+                "duration_weeks",
+                "forced",
+                "forced_reason",
+                "forced_by",
+                "forced_at",
+                "updated_at",
+            ],
         )
-        return True
+        return changed
 
     # The organisation's portfolio settings
 
@@ -1195,8 +1664,9 @@ class _Importer:
             return
         current.save()
         self.summary.portfolio_changed = True
-        self.record(
+        self.log(
             "portfolio.settings_imported",
+            self.organisation.code,
             current,
             before={k: str(v) for k, v in before.items()} if settings is not None else None,
             after={k: str(v) for k, v in after.items()},
@@ -1213,6 +1683,22 @@ def _require_importer(actor: User | None, organisation: Organisation | None) -> 
         raise PermissionDenied("Only organisation admins import a register.")
 
 
+def _lock_register(code: str | None) -> Organisation | None:
+    """The organisation, with imports into it serialised until the transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock on the organisation's code (which need not
+    exist yet), so that nothing else waits: not other organisations, not readers, not the
+    organisation's own writers outside imports. Elsewhere the organisation's row (SQLite lets
+    one writer at a time anyway)."""
+    if not code:
+        return None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [REGISTER_LOCK, code])
+        return Organisation.objects.filter(code=code).first()
+    return Organisation.objects.select_for_update().filter(code=code).first()
+
+
 def import_document(
     document: Any,
     *,
@@ -1222,11 +1708,7 @@ def import_document(
     """Validate and import in one transaction; ``RegisterInvalid`` (nothing changed) if the
     document has errors."""
     with transaction.atomic():
-        code = _document_organisation_code(document)
-        # Lock the organisation so that two imports into it do not interleave.
-        organisation = (
-            Organisation.objects.select_for_update().filter(code=code).first() if code else None
-        )
+        organisation = _lock_register(_document_organisation_code(document))
         errors = check_document(document, load_context(organisation), organisation_code_expected)
         if errors:
             raise RegisterInvalid(errors)
