@@ -4,7 +4,7 @@
 
 Creates, beside whatever the database holds, a large organisation (50 departments, 10 000
 information assets, 1 000 initiatives) and a small one (5 departments, 100 assets, 10
-initiatives) of the same shape: a realistic mix of approved, draft and unclassified assets
+initiatives) of the same shape: a mix of approved (90 %), draft and unclassified assets
 (with their assessments and per-aspect results, legal triggers, some overdue reviews), each
 initiative linked to 1–10 assets, 90 % of them with a multi-lever benefit model (some with
 benefit follow-up), action-plan statuses, priority inputs with a few forced choices, saved
@@ -185,7 +185,7 @@ def benefit_document(rng: random.Random, name: str) -> tuple[dict[str, Any], Dec
 def _levels(rng: random.Random, codes: list[str], minimums: dict[str, int], tops: dict[str, int]):
     levels = {}
     for code in codes:
-        level = rng.choices([0, 1, 2, 3, 4], [10, 35, 35, 18, 2])[0]
+        level = rng.choices([0, 1, 2, 3, 4], [10, 35, 35, 19.5, 0.5])[0]
         levels[code] = min(max(level, minimums.get(code, 0)), tops[code])
     return levels
 
@@ -287,8 +287,9 @@ def generate_organisation(size: Size, *, seed: int = SEED) -> Generated:
             ]
         )
 
-        # Information assets: 80 % approved, 10 % draft (and those the top level or
-        # protective security keeps out of approval), 10 % unclassified.
+        # Information assets: 90 % approved, 5 % draft (and those the top level or
+        # protective security keeps out of approval), 5 % unclassified; about a third of
+        # the initiatives end up ready for a decision.
         assets, finals_of, plan = [], {}, []
         for i in range(size.assets):
             department = departments[i % len(departments)]
@@ -302,11 +303,11 @@ def generate_organisation(size: Size, *, seed: int = SEED) -> Generated:
                 )[0]
             )
             secrecy = not showcase and rng.random() < 0.1
-            protective = not showcase and rng.random() < 0.01
+            protective = not showcase and rng.random() < 0.003
             state = (
                 "approved"
                 if showcase
-                else rng.choices(["approved", "draft", "unclassified"], [80, 10, 10])[0]
+                else rng.choices(["approved", "draft", "unclassified"], [90, 5, 5])[0]
             )
             asset = InformationAsset(
                 organisation=organisation,
@@ -342,7 +343,7 @@ def generate_organisation(size: Size, *, seed: int = SEED) -> Generated:
             asset.status = state
             if state == "approved":
                 asset.review_due = today + timedelta(
-                    days=200 if showcase else rng.randint(-60, 365)
+                    days=200 if showcase else rng.randint(-15, 365)
                 )
             assets.append(asset)
             finals_of[i] = levels

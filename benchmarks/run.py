@@ -1182,39 +1182,53 @@ def run_files(
         traceback.print_exc(file=sys.stdout)
         rows.append(("portfolio XLSX job", f"ERROR {exc}"[:80], "≤ 5 s", "ERROR"))
 
-    # The optimal selection of the large organisation's 1 000 initiatives.
+    # The optimal selection: of the large organisation's initiatives (its readiness decides
+    # how many take part), and of 1 000 generated candidates of which 80 % are ready.
     progress("optimal selection")
+    from decimal import Decimal
+
+    from benchmarks import benchmark_selection
+    from portfolio import selection
+
+    problems = []
     try:
-        from portfolio import selection, selectors
+        from portfolio import selectors
 
         computed = selectors.compute(large.organisation, department_ids=None, with_frontier=False)
         candidates = [row.candidate() for row in computed.ranked]
-        budget = computed.budget
-        source = "initiatives (large org, median of 3)"
+        ready = sum(1 for c in candidates if c.ready)
+        problems.append(
+            (
+                f"{len(candidates)} initiatives of the large org ({ready} ready)",
+                candidates,
+                computed.budget,
+            )
+        )
     except Exception as exc:
-        progress(f"the portfolio's candidates are not available ({exc}); generated ones instead")
-        from decimal import Decimal
-
-        from benchmarks import benchmark_selection
-        from portfolio import selection
-
-        candidates, _inputs = benchmark_selection.generate(1000, 2027)
-        budget = (sum((c.cost for c in candidates), Decimal(0)) / 3).quantize(Decimal(1))
-        source = "generated candidates (median of 3)"
-    times = []
-    for _ in range(3):
-        start = time.perf_counter()
-        selection.optimal_selection(candidates, budget)
-        times.append(time.perf_counter() - start)
-    best = statistics.median(times)
-    rows.append(
+        rows.append(("optimal selection of the large org", f"ERROR {exc}"[:80], "≤ 2 s", "ERROR"))
+    generated_candidates, _inputs = benchmark_selection.generate(1000, 2027)
+    problems.append(
         (
-            f"optimal selection of {len(candidates)} {source}",
-            f"{best:.2f} s",
-            "≤ 2 s",
-            verdict(best, FILE_TARGETS["optimal_selection"]),
+            "1000 generated candidates (80 % ready)",
+            generated_candidates,
+            (sum((c.cost for c in generated_candidates), Decimal(0)) / 3).quantize(Decimal(1)),
         )
     )
+    for label, candidates, budget in problems:
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            chosen = selection.optimal_selection(candidates, budget)
+            times.append(time.perf_counter() - start)
+        median = statistics.median(times)
+        rows.append(
+            (
+                f"optimal selection, {label}",
+                f"{median:.2f} s (median of 3, {len(chosen.codes)} chosen)",
+                "≤ 2 s",
+                verdict(median, FILE_TARGETS["optimal_selection"]),
+            )
+        )
 
     progress("manage.py check (5 runs)")
     checks = [run_command(env, "check") for _ in range(5)]
