@@ -156,3 +156,57 @@ def test_an_invitation_is_e_mailed_after_the_answer_and_a_mail_server_failure_le
     pending = Membership.objects.get(user__email="andra@norrkoping.se")
     assert pending.invitation_sent_at is None  # the sweeper sends it later
     assert client.get(reverse("member_list")).status_code == 200
+
+
+@pytest.fixture
+def broker_down():
+    """Broker and result store (one Redis, as in production) at a port where nothing listens."""
+    from klassa_app.celery import app
+
+    keys = ("broker_url", "result_backend", "task_always_eager")
+    saved = {k: app.conf[k] for k in keys}
+    down = "redis://127.0.0.1:9/0"
+    app.conf.update(broker_url=down, result_backend=down, task_always_eager=False)
+
+    def forget_connections() -> None:
+        # Celery keeps the producer pool and the result backend built from the old settings.
+        app.amqp._producer_pool = None
+        app._backend_cache = None
+        vars(app._local).pop("backend", None)
+
+    forget_connections()
+    queue._broker_down.clear()  # an earlier test may have marked this address
+    yield
+    app.conf.update(saved)
+    forget_connections()
+    queue._broker_down.clear()
+
+
+def test_with_the_broker_down_a_report_request_leaves_the_job_queued_without_waiting_on_redis(
+    as_user, owner, initiative, broker_down, monkeypatch, caplog
+):
+    from celery.backends.redis import RedisBackend
+
+    # Asking for the task's result makes the Redis result store subscribe, retrying for about
+    # 20 seconds when it is down; nobody reads results, so it must not be asked.
+    asked: list[str] = []
+    monkeypatch.setattr(
+        RedisBackend, "on_task_call", lambda self, p, task_id: asked.append(task_id)
+    )
+    client = as_user(owner)
+
+    with caplog.at_level(logging.WARNING, logger="klassa_app.queue"):
+        first = request_report(client, initiative)
+        second = request_report(client, initiative)
+
+    assert first.status_code == second.status_code == 302
+    assert asked == []
+    assert list(ReportJob.objects.values_list("status", flat=True)) == [
+        ReportJob.Status.QUEUED,
+        ReportJob.Status.QUEUED,
+    ]  # the sweeper sends them once the broker is back
+    messages = [r.getMessage() for r in caplog.records if r.name == "klassa_app.queue"]
+    assert len(messages) == 2
+    assert messages[0].startswith("Broker unreachable")
+    # The second request does not try the broker again for a while.
+    assert "left to its sweeper" in messages[1]
