@@ -217,21 +217,68 @@ def missing(organisation: Organisation) -> bool:
 
 
 def differences(organisation: Organisation) -> list[int]:
-    """Initiatives whose stored figures (or benefit summaries) differ from a fresh
-    computation; empty when everything is in step."""
+    """Initiatives whose stored figures (with their blocker count and level rows) or whose
+    model's benefit summaries or staff claims differ from a fresh computation; empty when
+    everything is in step."""
     from benefits import derived as benefit_derived
-    from benefits.models import BenefitModel
+    from benefits import double_counting
+    from benefits.models import BenefitModel, StaffClaim
 
     fresh, stored = fresh_figures(organisation), stored_figures(organisation)
     differing = {pk for pk in fresh.keys() | stored.keys() if fresh.get(pk) != stored.get(pk)}
+    # What refresh() stores beside the figures: the blocker count and the heat map's rows.
+    for pk, count in InitiativeFigures.objects.filter(organisation=organisation).values_list(
+        "initiative_id", "blocker_count"
+    ):
+        if pk in fresh and count != len(fresh[pk].blockers):
+            differing.add(pk)
+    departments = dict(
+        Initiative.objects.filter(organisation=organisation).values_list("pk", "department_id")
+    )
+    expected_levels = {
+        (pk, aspect): (departments[pk], level)
+        for pk, values in fresh.items()
+        for aspect, level in values.finals.items()
+    }
+    stored_levels = {
+        (pk, aspect): (department, level)
+        for pk, aspect, department, level in InitiativeLevel.objects.filter(
+            organisation=organisation
+        ).values_list("initiative_id", "aspect", "department_id", "level")
+    }
+    differing |= {
+        key[0]
+        for key in expected_levels.keys() | stored_levels.keys()
+        if expected_levels.get(key) != stored_levels.get(key)
+    }
     summaries: dict[int, dict[str, dict[str, Any]]] = {}
     for row in BenefitSummary.objects.filter(initiative__organisation=organisation).values():
         summaries.setdefault(row["initiative_id"], {})[row["scenario"]] = {
             name: row[name] for name in benefit_derived.SUMMARY_FIELDS
         }
-    for model in BenefitModel.objects.filter(initiative__organisation=organisation):
-        if benefit_derived.fresh_summaries(model.document or {}) != summaries.get(
-            model.initiative_id, {}
-        ):
+    claims: dict[int, list[tuple[str, str, str, Decimal]]] = {}
+    for model_id, *claim in StaffClaim.objects.filter(organisation=organisation).values_list(
+        "benefit_model_id", "group", "label", "lever", "share"
+    ):
+        claims.setdefault(model_id, []).append((*claim[:3], _claim_share(claim[3])))
+    for model in BenefitModel.objects.filter(initiative__organisation=organisation).select_related(
+        "initiative"
+    ):
+        document = model.document or {}
+        fresh_summaries = benefit_derived.fresh_summaries(document)
+        # As store_derived keeps them: a document that does not validate claims nothing.
+        fresh_claims = [
+            (c.group[:300], c.display[:300], c.lever[:300], _claim_share(c.share))
+            for c in double_counting.claims_of_document(model.initiative.code, document)
+            if fresh_summaries
+        ]
+        if fresh_summaries != summaries.get(model.initiative_id, {}) or sorted(
+            fresh_claims
+        ) != sorted(claims.get(model.pk, [])):
             differing.add(model.initiative_id)
     return sorted(differing)
+
+
+def _claim_share(value: Decimal) -> Decimal:
+    # As the database keeps it (10 places), normalised so that equal shares compare alike.
+    return Decimal(value).quantize(Decimal("1e-10")).normalize()
