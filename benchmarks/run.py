@@ -1249,7 +1249,7 @@ def print_files(rows: list[tuple[str, str, str, str]]) -> None:
     say()
     say("Files, selection and start-up (commands in a subprocess, start-up included):")
     for what, value, target, verdict in rows:
-        say(f"{what:<64}{value:<36}{target:<18}{verdict}")
+        say(f"{what:<66}{value:<36}{target:<18}{verdict}")
 
 
 # --- Main ---------------------------------------------------------------------------------------
