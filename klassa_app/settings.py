@@ -17,6 +17,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from klassa_app.observability import init_sentry, parse_admins
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -97,6 +99,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request carries its id.
+    "klassa_app.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -315,7 +319,7 @@ CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A page must not hang when the broker is down: try briefly, then let the caller record
-# the task as pending (see klassa_app.tasks_queue).
+# the task as pending (see klassa_app.queue).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
@@ -394,13 +398,38 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Errors: to Sentry or a self-hosted GlitchTip when SENTRY_DSN is set, otherwise e-mailed to
+# ADMINS ("Name <address>, address2"). Logs: JSON lines with the request id in production.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+ADMINS = parse_admins(os.environ.get("ADMINS", ""))
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "plain")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'plain'.")
+_error_handlers = ["mail_admins"] if ADMINS and not SENTRY_DSN else []
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "klassa_app.observability.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "klassa_app.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["request_id"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.request": {"handlers": ["console", *_error_handlers], "propagate": False},
+        "celery": {"handlers": ["console", *_error_handlers], "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint reports every font and image it loads at INFO.
         "weasyprint": {"level": "WARNING"},
@@ -418,3 +447,10 @@ KLASSA_DEMO_LOADERS = [
     "benefits.demo.load_demo_benefits",
 ]
 KLASSA_LIST_PAGE_SIZE = 50
+
+if SENTRY_DSN:
+    init_sentry(
+        SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", KLASSA_ENV),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
