@@ -137,9 +137,18 @@ def stored_figures(
     return {row.initiative_id: Figures.of(row) for row in qs}
 
 
+@transaction.atomic
 def refresh(organisation: Organisation, initiative_ids: Collection[int] | None = None) -> int:
     """Recompute and store the figures of ``initiative_ids`` (None: all of the
     organisation's); returns how many were written."""
+    # Lock the initiatives first (in one order: no deadlock between two refreshes). Two
+    # writes concerning one initiative at once would otherwise each compute from a snapshot
+    # without the other's change, and the second would insert the row the first committed.
+    # Once the lock is granted, the computation's statements see what the first committed.
+    locked = Initiative.objects.select_for_update().filter(organisation=organisation)
+    if initiative_ids is not None:
+        locked = locked.filter(pk__in=list(initiative_ids))
+    list(locked.order_by("pk").values_list("pk", flat=True))
     figures = fresh_figures(organisation, initiative_ids)
     departments = dict(
         Initiative.objects.filter(pk__in=list(figures)).values_list("pk", "department_id")
