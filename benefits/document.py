@@ -8,10 +8,12 @@ becomes a ``calculation.BenefitModel``. ``to_document`` writes a model back so t
 
 Numbers may be JSON numbers or decimal strings (``"779730.50"``). They become ``Decimal``
 exactly: a JSON number read as a float is converted through its shortest text (``0.3`` →
-``Decimal("0.3")``), but reading the JSON with ``json.loads(text, parse_float=Decimal)`` avoids
-floats altogether. Booleans, NaN, infinities, other strings and magnitudes of 10^15 or more are
-refused. ``to_document`` writes every number but ``horizon_years`` as a decimal string, which
-keeps every digit.
+``Decimal("0.3")``), but reading the JSON with ``klassa_app.jsonload.load_document`` avoids
+floats altogether. Numbers are read by ``klassa_app.numbers``, which bounds their digits and
+exponent before anything computes with them (``"1e-999999999"`` is refused, not formatted as a
+billion digits). Booleans, NaN, infinities, other strings and magnitudes of 10^15 or more are
+refused; texts with a NUL character or a lone surrogate too. ``to_document`` writes every
+number but ``horizon_years`` as a decimal string, which keeps every digit.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from benefits.calculation import (
     Cost,
     Lever,
 )
+from klassa_app import numbers
+from klassa_app import text as text_rules
 
 MAX_HORIZON = 30
 MAX_NAME_LENGTH = 200
@@ -43,7 +47,7 @@ MAX_NAME_LENGTH = 200
 # page that every reader opens must not be made slow by one upload.
 MAX_ITEMS = 50
 MAX_MAGNITUDE = Decimal("1e15")
-NUMBER_TEXT = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?")
+NUMBER_TEXT = numbers.DOCUMENT_TEXT
 CURRENCY = re.compile(r"[A-Z]{3}")
 
 DOCUMENT_KEYS = frozenset(
@@ -66,6 +70,10 @@ UNKNOWN = "unknown field"
 NOT_A_NUMBER = "must be a number"
 NOT_A_SCENARIO_NUMBER = "must be a number or an object with low, medium and high"
 TOO_LARGE = "must be below 10^15"
+TOO_SMALL = f"must be 0 or at least 10^-{numbers.MAX_EXPONENT} in size"
+TOO_PRECISE = f"at most {numbers.MAX_DIGITS} significant digits"
+NUL_CHARACTER = "must not contain a NUL character"
+INVALID_CHARACTER = "contains an invalid character (a lone surrogate)"
 SHARE = "must be between 0 and 1"
 NON_NEGATIVE = "must be 0 or more"
 HORIZON = f"must be a whole number from 1 to {MAX_HORIZON}"
@@ -91,20 +99,31 @@ class DocumentInvalid(ValueError):
 
 
 def to_number(value: Any) -> Decimal | None:
-    """The exact Decimal of a JSON number or decimal string; None when it is not one."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))  # the shortest text that reads back as this float
-    elif isinstance(value, str) and NUMBER_TEXT.fullmatch(value.strip()):
-        number = Decimal(value.strip())
-    else:
-        return None
-    return number if number.is_finite() else None
+    """The exact, bounded Decimal of a JSON number or decimal string; None when it is not one
+    (or is too long or too extreme to be a number anyone means)."""
+    return numbers.document_number_or_none(value)
+
+
+def number_message(error: numbers.NumberError, value: Any, default: str = NOT_A_NUMBER) -> str:
+    """The document's message for a refused number."""
+    if error.code == numbers.DIGITS:
+        return TOO_PRECISE
+    if error.code == numbers.EXPONENT:
+        # Which side: the sign of the exponent in the text, or of the number's magnitude.
+        text = str(value).strip().lower()
+        small = "e-" in text or (isinstance(value, int | Decimal) and abs(value) < 1)
+        return TOO_SMALL if small else TOO_LARGE
+    return default
+
+
+def text_message(error: text_rules.TextError) -> str:
+    if error.code == text_rules.NUL:
+        return NUL_CHARACTER
+    if error.code == text_rules.SURROGATE:
+        return INVALID_CHARACTER
+    if error.code == text_rules.TOO_LONG:
+        return f"at most {error.max_length} characters"
+    return "must be text"
 
 
 def one_of(values: Sequence[str]) -> str:
@@ -139,14 +158,11 @@ class _Checker:
         if value is None or (isinstance(value, str) and not value.strip()):
             self.error(path, REQUIRED)
             return None
-        if not isinstance(value, str):
-            self.error(path, "must be text")
+        try:
+            return text_rules.clean_text(value, path, max_length=MAX_NAME_LENGTH)
+        except text_rules.TextError as error:
+            self.error(path, text_message(error))
             return None
-        value = value.strip()
-        if len(value) > MAX_NAME_LENGTH:
-            self.error(path, f"at most {MAX_NAME_LENGTH} characters")
-            return None
-        return value
 
     def choice(
         self, obj: Mapping[str, Any], key: str, path: str, values: Sequence[str], default: str
@@ -165,9 +181,10 @@ class _Checker:
     def number(
         self, value: Any, path: str, bound: str | None, *, message: str = NOT_A_NUMBER
     ) -> Decimal | None:
-        number = to_number(value)
-        if number is None:
-            self.error(path, message)
+        try:
+            number = numbers.parse_document_number(value, path)
+        except numbers.NumberError as error:
+            self.error(path, number_message(error, value, message))
             return None
         if abs(number) >= MAX_MAGNITUDE:
             self.error(path, TOO_LARGE)
@@ -341,14 +358,11 @@ class _Checker:
 
     def group(self, value: Any, path: str) -> str:
         """A short label of a staff group; blank means none (the lever's name stands in)."""
-        if not isinstance(value, str):
-            self.error(path, "must be text")
+        try:
+            return text_rules.clean_text(value, path, max_length=MAX_GROUP_LENGTH)
+        except text_rules.TextError as error:
+            self.error(path, text_message(error))
             return ""
-        value = value.strip()
-        if len(value) > MAX_GROUP_LENGTH:
-            self.error(path, f"at most {MAX_GROUP_LENGTH} characters")
-            return ""
-        return value
 
     def rates(
         self, value: Mapping[str, Any], path: str, before: ByScenario, after: ByScenario
@@ -414,8 +428,9 @@ def parse(document: Any) -> BenefitModel:
 
 
 def number_text(value: Decimal) -> str:
-    """A Decimal as a plain decimal string (no exponent)."""
-    return format(value, "f")
+    """A Decimal as a plain decimal string (no exponent). The number parser's bounds are
+    checked first: a hostile Decimal must never reach ``format``."""
+    return format(numbers.bounded(value), "f")
 
 
 def _scenario_value(value: ByScenario) -> str | dict[str, str]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from benefits.calculation import (
@@ -31,6 +31,7 @@ from benefits.calculation import (
     SHARE_INPUTS,
 )
 from benefits.document import MAX_ITEMS
+from klassa_app import numbers
 
 MAX_ROWS = MAX_ITEMS  # levers and costs each; a larger submission is cut
 DISCOUNT_PRESETS = ("0.03", "0.025", "0.035")  # 3 % (default), 2.5 %, 3.5 %
@@ -47,9 +48,6 @@ LIST_SEPARATOR = ";"  # Swedish spreadsheets separate list items with ";" (the c
 COST_MODES = ("annual", "years")
 _TEXT_KEYS = frozenset({"format", "name", "currency", "kind", "stakeholder", "category"})
 
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
-_PLAIN = re.compile(r"-?\d+(\.\d+)?")
-_DOTTED_THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")
 _PATH = re.compile(r"^(levers|costs)\[(\d+)\](?:\.(\w+))?(?:\.(low|medium|high)|\[(\d+)\])?$")
 
 
@@ -58,26 +56,9 @@ _PATH = re.compile(r"^(levers|costs)\[(\d+)\](?:\.(\w+))?(?:\.(low|medium|high)|
 
 def parse_number(text: str) -> Decimal | None:
     """The Decimal a person meant: "779 730,50", "779730.50", "1.000.000", "0,3"; None when
-    the text is not a number. With both separators the last one is the decimal mark."""
-    cleaned = _SPACES.sub("", text or "").replace("\u2212", "-")
-    if not cleaned:
-        return None
-    if "," in cleaned and "." in cleaned:
-        decimal_mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
-        thousands = "." if decimal_mark == "," else ","
-        cleaned = cleaned.replace(thousands, "").replace(decimal_mark, ".")
-    elif cleaned.count(",") == 1:
-        cleaned = cleaned.replace(",", ".")
-    elif cleaned.count(".") > 1:
-        if not _DOTTED_THOUSANDS.fullmatch(cleaned):
-            return None
-        cleaned = cleaned.replace(".", "")  # "1.000.000": dots between thousands
-    if not _PLAIN.fullmatch(cleaned):
-        return None
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only valid text
-        return None
+    the text is not a number (or too long or too extreme to be one). With both separators
+    the last one is the decimal mark. The shared number parser reads it."""
+    return numbers.human_number_or_none(text or "")
 
 
 def parse_percent(text: str) -> Decimal | None:
@@ -107,20 +88,9 @@ def format_percent(share: Decimal, separator: str = ",") -> str:
 
 
 def _number(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, str):
-        try:
-            return Decimal(value.strip())
-        except InvalidOperation:
-            return None
-    return None
+    # Bounded by the shared parser: a stored hostile number is shown as its text, never
+    # formatted digit by digit.
+    return numbers.document_number_or_none(value)
 
 
 def _show(value: Any, name: str, separator: str) -> str:
