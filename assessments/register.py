@@ -51,7 +51,8 @@ from assessments.models import (
 from benefits import derived as benefit_derived
 from benefits import document as benefit_document
 from benefits.models import BenefitModel
-from klassa_app import access, audit
+from klassa_app import access, audit, numbers
+from klassa_app import text as text_rules
 from klassa_app.derived import figures_changed
 from klassa_app.models import AuditEvent, Department, Organisation, User
 from portfolio.models import BenefitScenario, InitiativePriority, PortfolioSettings
@@ -108,6 +109,9 @@ PRIORITY_KEYS = frozenset(
 PORTFOLIO_KEYS = frozenset({"year", "budget", "scenario"})
 MAX_BUDGET = Decimal("1e15")
 MAX_DURATION_WEEKS = 520
+# Free texts without a column limit (descriptions, justifications, reasons): bounded all the
+# same, so that one file cannot store megabytes in a field nobody reads whole.
+MAX_TEXT_LENGTH = 10_000
 
 DEPARTMENT_AUDIT_FIELDS = ("code", "name")
 ADJUSTMENT_AUDIT_FIELDS = ("aspect_code", "level", "reason", "justification")
@@ -285,14 +289,16 @@ class _Checker:
             if required:
                 self.error(path, "required")
             return None if required else ""
-        if not isinstance(value, str):
-            self.error(path, "must be text")
+        return self.clean_text(value, path, max_length=max_length or MAX_TEXT_LENGTH)
+
+    def clean_text(self, value: Any, path: str, *, max_length: int) -> str | None:
+        """The shared text rules (no NUL, no lone surrogate, bounded), messages as the
+        benefit document's."""
+        try:
+            return text_rules.clean_text(value, path, max_length=max_length)
+        except text_rules.TextError as error:
+            self.error(path, benefit_document.text_message(error))
             return None
-        value = value.strip()
-        if max_length is not None and len(value) > max_length:
-            self.error(path, f"at most {max_length} characters")
-            return None
-        return value
 
     def code(
         self,
@@ -375,13 +381,17 @@ class _Checker:
         ):
             self.error("portfolio.year", "must be a year from 2000 to 2100")
         if "budget" in value:
-            budget = benefit_document.to_number(value["budget"])
-            if budget is None or not budget.is_finite():
-                self.error("portfolio.budget", "must be a number")
-            elif budget < 0:
-                self.error("portfolio.budget", "must be 0 or more")
-            elif budget >= MAX_BUDGET:
-                self.error("portfolio.budget", "must be below 10^15")
+            try:
+                budget = numbers.parse_document_number(value["budget"], "portfolio.budget")
+            except numbers.NumberError as error:
+                self.error(
+                    "portfolio.budget", benefit_document.number_message(error, value["budget"])
+                )
+            else:
+                if budget < 0:
+                    self.error("portfolio.budget", "must be 0 or more")
+                elif budget >= MAX_BUDGET:
+                    self.error("portfolio.budget", "must be below 10^15")
         scenario = value.get("scenario")
         if scenario is not None and scenario not in BenefitScenario.values:
             self.error("portfolio.scenario", "must be low, medium or high")
@@ -513,8 +523,11 @@ class _Checker:
         if secrecy is not None and not isinstance(secrecy, str):
             self.error(f"{path}.secrecy", "must be the OSL reference as text, or null")
             secrecy = None
-        elif isinstance(secrecy, str) and len(secrecy.strip()) > 100:
-            self.error(f"{path}.secrecy", "at most 100 characters")
+        elif (
+            isinstance(secrecy, str)
+            and self.clean_text(secrecy, f"{path}.secrecy", max_length=100) is None
+        ):
+            secrecy = None
         protective_security = value.get("protective_security", False)
         if not isinstance(protective_security, bool):
             self.error(f"{path}.protective_security", "must be true or false")
@@ -615,8 +628,12 @@ class _Checker:
                 f"{path}.duration_weeks",
                 f"must be a whole number from 1 to {MAX_DURATION_WEEKS}, or null",
             )
-        if value.get("forced_reason") is not None and not isinstance(value["forced_reason"], str):
-            self.error(f"{path}.forced_reason", "must be text")
+        if value.get("forced_reason") is not None and (
+            self.clean_text(
+                value["forced_reason"], f"{path}.forced_reason", max_length=MAX_TEXT_LENGTH
+            )
+            is None
+        ):
             return
         forced = value.get("forced")
         if forced is not None and forced not in FORCED:

@@ -31,7 +31,7 @@ from assessments import register
 from assessments import register_export as export_jobs
 from assessments.models import RegisterExportJob
 from assessments.report_views import progress_width_class
-from klassa_app import access
+from klassa_app import access, jsonload
 from klassa_app.models import Organisation
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -54,14 +54,16 @@ class RegisterUploadForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         try:
-            document = json.loads(upload.read().decode("utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise forms.ValidationError(_("The file is not UTF-8 text.")) from exc
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(
-                _("The file is not valid JSON: %(error)s at line %(line)s, column %(column)s.")
-                % {"error": exc.msg, "line": exc.lineno, "column": exc.colno}
-            ) from exc
+            # Depth bounded, duplicate keys, NUL and lone surrogates refused (floats as before:
+            # the preview keeps the document as JSON in the session).
+            document = jsonload.load_document(upload.read(), decimals=False)
+        except jsonload.JsonDocumentError as exc:
+            if exc.code == jsonload.SYNTAX:
+                raise forms.ValidationError(
+                    _("The file is not valid JSON: %(error)s at line %(line)s, column %(column)s.")
+                    % {"error": exc.detail, "line": exc.line, "column": exc.column}
+                ) from exc
+            raise forms.ValidationError(exc.message) from exc
         if not isinstance(document, dict) or document.get("format") != register.FORMAT:
             raise forms.ValidationError(
                 _("The file is not a Klassa register: its format must be %(format)s.")

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessments import register
+from klassa_app import jsonload
+
+
+def _describe(error: jsonload.JsonDocumentError) -> str:
+    if error.code == jsonload.SYNTAX:
+        return f"not valid JSON ({error.detail} at line {error.line}, column {error.column})"
+    if error.code == jsonload.ENCODING:
+        return "not UTF-8 text"
+    return error.message
 
 
 class Command(BaseCommand):
@@ -28,15 +36,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         try:
-            document = json.loads(path.read_text(encoding="utf-8-sig"))
+            # Floats as the web preview reads them; depth, duplicate keys and text checked.
+            document = jsonload.load_document(path.read_bytes(), decimals=False)
         except OSError as exc:
             raise CommandError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"{path}: not UTF-8 text") from exc
-        except json.JSONDecodeError as exc:
-            raise CommandError(
-                f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
-            ) from exc
+        except jsonload.JsonDocumentError as exc:
+            raise CommandError(f"{path}: {_describe(exc)}") from exc
         try:
             if options["dry_run"]:
                 summary = register.preview(document)

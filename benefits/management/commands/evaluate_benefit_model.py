@@ -4,13 +4,21 @@ evaluation (``klassa.benefit-model/1``, see benefit-model.md) as JSON."""
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from benefits import calculation, document
+from klassa_app import jsonload
+
+
+def _describe(error: jsonload.JsonDocumentError) -> str:
+    if error.code == jsonload.SYNTAX:
+        return f"not valid JSON ({error.detail} at line {error.line}, column {error.column})"
+    if error.code == jsonload.ENCODING:
+        return "not UTF-8 text"
+    return error.message
 
 
 class Command(BaseCommand):
@@ -27,18 +35,13 @@ class Command(BaseCommand):
         path = Path(options["file"])
         try:
             # Numbers are read as Decimal (never float); NaN and Infinity become Decimal
-            # values that validation refuses with the field's path.
-            data = json.loads(
-                path.read_text(encoding="utf-8-sig"),
-                parse_float=Decimal,
-                parse_constant=Decimal,
-            )
+            # values that validation refuses with the field's path. Depth, duplicate keys and
+            # texts are checked by the shared loader.
+            data = jsonload.load_document(path.read_bytes())
         except OSError as exc:
             raise CommandError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"{path}: not UTF-8 text") from exc
-        except json.JSONDecodeError as exc:
-            message = f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        except jsonload.JsonDocumentError as exc:
+            message = f"{path}: {_describe(exc)}"
             self.stderr.write(message)
             raise CommandError(message) from exc
         try:
