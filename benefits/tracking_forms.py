@@ -11,6 +11,7 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from benefits import editor
+from klassa_app import numbers
 from klassa_app.models import User
 
 # A text input, not type=number: browsers refuse "1 000,5" in a number input (and Firefox
@@ -21,7 +22,7 @@ NUMBER_ATTRS = {"class": "form-control form-control-sm input-amount", "inputmode
 
 class NumberField(forms.Field):
     """A decimal number as people type it ("1 000,5", "1000.5", "2 051 895,93"), read with
-    the benefit editor's parser into an exact Decimal. Range and decimals are the services'
+    the shared number parser into an exact, bounded Decimal. Range and decimals are the services'
     business; the message names the field because the table hides the labels visually."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -37,13 +38,16 @@ class NumberField(forms.Field):
         text = str(value or "").strip()
         if not text:
             return None
-        number = editor.parse_number(text) if len(text) <= MAX_LENGTH else None
-        if number is None:
+        try:
+            if len(text) > MAX_LENGTH:
+                raise numbers.NumberError(numbers.DIGITS)
+            # The shared parser: digits and exponent bounded before the services compute.
+            return numbers.parse_human_number(text)
+        except numbers.NumberError as error:
             raise forms.ValidationError(
                 _("%(field)s: enter a number, e.g. 1 000,5.") % {"field": self.label},
                 code="invalid",
-            )
-        return number
+            ) from error
 
 
 class TrackingSettingsForm(forms.Form):

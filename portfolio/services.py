@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Initiative
-from klassa_app import access, audit
+from klassa_app import access, audit, numbers
 from klassa_app.models import Organisation, Role, User
 from klassa_app.services import ServiceError
 from portfolio import results, scoring, selectors
@@ -62,13 +62,16 @@ def _require_manager(actor: User, organisation: Organisation) -> None:
 
 def parse_money(value: Any, field: str) -> Decimal:
     """A non-negative amount of kronor (Decimal, int or decimal text; never a float)."""
-    if isinstance(value, bool | float):
-        raise ServiceError(_("Enter an amount in kronor."), field)
     try:
-        amount = Decimal(str(value).replace(" ", "").replace("\u00a0", "").replace(",", "."))
-    except (InvalidOperation, ValueError) as error:
+        # The shared parser: "1 000 000", "1000000,50"; digits and exponent bounded.
+        amount = numbers.parse_human_number(value, field)
+    except numbers.NumberError as error:
+        if error.code in (numbers.DIGITS, numbers.EXPONENT):
+            raise ServiceError(_("The amount is too large."), field) from error
+        if error.code == numbers.NOT_FINITE:
+            raise ServiceError(_("The amount must be 0 or more."), field) from error
         raise ServiceError(_("Enter an amount in kronor."), field) from error
-    if not amount.is_finite() or amount < 0:
+    if amount < 0:
         raise ServiceError(_("The amount must be 0 or more."), field)
     if amount >= MAX_BUDGET:
         raise ServiceError(_("The amount is too large."), field)
@@ -120,13 +123,13 @@ def parse_weights(weights: Mapping[str, Any] | None) -> dict[str, str]:
         field = f"weights.{name}"
         if name not in scoring.DEFAULT_WEIGHTS:
             raise ServiceError(_("Unknown criterion."), field)
-        if isinstance(value, bool | float):
-            raise ServiceError(_("Enter the weight as a decimal number."), field)
         try:
-            weight = Decimal(str(value).replace(",", "."))
-        except (InvalidOperation, ValueError) as error:
-            raise ServiceError(_("Enter the weight as a decimal number."), field) from error
-        if not weight.is_finite() or weight < 0 or weight > 1000:
+            weight = numbers.parse_human_number(value, field)
+        except numbers.NumberError as error:
+            if error.code in (numbers.TYPE, numbers.INVALID):
+                raise ServiceError(_("Enter the weight as a decimal number."), field) from error
+            raise ServiceError(_("A weight is a number from 0 to 1000."), field) from error
+        if weight < 0 or weight > 1000:
             raise ServiceError(_("A weight is a number from 0 to 1000."), field)
         parsed[name] = str(weight)
     if all(Decimal(v) == 0 for v in parsed.values()) and len(parsed) == len(
