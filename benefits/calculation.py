@@ -61,7 +61,8 @@ DEFAULT_ON_COST_FACTOR = Decimal("1.54")  # salary → full cost incl. employer 
 MONEY_PLACES = Decimal("0.01")
 RATE_PLACES = Decimal("0.000001")
 IRR_LOW = Decimal("-0.99")
-IRR_HIGH = Decimal(10)
+IRR_HIGH = Decimal(10)  # the first bracket's top (1 000 %); beyond it the bracket grows
+IRR_CAP = Decimal(1_000_000)  # the bracket grows (doubling) up to 100 000 000 %
 IRR_TOLERANCE = Decimal("1e-24")  # width of the final bisection bracket
 
 _CONTEXT = Context(
@@ -366,19 +367,32 @@ def sign_changes(flows: Sequence[Decimal]) -> int:
 def irr(flows: Sequence[Decimal]) -> Decimal | None:
     """The rate at which the present value of ``flows`` is 0, when the flows change sign
     exactly once (then there is exactly one such rate above −1). Found by bisection within
-    [IRR_LOW, IRR_HIGH] to IRR_TOLERANCE; None when the sign changes no or several times, or
-    the rate lies outside that bracket."""
+    [IRR_LOW, IRR_HIGH] to IRR_TOLERANCE; when the rate lies above IRR_HIGH the bracket's top
+    doubles until the present value changes sign (up to IRR_CAP) and the bisection keeps the
+    same number of significant digits. None when the sign changes no or several times, or the
+    rate lies below IRR_LOW or above IRR_CAP."""
     if sign_changes(flows) != 1:
         return None
     low, high = IRR_LOW, IRR_HIGH
     value_low, value_high = present_value(flows, low), present_value(flows, high)
     if value_low == 0:
         return low
+    tolerance = IRR_TOLERANCE
+    first = next(flow for flow in flows if flow != 0)
+    if (value_low > 0) == (value_high > 0) == (first > 0) and value_high != 0:
+        # Both ends already have the sign of an infinite rate: the root lies below IRR_LOW.
+        return None
+    while value_high != 0 and (value_low > 0) == (value_high > 0):
+        # With one sign change there is one root: above `high` when the sign has not changed.
+        if high >= IRR_CAP:
+            return None
+        low, value_low = high, value_high
+        high = min(high * 2, IRR_CAP)
+        value_high = present_value(flows, high)
+        tolerance = IRR_TOLERANCE * high
     if value_high == 0:
         return high
-    if (value_low > 0) == (value_high > 0):
-        return None
-    while high - low > IRR_TOLERANCE:
+    while high - low > tolerance:
         middle = (low + high) / 2
         value = present_value(flows, middle)
         if value == 0:

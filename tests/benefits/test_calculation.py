@@ -344,8 +344,12 @@ def test_irr_is_none_without_a_sign_change():
 
 
 def test_irr_is_none_when_the_rate_lies_outside_the_bracket():
-    assert calculation.irr([D(-1), D(100)]) is None  # 9 900 %
     assert calculation.irr([D(-1000), D(1)]) is None  # −99.9 %
+    assert calculation.irr([D(-1), D(10**8)]) is None  # above IRR_CAP (10^8 %)
+
+
+def test_irr_above_1000_percent_is_found_by_growing_the_bracket():
+    assert abs(calculation.irr([D(-1), D(100)]) - D(99)) < D("1e-15")  # 9 900 %
 
 
 def test_irr_of_a_model_is_the_irr_of_its_net_flows():
@@ -669,11 +673,11 @@ def test_an_investment_followed_by_returns_has_an_irr_unless_outside_the_bracket
     if not any(returns):
         assert rate is None
     elif rate is not None:
-        assert calculation.IRR_LOW <= rate <= calculation.IRR_HIGH
+        assert calculation.IRR_LOW <= rate <= calculation.IRR_CAP
         assert_irr_zeroes_npv(flows, rate)
     else:
         low = calculation.npv(flows, calculation.IRR_LOW)
-        high = calculation.npv(flows, calculation.IRR_HIGH)
+        high = calculation.npv(flows, calculation.IRR_CAP)
         assert (low > 0) == (high > 0)
 
 
