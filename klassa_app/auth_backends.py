@@ -4,9 +4,32 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.base_user import BaseUserManager
 from django.http import HttpRequest
 
 from klassa_app.demo import DEMO_PASSWORDS
+
+
+def normalise_email(value: object) -> str:
+    """An e-mail address as the user model stores it: trimmed and in lower case. Login and
+    the lockout both see this form, so every spelling of one address is one account."""
+    if not isinstance(value, str):
+        return ""
+    return BaseUserManager.normalize_email(value.strip()).lower()
+
+
+def axes_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str | None:
+    """The username django-axes counts failures for (AXES_USERNAME_CALLABLE): normalised,
+    so that ``Ekonom@…`` and ``EKONOM@…`` do not each get five more guesses."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        raw = credentials.get(field)
+    elif request is not None:
+        raw = getattr(request, "data", request.POST).get(field)
+    else:
+        raw = None
+    # None stays None: axes then records no username rather than an empty one.
+    return None if raw is None else normalise_email(raw)
 
 
 class KlassaModelBackend(ModelBackend):
@@ -21,4 +44,7 @@ class KlassaModelBackend(ModelBackend):
     ) -> Any:
         if password in DEMO_PASSWORDS and not settings.DEMO_MODE:
             return None
+        if username is not None:
+            # The same form the lockout counts and the user model stores.
+            username = normalise_email(username)
         return super().authenticate(request, username=username, password=password, **kwargs)

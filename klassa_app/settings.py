@@ -195,6 +195,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+# One account whatever the spelling of its e-mail address (trimmed, lower case).
+AXES_USERNAME_CALLABLE = "klassa_app.auth_backends.axes_username"
 # Behind the reverse proxy the client address comes from X-Forwarded-For (django-ipware),
 # so that a lockout hits the attacker's address, not the proxy's.
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
@@ -361,6 +363,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 10
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "klassa_app.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

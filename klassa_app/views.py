@@ -277,6 +277,15 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
+# --- Errors ---------------------------------------------------------------------------------
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: the product's own page, in the person's language. Django's reason is
+    for developers and is not shown; rendering with the request gives a fresh token."""
+    return render(request, "csrf_failure.html", status=403)
+
+
 # --- Health ---------------------------------------------------------------------------------
 
 
