@@ -71,3 +71,41 @@ class InitiativeFactory(factory.django.DjangoModelFactory):
     organisation = factory.LazyAttribute(lambda i: i.department.organisation)
     code = factory.Sequence(lambda n: f"INIT{n}")
     name = factory.Sequence(lambda n: f"Satsning {n}")
+
+
+class _FileJobFactory(factory.django.DjangoModelFactory):
+    """A finished background file (reports, exports) with a small file behind it."""
+
+    class Meta:
+        abstract = True
+
+    status = "done"
+    progress = 100
+    language = "sv"
+    file = factory.django.FileField(filename="job.bin", data=b"content")
+
+
+class ReportJobFactory(_FileJobFactory):
+    class Meta:
+        model = "assessments.ReportJob"
+
+    initiative = factory.SubFactory(InitiativeFactory)
+    organisation = factory.LazyAttribute(lambda j: j.initiative.organisation)
+    kind = "action_plan_xlsx"
+
+
+class RegisterExportJobFactory(_FileJobFactory):
+    class Meta:
+        model = "assessments.RegisterExportJob"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class PortfolioReportJobFactory(_FileJobFactory):
+    class Meta:
+        model = "portfolio.PortfolioReportJob"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = "xlsx"
+    # department_ids None: built for someone who saw every department.
+    parameters = factory.LazyFunction(lambda: {"department_ids": None})
