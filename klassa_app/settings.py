@@ -450,6 +450,15 @@ KLASSA_DEMO_LOADERS = [
     "benefits.demo.load_demo_benefits",
 ]
 KLASSA_LIST_PAGE_SIZE = 50
+# Background work queued longer than this (seconds) tells the person waiting that the report
+# service is not answering; /healthz and the admin's status panel report the oldest.
+KLASSA_QUEUE_STALE_SECONDS = env_int("KLASSA_QUEUE_STALE_SECONDS", 120)
+# Where /healthz finds queued work: each returns the oldest queued time (organisation or None
+# for all), so the core needs no import of the apps that build on it.
+KLASSA_QUEUE_PROBES = [
+    "klassa_app.health.oldest_queued_file_job",
+    "portfolio.health.oldest_pending_result",
+]
 
 if SENTRY_DSN:
     init_sentry(
