@@ -13,11 +13,19 @@ class BenefitsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from benefits import derived
-        from benefits.models import BenefitModel
+        from benefits.models import BenefitModel, BenefitTracking, BenefitTrackingYear
 
         post_save.connect(
             derived.on_model_saved, sender=BenefitModel, dispatch_uid="benefit-figures"
         )
         post_delete.connect(
             derived.on_model_deleted, sender=BenefitModel, dispatch_uid="benefit-figures-d"
+        )
+        # The overview of benefits behind reads each tracking's stored status.
+        for model in (BenefitTracking, BenefitTrackingYear):
+            post_save.connect(
+                derived.on_tracking_changed, sender=model, dispatch_uid=f"tracking-{model.__name__}"
+            )
+        post_delete.connect(
+            derived.on_tracking_changed, sender=BenefitTrackingYear, dispatch_uid="tracking-year-d"
         )

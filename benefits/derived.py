@@ -14,7 +14,7 @@ from typing import Any
 
 from benefits import calculation, double_counting
 from benefits import document as benefit_document
-from benefits.models import BenefitModel, BenefitSummary, StaffClaim
+from benefits.models import BenefitModel, BenefitSummary, BenefitTracking, StaffClaim
 
 ZERO = Decimal(0)
 SUMMARY_FIELDS = (
@@ -119,6 +119,10 @@ def rebuild(organisation_id: int | None = None) -> int:
             count += len(batch)
             batch = []
     store_derived(batch)
+    trackings = BenefitTracking.objects.all()
+    if organisation_id is not None:
+        trackings = trackings.filter(benefit_model__initiative__organisation_id=organisation_id)
+    refresh_tracking(trackings.values_list("pk", flat=True))
     return count + len(batch)
 
 
@@ -140,6 +144,7 @@ def on_model_saved(sender: Any, instance: BenefitModel, raw: bool = False, **kwa
     if raw:
         return
     store_derived([instance])
+    _refresh_model_trackings(instance)
     _announce(instance)
 
 
@@ -148,3 +153,60 @@ def on_model_deleted(sender: Any, instance: BenefitModel, **kwargs: Any) -> None
     # Deleted with its initiative (or organisation): nothing is left to refresh.
     if origin is None or origin is instance or getattr(origin, "model", None) is BenefitModel:
         _announce(instance)
+
+
+# --- Benefit tracking: the status the overview of benefits behind sorts by -----------------------
+
+
+def refresh_tracking(tracking_ids: Iterable[int], this_year: int | None = None) -> int:
+    """Store the status to date of these trackings as of ``this_year``: what the overview
+    of benefits behind filters and sorts by in SQL. Returns how many were written."""
+    from django.utils import timezone
+
+    from benefits import selectors
+
+    this_year = this_year or timezone.localdate().year
+    trackings = list(
+        BenefitTracking.objects.filter(pk__in=list(tracking_ids))
+        .select_related("benefit_model")
+        .prefetch_related("years")
+    )
+    for tracking in trackings:
+        document = tracking.benefit_model.document or {}
+        names = {lever.get("name") for lever in document.get("levers") or ()}
+        horizon = int(document.get("horizon_years") or 1)
+        lever = selectors._lever_tracking(
+            tracking, horizon, tracking.lever_name in names, this_year
+        )
+        tracking.attention = lever.attention
+        tracking.behind = lever.attention in selectors.BEHIND_STATUSES and not (
+            lever.attention == selectors.tracking_rules.NOT_MEASURED and not lever.overdue
+        )
+        tracking.realisation = lever.realisation
+        tracking.status_year = this_year
+    BenefitTracking.objects.bulk_update(
+        trackings, ["attention", "behind", "realisation", "status_year"], batch_size=500
+    )
+    return len(trackings)
+
+
+def on_tracking_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """A tracking or one of its years was saved or deleted."""
+    if raw:
+        return
+    tracking_id = instance.pk if isinstance(instance, BenefitTracking) else instance.tracking_id
+    update_fields = kwargs.get("update_fields")
+    if update_fields and set(update_fields) <= {
+        "attention",
+        "behind",
+        "realisation",
+        "status_year",
+    }:
+        return  # our own write
+    if BenefitTracking.objects.filter(pk=tracking_id).exists():
+        refresh_tracking([tracking_id])
+
+
+def _refresh_model_trackings(model: BenefitModel) -> None:
+    # Lever names and the horizon come from the model: a renamed lever is no longer in it.
+    refresh_tracking(model.trackings.values_list("pk", flat=True))

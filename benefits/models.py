@@ -58,6 +58,13 @@ class BenefitTracking(models.Model):
     # baseline relative to the targeted improvement.
     lower_is_better = models.BooleanField(_("lower is better"), default=False)
     start_year = models.PositiveSmallIntegerField(_("first year"))
+    # Stored for the overview of benefits behind (``benefits.derived.refresh_tracking``):
+    # the status to date as of ``status_year``, recomputed with every change of the
+    # tracking, its years or its model, and once for a new calendar year.
+    attention = models.CharField(max_length=16, blank=True)
+    behind = models.BooleanField(default=False)
+    realisation = models.DecimalField(max_digits=30, decimal_places=10, null=True)
+    status_year = models.PositiveSmallIntegerField(null=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, DecimalField, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assessments import selectors as assessment_selectors
@@ -280,6 +282,67 @@ class BehindRow:
 BEHIND_STATUSES = (tracking_rules.RED, tracking_rules.AMBER, tracking_rules.NOT_MEASURED)
 
 
+def behind_queryset(
+    user: User,
+    organisation: Organisation | None,
+    *,
+    department_id: int | None = None,
+    status: str = "",
+    today_year: int | None = None,
+) -> QuerySet[BenefitTracking]:
+    """The visible trackings that are behind (red or amber to date, or not measured for a
+    year that is over), worst first (red, amber, not measured; lowest realisation first
+    within a status), filtered and ordered in SQL from each tracking's stored status. A
+    status stored for an earlier calendar year is brought up to date first (once a year)."""
+    this_year = today_year or timezone.localdate().year
+    initiatives = assessment_selectors.visible_initiatives(user, organisation)
+    if department_id:
+        initiatives = initiatives.filter(department_id=department_id)
+    visible = BenefitTracking.objects.filter(benefit_model__initiative__in=initiatives)
+    stale = list(visible.exclude(status_year=this_year).values_list("pk", flat=True))
+    if stale:
+        from benefits import derived
+
+        derived.refresh_tracking(stale, this_year)
+    qs = visible.filter(behind=True)
+    if status:
+        qs = qs.filter(attention=status)
+    severity = Case(
+        *(When(attention=code, then=Value(rank)) for code, rank in tracking_rules.SEVERITY.items()),
+        output_field=IntegerField(),
+    )
+    return qs.order_by(
+        severity,
+        Coalesce("realisation", Value(Decimal(0)), output_field=DecimalField()),
+        "benefit_model__initiative__code",
+        "lever_name",
+    )
+
+
+def behind_rows(
+    trackings: Iterable[BenefitTracking], today_year: int | None = None
+) -> list[BehindRow]:
+    """The rows of a page of ``behind_queryset``, with each lever's years (two queries)."""
+    this_year = today_year or timezone.localdate().year
+    ids = [t.pk for t in trackings]
+    by_pk = {
+        t.pk: t
+        for t in _trackings()
+        .filter(pk__in=ids)
+        .select_related("benefit_model__initiative__department")
+    }
+    rows = []
+    for pk in ids:
+        tracking = by_pk[pk]
+        model = tracking.benefit_model
+        document = model.document or {}
+        names = {lever.get("name") for lever in document.get("levers") or ()}
+        horizon = int(document.get("horizon_years") or 1)
+        lever = _lever_tracking(tracking, horizon, tracking.lever_name in names, this_year)
+        rows.append(BehindRow(model.initiative, lever))
+    return rows
+
+
 def benefits_behind(
     user: User,
     organisation: Organisation | None,
@@ -288,46 +351,11 @@ def benefits_behind(
     status: str = "",
     today_year: int | None = None,
 ) -> list[BehindRow]:
-    """The visible initiatives' levers that are behind: red or amber to date, or not measured
-    for a year that is over. Worst first (red, amber, not measured; lowest realisation first
-    within a status). Two queries, whatever the number of initiatives and years."""
-    this_year = today_year or timezone.localdate().year
-    initiatives = assessment_selectors.visible_initiatives(user, organisation)
-    if department_id:
-        initiatives = initiatives.filter(department_id=department_id)
-    trackings = (
-        _trackings()
-        .filter(benefit_model__initiative__in=initiatives)
-        .select_related("benefit_model__initiative__department")
+    """Every row of ``behind_queryset`` (the page reads one page of it instead)."""
+    qs = behind_queryset(
+        user, organisation, department_id=department_id, status=status, today_year=today_year
     )
-    rows = []
-    names_by_model: dict[int, tuple[frozenset[str], int]] = {}
-    for tracking in trackings:
-        model = tracking.benefit_model
-        if model.pk not in names_by_model:
-            levers = model.document.get("levers") or []
-            names_by_model[model.pk] = (
-                frozenset(lever.get("name") for lever in levers),
-                int(model.document.get("horizon_years") or 1),
-            )
-        names, horizon = names_by_model[model.pk]
-        lever = _lever_tracking(tracking, horizon, tracking.lever_name in names, this_year)
-        if lever.attention not in BEHIND_STATUSES:
-            continue
-        if lever.attention == tracking_rules.NOT_MEASURED and not lever.overdue:
-            continue
-        if status and lever.attention != status:
-            continue
-        rows.append(BehindRow(model.initiative, lever))
-    rows.sort(
-        key=lambda row: (
-            tracking_rules.SEVERITY[row.status],
-            row.lever.realisation if row.lever.realisation is not None else Decimal(0),
-            row.initiative.code,
-            row.lever.lever_name,
-        )
-    )
-    return rows
+    return behind_rows(list(qs), today_year)
 
 
 def owner_choices(initiative: Initiative) -> QuerySet[User]:

@@ -220,10 +220,10 @@ def benefits_behind(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in selectors.BEHIND_STATUSES:
         status = ""
-    rows = selectors.benefits_behind(
+    behind = selectors.behind_queryset(
         request.user, organisation, department_id=department_id, status=status
     )
-    page = Paginator(rows, settings.KLASSA_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(behind, settings.KLASSA_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -231,7 +231,7 @@ def benefits_behind(request: HttpRequest) -> HttpResponse:
         "benefits/tracking_behind.html",
         {
             "page_obj": page,
-            "rows": page.object_list,
+            "rows": selectors.behind_rows(page.object_list),
             "departments": departments,
             "department_id": department_id,
             "status": status,

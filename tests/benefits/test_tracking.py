@@ -762,3 +762,37 @@ def test_a_member_of_another_department_cannot_own_a_lever(owner, model, kultur)
     assert raised.value.field == "owner"
     assert outsider_colleague not in selectors.owner_choices(model.initiative)
     assert owner in selectors.owner_choices(model.initiative)
+
+
+@pytest.mark.django_db
+def test_the_overview_reads_each_lever_s_stored_status_and_lists_one_page(
+    as_user, admin, utbildning, django_assert_num_queries
+):
+    """The status to date is stored with every change, so the overview filters and sorts in
+    SQL and builds only the page's rows, however many levers the organisation tracks."""
+    for i in range(20):
+        model = make_initiative(admin, utbildning, f"P-{i:02d}")
+        for lever in (MANAGERS, TEACHERS, PREMISES):
+            track(admin, model, lever, "100", "50")
+    tracking = BenefitTracking.objects.filter(lever_name=TEACHERS).first()
+    assert (tracking.attention, tracking.behind) == ("red", True)
+    assert tracking.status_year == timezone.localdate().year
+    client = as_user(admin)
+    client.get(reverse("benefits_behind"))
+    with django_assert_num_queries(9):
+        response = client.get(reverse("benefits_behind"))
+    assert response.context["page_obj"].paginator.count == 60
+    assert len(response.context["rows"]) == 50  # one page, built from its rows only
+    assert [r.lever.lever_name for r in response.context["rows"]] == [
+        r.lever.lever_name for r in benefits_behind(admin, utbildning.organisation)[:50]
+    ]
+
+
+@pytest.mark.django_db
+def test_a_stored_status_from_last_year_is_brought_up_to_date_when_read(admin, utbildning):
+    model = make_initiative(admin, utbildning, "OLD")
+    track(admin, model, TEACHERS, "100", "50")
+    BenefitTracking.objects.update(status_year=2000, behind=False, attention="")
+    (row,) = benefits_behind(admin, utbildning.organisation)
+    assert row.lever.lever_name == TEACHERS
+    assert BenefitTracking.objects.get().status_year == timezone.localdate().year
