@@ -109,6 +109,10 @@ def generate(initiatives: int, assets: int, seed: int) -> Organisation:
         models.append(BenefitModel(initiative=item, document=document))
     BenefitModel.objects.bulk_create(models)
     PortfolioSettings.objects.create(organisation=organisation, budget=Decimal(total // 3))
+    # Bulk inserts send no signals: store the derived figures as a write would have.
+    from portfolio import figures
+
+    figures.rebuild(organisation)
     return organisation
 
 

@@ -176,6 +176,10 @@ def generate(initiatives: int, assets: int, seed: int):
                 )
             )
         InitiativePriority.objects.bulk_create(priorities, batch_size=1000)
+        # Bulk inserts send no signals: store the derived figures as a write would have.
+        from portfolio import figures
+
+        figures.rebuild(organisation)
     return organisation, admin
 
 
