@@ -8,4 +8,7 @@ class KlassaAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from klassa_app import checks  # noqa: F401  (registers the system checks)
+        from klassa_app import (
+            account_audit,  # noqa: F401  (connects the login receivers)
+            checks,  # noqa: F401  (registers the system checks)
+        )

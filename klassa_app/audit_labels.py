@@ -62,6 +62,12 @@ ACTION_LABELS = {
     "portfolio.scenario_deleted": _("Scenario deleted"),
     "portfolio.export_requested": _("Portfolio export requested"),
     "register.export_requested": _("Register export requested"),
+    "user.password_set": _("Password chosen through the invitation"),
+    "user.password_reset": _("Password reset through the e-mailed link"),
+    "user.password_changed": _("Password changed"),
+    "login.succeeded": _("Logged in"),
+    "login.failed": _("Login failed"),
+    "login.locked_out": _("Account locked after failed logins"),
 }
 
 

@@ -3,8 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from klassa_app.account_audit import record_account_event
 from klassa_app.audit_labels import action_label
 from klassa_app.models import Department, Organisation, Role
 
@@ -110,3 +113,33 @@ class DepartmentFilterForm(forms.Form):
         required=False,
         choices=[("active", _("Active")), ("archived", _("Archived")), ("all", _("All"))],
     )
+
+
+class _AuditedPasswordMixin:
+    """Saves the new password and its audit event in one transaction."""
+
+    user: Any
+
+    def _action(self) -> str:
+        raise NotImplementedError
+
+    def save(self, commit: bool = True) -> Any:
+        action = self._action()  # before saving: whether the account had a password
+        with transaction.atomic():
+            user = super().save(commit=commit)  # type: ignore[misc]
+            if commit:
+                record_account_event(action, user=user, actor=user)
+        return user
+
+
+class AuditedSetPasswordForm(_AuditedPasswordMixin, SetPasswordForm):
+    """The e-mailed link's form: an invited person's first password, or a reset."""
+
+    def _action(self) -> str:
+        # An invitation's link is the reset link for an account that has no password yet.
+        return "user.password_reset" if self.user.has_usable_password() else "user.password_set"
+
+
+class AuditedPasswordChangeForm(_AuditedPasswordMixin, PasswordChangeForm):
+    def _action(self) -> str:
+        return "user.password_changed"

@@ -21,7 +21,7 @@ urlpatterns = [
     path("", include("benefits.urls")),
     path("", include("portfolio.urls")),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("klassa_app.auth_urls")),
     # The language can be chosen before logging in.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
