@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone, translation
@@ -25,6 +26,19 @@ STALE_QUEUED = timedelta(minutes=10)
 # Running longer than this: the worker died (the hard time limit is far shorter).
 STUCK_RUNNING = timedelta(minutes=30)
 SWEEP_BATCH = 200
+
+
+def stale_after() -> timedelta:
+    """How long work may wait in the queue before the person waiting is told that the report
+    service is not answering (``KLASSA_QUEUE_STALE_SECONDS``)."""
+    return timedelta(seconds=settings.KLASSA_QUEUE_STALE_SECONDS)
+
+
+def waiting_too_long(job: Any, now: datetime | None = None) -> bool:
+    """A job still queued (no worker has claimed it) for longer than ``stale_after()``."""
+    if job.status != job.Status.QUEUED or job.created_at is None:
+        return False
+    return (now or timezone.now()) - job.created_at > stale_after()
 
 
 def run_file_job(

@@ -64,11 +64,18 @@ def _querystring_without_page(request: HttpRequest) -> str:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     organisation = _organisation(request)
-    return render(
-        request,
-        "klassa/home.html",
-        {"my_departments": selectors.my_departments(request.user, organisation)},
-    )
+    context: dict[str, Any] = {
+        "my_departments": selectors.my_departments(request.user, organisation)
+    }
+    if access.can_manage_organisation(request.user, organisation):
+        # The admin's status panel: are reports being built, or do they wait?
+        from klassa_app import health
+
+        context["service_status"] = {
+            "workers": health.workers_status(),
+            "queue": health.queue_status(organisation),
+        }
+    return render(request, "klassa/home.html", context)
 
 
 @require_POST
@@ -316,17 +323,29 @@ def _broker_status() -> dict[str, Any]:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database and broker status. 503 only when the database is down: without a broker
-    pages still work and tasks wait in the database."""
+    """Database, broker, workers and the age of the oldest queued work. 503 only when the
+    database is down: without a broker or a worker pages still work and tasks wait in the
+    database; "degraded" says that they wait."""
+    from klassa_app import health
+
     database = _database_status()
     broker = _broker_status()
+    # Without a reachable broker no worker can answer: do not ask.
+    workers = health.workers_status() if broker["ok"] else health.WORKERS_NONE
+    queue = health.queue_status() if database["ok"] else None
     if not database["ok"]:
         status = "down"
-    elif not broker["ok"]:
+    elif not broker["ok"] or workers == health.WORKERS_NONE or (queue and queue.stale):
         status = "degraded"
     else:
         status = "ok"
     return JsonResponse(
-        {"status": status, "database": database, "broker": broker},
+        {
+            "status": status,
+            "database": database,
+            "broker": broker,
+            "workers": workers,
+            "oldest_queued_seconds": queue.oldest_queued_seconds if queue else None,
+        },
         status=200 if database["ok"] else 503,
     )
