@@ -1170,11 +1170,17 @@ class _Importer:
             and not access.can_approve_classifications(self.actor, self.organisation)
         ):
             # Nothing in a file that the pages forbid: only the security officer approves.
+            # In the actor's language (the command, which imports as nobody, never gets here).
             raise RegisterInvalid(
                 [
                     RegisterError(
                         f"information_assets[{p.index}].status",
-                        "only the information-security officer may import approved classifications",
+                        gettext(
+                            "%(code)s is approved in the file, and only the information-security "
+                            "officer imports approved classifications: import it as a draft, or "
+                            "let the information-security officer import the file"
+                        )
+                        % {"code": p.asset.code},
                     )
                     for p in changing
                     if p.approve
@@ -1701,12 +1707,14 @@ class _Importer:
 
 
 def _require_importer(actor: User | None, organisation: Organisation | None) -> None:
-    """People import into an organisation they administer; only the command (no actor)
-    creates organisations."""
+    """Admins and security officers import into their organisation; only the command (no
+    actor) creates organisations. Approvals are checked per asset (``_check_approvals``)."""
     if actor is None:
         return
-    if organisation is None or not access.can_manage_organisation(actor, organisation):
-        raise PermissionDenied("Only organisation admins import a register.")
+    if organisation is None or not access.can_import_register(actor, organisation):
+        raise PermissionDenied(
+            gettext("Only organisation admins and information-security officers import a register.")
+        )
 
 
 def _lock_register(code: str | None) -> Organisation | None:
@@ -1742,12 +1750,15 @@ def import_document(
         return _Importer(document, actor, organisation).run()
 
 
-def preview(document: Any, organisation: Organisation | None = None) -> ImportSummary:
+def preview(
+    document: Any, organisation: Organisation | None = None, *, actor: User | None = None
+) -> ImportSummary:
     """What importing would change, without changing anything: the import runs and is
-    rolled back. ``organisation`` is the one the document must be for, if given."""
+    rolled back. ``organisation`` is the one the document must be for, if given. Pass the
+    actor who will confirm: the preview then refuses what their import would refuse."""
     expected = organisation.code if organisation is not None else None
     with transaction.atomic():
-        summary = import_document(document, actor=None, organisation_code_expected=expected)
+        summary = import_document(document, actor=actor, organisation_code_expected=expected)
         transaction.set_rollback(True)
     return summary
 

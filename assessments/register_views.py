@@ -1,4 +1,4 @@
-"""Register import (upload → preview → confirm) for organisation admins, and export (built
+"""Register import (upload → preview → confirm) for admins and security officers, and export (built
 in the background: start, follow, download).
 
 The confirm step imports exactly the document that was previewed: the preview keeps it,
@@ -73,10 +73,14 @@ class RegisterUploadForm(forms.Form):
         return upload
 
 
-def _require_admin(request: HttpRequest) -> Organisation:
+def _require_importer(request: HttpRequest) -> Organisation:
+    """Admins and security officers; which classifications each may approve through a file
+    the preview checks with the same actor as the import."""
     organisation = getattr(request, "organisation", None)
-    if not access.can_manage_organisation(request.user, organisation):
-        raise PermissionDenied(_("Only organisation admins may do this."))
+    if not access.can_import_register(request.user, organisation):
+        raise PermissionDenied(
+            _("Only organisation admins and information-security officers import a register.")
+        )
     assert organisation is not None
     return organisation
 
@@ -119,23 +123,33 @@ def _kinds(summary: register.ImportSummary) -> list[tuple[str, register.KindSumm
     return [(labels[kind], summary.kind(kind)) for kind in register.KINDS]
 
 
+def _page(request: HttpRequest, organisation: Organisation, **extra: Any) -> dict[str, Any]:
+    return {
+        "form": RegisterUploadForm(),
+        "organisation": organisation,
+        "may_approve": access.can_approve_classifications(request.user, organisation),
+        **extra,
+    }
+
+
 def _render(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
     return render(request, "assessments/register_import.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def register_import(request: HttpRequest) -> HttpResponse:
-    organisation = _require_admin(request)
+    organisation = _require_importer(request)
     if request.method == "POST" and request.POST.get("action") == "confirm":
         return _confirm(request, organisation)
     form = RegisterUploadForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
     )
-    context: dict[str, Any] = {"form": form, "organisation": organisation}
+    context = _page(request, organisation, form=form)
     if request.method == "POST" and form.is_valid():
         try:
-            summary = register.preview(form.document, organisation)
+            # The same checks as the confirm, with the same actor: a refusal shows here.
+            summary = register.preview(form.document, organisation, actor=request.user)
         except register.RegisterInvalid as invalid:
             context["errors"] = invalid.errors
         else:
@@ -163,7 +177,7 @@ def _confirm(request: HttpRequest, organisation: Organisation) -> HttpResponse:
         request.session.pop(SESSION_KEY, None)
         return _render(
             request,
-            {"form": RegisterUploadForm(), "organisation": organisation, "errors": invalid.errors},
+            _page(request, organisation, errors=invalid.errors),
         )
     request.session.pop(SESSION_KEY, None)
     totals = {"created": 0, "updated": 0, "unchanged": 0}

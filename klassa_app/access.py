@@ -87,6 +87,8 @@ def is_org_wide_viewer(user: User, organisation: Organisation | None) -> bool:
 # Rules by name, so that a reader finds each one here.
 rules.add_rule("manage_organisation", is_org_admin)
 rules.add_rule("view_audit", is_org_admin | is_security_officer | is_org_wide_viewer)
+# Approved classifications in a register file need the officer's own right besides this one.
+rules.add_rule("import_register", is_org_admin | is_security_officer)
 
 
 def can_manage_organisation(user: User, organisation: Organisation | None) -> bool:
@@ -96,6 +98,11 @@ def can_manage_organisation(user: User, organisation: Organisation | None) -> bo
 
 def can_view_audit(user: User, organisation: Organisation | None) -> bool:
     return rules.test_rule("view_audit", user, organisation)
+
+
+def can_import_register(user: User, organisation: Organisation | None) -> bool:
+    """Import a register file from the web (the command imports as nobody)."""
+    return rules.test_rule("import_register", user, organisation)
 
 
 def is_member(user: User, organisation: Organisation | None) -> bool:

@@ -19,4 +19,5 @@ def klassa(request: HttpRequest) -> dict[str, Any]:
         "my_organisations": access.organisations_for(user),
         "can_manage_organisation": access.can_manage_organisation(user, organisation),
         "can_view_audit": access.can_view_audit(user, organisation),
+        "can_import_register": access.can_import_register(user, organisation),
     }

@@ -138,7 +138,11 @@ def test_an_admin_without_the_officers_right_cannot_import_approved_classificati
     before = row_counts()
     with pytest.raises(register.RegisterInvalid) as error:
         register.import_document(document, actor=admin)
-    assert "information-security officer" in str(error.value)
+    # One refusal per approved asset, naming it (the message is in the actor's language).
+    assert [(e.path, e.message.split()[0]) for e in error.value.errors] == [
+        ("information_assets[0].status", "ELEV"),
+        ("information_assets[1].status", "SCHEMA"),
+    ]
     assert row_counts() == before
 
 
@@ -760,7 +764,9 @@ def test_admin_previews_then_confirms_the_import(
     assert AuditEvent.objects.filter(action="register.imported").count() == 1
 
 
-def test_confirm_imports_exactly_the_previewed_document(as_user, admin, norrkoping, document):
+def test_confirm_imports_exactly_the_previewed_document(
+    as_user, admin, admin_also_officer, norrkoping, document
+):
     client = as_user(admin)
     first = client.post(reverse("register_import"), {"file": upload(document)})
     changed = copy.deepcopy(document)

@@ -261,8 +261,8 @@ MATRIX: dict[str, Row] = {
     "report_status": _all(200, 405, viewer=(404, 405), outsider=(404, 405)),
     # Whoever sees the initiative.
     "report_download": _all(200, 405, viewer=(404, 405), outsider=(404, 405)),
-    # Admins only (the security officer too is refused today).
-    "register_import": _all(403, 403, admin=(200, 200), outsider=(200, 200)),
+    # Admins and security officers (approved classifications in a file: the officer only).
+    "register_import": _all(403, 403, admin=(200, 200), officer=(200, 200), outsider=(200, 200)),
     # Admins, security officers and auditors start an export.
     "register_export": _all(
         403, 403, admin=(200, 302), officer=(200, 302), auditor=(200, 302), outsider=(200, 302)
