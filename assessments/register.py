@@ -51,7 +51,7 @@ from assessments.models import (
 from benefits import derived as benefit_derived
 from benefits import document as benefit_document
 from benefits.models import BenefitModel
-from klassa_app import access, audit, numbers
+from klassa_app import access, audit, messages, numbers
 from klassa_app import text as text_rules
 from klassa_app.derived import figures_changed
 from klassa_app.models import AuditEvent, Department, Organisation, User
@@ -62,7 +62,7 @@ STATUSES = ("draft", "approved")
 FORCED = ("in", "out")
 # Stored as the override's reason, in the organisation's language (records are kept in it).
 IMPORT_REASON = gettext_noop("Imported from register file")
-APPROVED_NEEDS_LEVELS = "required for an approved classification"
+APPROVED_NEEDS_LEVELS = gettext_noop("required for an approved classification")
 
 
 def import_reason() -> str:
@@ -131,13 +131,61 @@ REGISTER_LOCK = 0x4B524547  # "KREG"
 
 # --- Errors and summaries ----------------------------------------------------------------------
 
+# The checker's messages: English templates, translated when a page shows them
+# (``RegisterError.localized``); the commands print them in English for operators and scripts.
+# The benefit model's messages (``benefits.document``) are used where they say the same.
+REQUIRED = benefit_document.REQUIRED
+UNKNOWN = benefit_document.UNKNOWN
+NOT_A_LIST = benefit_document.NOT_A_LIST
+NOT_AN_OBJECT = benefit_document.NOT_AN_OBJECT
+NOT_A_JSON_OBJECT = benefit_document.NOT_A_JSON_OBJECT
+MUST_BE = benefit_document.MUST_BE
+ONE_OF = benefit_document.ONE_OF
+NON_NEGATIVE = benefit_document.NON_NEGATIVE
+TOO_LARGE = benefit_document.TOO_LARGE
+CODE_CHARACTERS = gettext_noop("use letters, digits, hyphen and underscore")
+ITEM_CODE_CHARACTERS = gettext_noop("use letters A–Z, digits, dot, hyphen and underscore")
+DUPLICATE_CODE = gettext_noop("duplicate code")
+YEAR = gettext_noop("must be a year from 2000 to 2100")
+SCENARIO = gettext_noop("must be low, medium or high")
+UNKNOWN_DEPARTMENT = gettext_noop("unknown department code")
+STATUS = gettext_noop("must be draft or approved")
+UNKNOWN_ASPECT = gettext_noop("unknown aspect")
+LEVEL = gettext_noop("must be a level from 0 to %(top)s")
+BELOW_MINIMUM = gettext_noop("below the legal minimum %(minimum)s")
+NEEDS_ANALYSIS = gettext_noop(
+    "requires protective-security analysis and cannot be approved through the ordinary path"
+)
+SECRECY = gettext_noop("must be the OSL reference as text, or null")
+BOOLEAN = gettext_noop("must be true or false")
+ASSET_CODE = gettext_noop("must be an asset code")
+UNKNOWN_ASSET = gettext_noop("unknown asset code")
+DUPLICATE_ASPECT = gettext_noop("duplicate aspect")
+SCORE = gettext_noop("must be a whole number from 1 to %(max)s, or null")
+FORCED_VALUE = gettext_noop('must be null, "in" or "out"')
+LOWERING = gettext_noop(
+    "only a documented distribution effect may lower a level below the computed one"
+)
+
 
 @dataclass(frozen=True)
 class RegisterError:
-    """One problem in a document: ``path`` names the field (``initiatives[3].name``)."""
+    """One problem in a document: ``path`` names the field (``initiatives[3].name``),
+    ``template`` is an English message (one of the above) and ``params`` fill it in."""
 
     path: str
-    message: str
+    template: str
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    @property
+    def message(self) -> str:
+        """In English, as tests compare it and the commands print it."""
+        return messages.english(self.template, self.params)
+
+    @property
+    def localized(self) -> str:
+        """In the active language, for pages; the path stays as it is."""
+        return messages.render(self.template, self.params)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
@@ -265,15 +313,15 @@ class _Checker:
             code: dict(known.levels) for code, known in context.assets.items()
         }
 
-    def error(self, path: str, message: str) -> None:
-        self.errors.append(RegisterError(path, message))
+    def error(self, path: str, template: str, params: Mapping[str, Any] | None = None) -> None:
+        self.errors.append(RegisterError(path, template, params or {}))
 
     # Small field readers: each reports its own problem and returns None when unusable.
 
     def unknown_keys(self, obj: Mapping[str, Any], allowed: frozenset[str], path: str) -> None:
         for key in obj:
             if key not in allowed:
-                self.error(f"{path}.{key}" if path else str(key), "unknown field")
+                self.error(f"{path}.{key}" if path else str(key), UNKNOWN)
 
     def text(
         self,
@@ -287,7 +335,7 @@ class _Checker:
         value = obj.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self.error(path, "required")
+                self.error(path, REQUIRED)
             return None if required else ""
         return self.clean_text(value, path, max_length=max_length or MAX_TEXT_LENGTH)
 
@@ -297,7 +345,7 @@ class _Checker:
         try:
             return text_rules.clean_text(value, path, max_length=max_length)
         except text_rules.TextError as error:
-            self.error(path, benefit_document.text_message(error))
+            self.error(path, *benefit_document.text_message(error))
             return None
 
     def code(
@@ -315,13 +363,12 @@ class _Checker:
             return None
         value = raw.lower() if lower else raw.upper()
         if not pattern.match(value):
-            allowed = "letters, digits, hyphen and underscore"
-            if pattern is ITEM_CODE:
-                allowed = "letters A–Z, digits, dot, hyphen and underscore"
-            self.error(f"{path}.code", f"use {allowed}")
+            self.error(
+                f"{path}.code", ITEM_CODE_CHARACTERS if pattern is ITEM_CODE else CODE_CHARACTERS
+            )
             return None
         if value in seen:
-            self.error(f"{path}.code", "duplicate code")
+            self.error(f"{path}.code", DUPLICATE_CODE)
             return None
         seen.add(value)
         return value
@@ -331,18 +378,20 @@ class _Checker:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.error(path, "must be a list")
+            self.error(path, NOT_A_LIST)
             return []
         return value
 
     def level(self, path: str, value: Any, aspect: str) -> int | None:
         if value is None:
-            self.error(path, "required")
+            self.error(path, REQUIRED)
             return None
+        top = self.context.tops[aspect]
         try:
-            rules.check_level(path, value, self.context.tops[aspect])
+            rules.check_level(path, value, top)
         except rules.RuleError as error:
-            self.error(error.field, error.message)
+            # check_level has this one rule; its message, translatable.
+            self.error(error.field, LEVEL, {"top": top})
             return None
         return value
 
@@ -350,11 +399,11 @@ class _Checker:
 
     def document(self, document: Any, organisation_code_expected: str | None) -> None:
         if not isinstance(document, dict):
-            self.error("document", "must be a JSON object")
+            self.error("document", NOT_A_JSON_OBJECT)
             return
         self.unknown_keys(document, DOCUMENT_KEYS, "")
         if document.get("format") != FORMAT:
-            self.error("format", f"must be {FORMAT}")
+            self.error("format", MUST_BE, {"value": FORMAT})
         self.organisation(document.get("organisation"), organisation_code_expected)
         seen: set[str] = set()
         for i, item in enumerate(self.items(document, "departments", "departments")):
@@ -372,14 +421,14 @@ class _Checker:
         if value is None:
             return
         if not isinstance(value, dict):
-            self.error("portfolio", "must be an object")
+            self.error("portfolio", NOT_AN_OBJECT)
             return
         self.unknown_keys(value, PORTFOLIO_KEYS, "portfolio")
         year = value.get("year")
         if year is not None and (
             isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100
         ):
-            self.error("portfolio.year", "must be a year from 2000 to 2100")
+            self.error("portfolio.year", YEAR)
         if "budget" in value:
             try:
                 budget = numbers.parse_document_number(value["budget"], "portfolio.budget")
@@ -389,31 +438,31 @@ class _Checker:
                 )
             else:
                 if budget < 0:
-                    self.error("portfolio.budget", "must be 0 or more")
+                    self.error("portfolio.budget", NON_NEGATIVE)
                 elif budget >= MAX_BUDGET:
-                    self.error("portfolio.budget", "must be below 10^15")
+                    self.error("portfolio.budget", TOO_LARGE)
         scenario = value.get("scenario")
         if scenario is not None and scenario not in BenefitScenario.values:
-            self.error("portfolio.scenario", "must be low, medium or high")
+            self.error("portfolio.scenario", SCENARIO)
 
     def organisation(self, value: Any, expected: str | None) -> None:
         if value is None:
-            self.error("organisation", "required")
+            self.error("organisation", REQUIRED)
             return
         if not isinstance(value, dict):
-            self.error("organisation", "must be an object")
+            self.error("organisation", NOT_AN_OBJECT)
             return
         self.unknown_keys(value, ORGANISATION_KEYS, "organisation")
         code = self.code(
             value, "organisation", pattern=ORGANISATION_CODE, max_length=40, seen=set(), lower=True
         )
         if code is not None and expected is not None and code != expected:
-            self.error("organisation.code", f"must be {expected}")
+            self.error("organisation.code", MUST_BE, {"value": expected})
         self.text(value, "name", "organisation.name", max_length=200)
 
     def department(self, value: Any, path: str, seen: set[str]) -> None:
         if not isinstance(value, dict):
-            self.error(path, "must be an object")
+            self.error(path, NOT_AN_OBJECT)
             return
         self.unknown_keys(value, DEPARTMENT_KEYS, path)
         code = self.code(value, path, pattern=DEPARTMENT_CODE, max_length=20, seen=seen)
@@ -424,11 +473,11 @@ class _Checker:
     def department_reference(self, value: Mapping[str, Any], path: str) -> None:
         code = self.text(value, "department", path)
         if code is not None and normalise_code(code) not in self.departments:
-            self.error(path, "unknown department code")
+            self.error(path, UNKNOWN_DEPARTMENT)
 
     def asset(self, value: Any, path: str, seen: set[str]) -> None:
         if not isinstance(value, dict):
-            self.error(path, "must be an object")
+            self.error(path, NOT_AN_OBJECT)
             return
         self.unknown_keys(value, ASSET_KEYS, path)
         code = self.code(value, path, pattern=ITEM_CODE, max_length=30, seen=seen)
@@ -440,17 +489,17 @@ class _Checker:
 
         status = value.get("status", "draft")
         if status not in STATUSES:
-            self.error(f"{path}.status", "must be draft or approved")
+            self.error(f"{path}.status", STATUS)
             status = None
         raw_levels = value.get("levels")
         levels: dict[str, int] = {}
         if raw_levels is not None and not isinstance(raw_levels, dict):
-            self.error(f"{path}.levels", "must be an object")
+            self.error(f"{path}.levels", NOT_AN_OBJECT)
         elif raw_levels:
             for aspect, level in raw_levels.items():
                 where = f"{path}.levels.{aspect}"
                 if aspect not in self.context.aspects:
-                    self.error(where, "unknown aspect")
+                    self.error(where, UNKNOWN_ASPECT)
                     continue
                 checked = self.level(where, level, aspect)
                 if checked is None:
@@ -460,7 +509,7 @@ class _Checker:
                     # As in rules.aspect_outcome: a minimum never exceeds the scale.
                     minimum = min(minimum, self.context.tops[aspect])
                     if checked < minimum:
-                        self.error(where, f"below the legal minimum {minimum}")
+                        self.error(where, BELOW_MINIMUM, {"minimum": minimum})
                 levels[aspect] = checked
         if status == "approved":
             if not raw_levels:
@@ -475,11 +524,7 @@ class _Checker:
                 finals=levels,
                 tops=self.context.tops,
             ):
-                self.error(
-                    f"{path}.status",
-                    "requires protective-security analysis and cannot be approved "
-                    "through the ordinary path",
-                )
+                self.error(f"{path}.status", NEEDS_ANALYSIS)
         if code is not None:
             self.effective[code] = self._effective_levels(code, levels, status, minimums)
 
@@ -506,22 +551,22 @@ class _Checker:
 
     def legal(self, value: Any, path: str) -> tuple[set[str], bool | None]:
         if value is None:
-            self.error(path, "required")
+            self.error(path, REQUIRED)
             return set(), None
         if not isinstance(value, dict):
-            self.error(path, "must be an object")
+            self.error(path, NOT_AN_OBJECT)
             return set(), None
         self.unknown_keys(value, LEGAL_KEYS, path)
         personal_data = value.get("personal_data")
         if personal_data is None:
-            self.error(f"{path}.personal_data", "required")
+            self.error(f"{path}.personal_data", REQUIRED)
             personal_data = PersonalData.NO
         elif personal_data not in PersonalData.values:
-            self.error(f"{path}.personal_data", f"must be one of {', '.join(PersonalData.values)}")
+            self.error(f"{path}.personal_data", ONE_OF, {"values": ", ".join(PersonalData.values)})
             personal_data = PersonalData.NO
         secrecy = value.get("secrecy")
         if secrecy is not None and not isinstance(secrecy, str):
-            self.error(f"{path}.secrecy", "must be the OSL reference as text, or null")
+            self.error(f"{path}.secrecy", SECRECY)
             secrecy = None
         elif (
             isinstance(secrecy, str)
@@ -530,13 +575,13 @@ class _Checker:
             secrecy = None
         protective_security = value.get("protective_security", False)
         if not isinstance(protective_security, bool):
-            self.error(f"{path}.protective_security", "must be true or false")
+            self.error(f"{path}.protective_security", BOOLEAN)
             protective_security = None
         return legal_triggers(personal_data, bool(secrecy and secrecy.strip())), protective_security
 
     def initiative(self, value: Any, path: str, seen: set[str]) -> None:
         if not isinstance(value, dict):
-            self.error(path, "must be an object")
+            self.error(path, NOT_AN_OBJECT)
             return
         self.unknown_keys(value, INITIATIVE_KEYS, path)
         self.code(value, path, pattern=ITEM_CODE, max_length=30, seen=seen)
@@ -549,11 +594,11 @@ class _Checker:
             where = f"{path}.assets[{j}]"
             code = normalise_code(raw)
             if not isinstance(raw, str) or not code:
-                self.error(where, "must be an asset code")
+                self.error(where, ASSET_CODE)
             elif code not in self.effective:
-                self.error(where, "unknown asset code")
+                self.error(where, UNKNOWN_ASSET)
             elif code in linked:
-                self.error(where, "duplicate code")
+                self.error(where, DUPLICATE_CODE)
             else:
                 linked.append(code)
 
@@ -568,29 +613,29 @@ class _Checker:
             return
         for error in benefit_document.validate(value):
             where = path if error.path in ("", "document") else f"{path}.{error.path}"
-            self.error(where, error.message)
+            self.error(where, error.template, error.params)
 
     def adjustment(self, value: Any, path: str, linked: list[str], aspects_seen: set[str]) -> None:
         if not isinstance(value, dict):
-            self.error(path, "must be an object")
+            self.error(path, NOT_AN_OBJECT)
             return
         self.unknown_keys(value, ADJUSTMENT_KEYS, path)
         aspect = value.get("aspect")
         level = None
         if aspect is None:
-            self.error(f"{path}.aspect", "required")
+            self.error(f"{path}.aspect", REQUIRED)
         elif aspect not in self.context.aspects:
-            self.error(f"{path}.aspect", "unknown aspect")
+            self.error(f"{path}.aspect", UNKNOWN_ASPECT)
             aspect = None
         elif aspect in aspects_seen:
-            self.error(f"{path}.aspect", "duplicate aspect")
+            self.error(f"{path}.aspect", DUPLICATE_ASPECT)
             aspect = None
         else:
             aspects_seen.add(aspect)
             level = self.level(f"{path}.level", value.get("level"), aspect)
         reason = value.get("reason")
         if reason not in rules.REASONS:
-            self.error(f"{path}.reason", f"must be one of {', '.join(rules.REASONS)}")
+            self.error(f"{path}.reason", ONE_OF, {"values": ", ".join(rules.REASONS)})
         justification = self.text(value, "justification", f"{path}.justification")
         if aspect is None or level is None or reason not in rules.REASONS or not justification:
             return
@@ -603,13 +648,16 @@ class _Checker:
                 where=path,
             )
         except rules.RuleError as error:
-            self.error(error.field, error.message)
+            # Reason, justification and level were checked above: what is left is the rule
+            # that only a distribution effect lowers a level (anything else, as it came).
+            template = LOWERING if error.message == LOWERING else error.message
+            self.error(error.field, template)
 
     def priority(self, value: Any, path: str) -> None:
         if value is None:
             return
         if not isinstance(value, dict):
-            self.error(path, "must be an object")
+            self.error(path, NOT_AN_OBJECT)
             return
         self.unknown_keys(value, PRIORITY_KEYS, path)
         for key in ("strategic_fit", "time_criticality"):
@@ -617,17 +665,14 @@ class _Checker:
             if score is not None and (
                 isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5
             ):
-                self.error(f"{path}.{key}", "must be a whole number from 1 to 5, or null")
+                self.error(f"{path}.{key}", SCORE, {"max": 5})
         weeks = value.get("duration_weeks")
         if weeks is not None and (
             isinstance(weeks, bool)
             or not isinstance(weeks, int)
             or not 1 <= weeks <= MAX_DURATION_WEEKS
         ):
-            self.error(
-                f"{path}.duration_weeks",
-                f"must be a whole number from 1 to {MAX_DURATION_WEEKS}, or null",
-            )
+            self.error(f"{path}.duration_weeks", SCORE, {"max": MAX_DURATION_WEEKS})
         if value.get("forced_reason") is not None and (
             self.clean_text(
                 value["forced_reason"], f"{path}.forced_reason", max_length=MAX_TEXT_LENGTH
@@ -637,11 +682,11 @@ class _Checker:
             return
         forced = value.get("forced")
         if forced is not None and forced not in FORCED:
-            self.error(f"{path}.forced", 'must be null, "in" or "out"')
+            self.error(f"{path}.forced", FORCED_VALUE)
         elif forced in FORCED:
             reason = value.get("forced_reason")
             if not isinstance(reason, str) or not reason.strip():
-                self.error(f"{path}.forced_reason", "required")
+                self.error(f"{path}.forced_reason", REQUIRED)
 
 
 def check_document(

@@ -18,6 +18,7 @@ number but ``horizon_years`` as a decimal string, which keeps every digit.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -38,8 +39,9 @@ from benefits.calculation import (
     Cost,
     Lever,
 )
-from klassa_app import numbers
+from klassa_app import messages, numbers
 from klassa_app import text as text_rules
+from klassa_app.messages import gettext_noop
 
 MAX_HORIZON = 30
 MAX_NAME_LENGTH = 200
@@ -64,27 +66,58 @@ ALL_EXTRA_KEYS = frozenset(key for keys in KIND_EXTRA_KEYS.values() for key in k
 MAX_GROUP_LENGTH = 100
 COST_KEYS = frozenset({"name", "kind", "amounts", "annual_amount"})
 
-# Messages.
-REQUIRED = "required"
-UNKNOWN = "unknown field"
-NOT_A_NUMBER = "must be a number"
-NOT_A_SCENARIO_NUMBER = "must be a number or an object with low, medium and high"
-TOO_LARGE = "must be below 10^15"
-TOO_SMALL = f"must be 0 or at least 10^-{numbers.MAX_EXPONENT} in size"
-TOO_PRECISE = f"at most {numbers.MAX_DIGITS} significant digits"
-NUL_CHARACTER = "must not contain a NUL character"
-INVALID_CHARACTER = "contains an invalid character (a lone surrogate)"
-SHARE = "must be between 0 and 1"
-NON_NEGATIVE = "must be 0 or more"
-HORIZON = f"must be a whole number from 1 to {MAX_HORIZON}"
+# Messages: English templates, translated when shown (``klassa_app.messages``). The limits
+# written into some of them are the module's constants (a test checks that they agree).
+REQUIRED = gettext_noop("required")
+UNKNOWN = gettext_noop("unknown field")
+NOT_A_NUMBER = gettext_noop("must be a number")
+NOT_A_SCENARIO_NUMBER = gettext_noop("must be a number or an object with low, medium and high")
+TOO_LARGE = gettext_noop("must be below 10^15")
+TOO_SMALL = gettext_noop("must be 0 or at least 10^-30 in size")  # numbers.MAX_EXPONENT
+TOO_PRECISE = gettext_noop("at most 40 significant digits")  # numbers.MAX_DIGITS
+NUL_CHARACTER = gettext_noop("must not contain a NUL character")
+INVALID_CHARACTER = gettext_noop("contains an invalid character (a lone surrogate)")
+TOO_LONG = gettext_noop("at most %(count)s characters")
+NOT_TEXT = gettext_noop("must be text")
+SHARE = gettext_noop("must be between 0 and 1")
+NON_NEGATIVE = gettext_noop("must be 0 or more")
+HORIZON = gettext_noop("must be a whole number from 1 to 30")  # MAX_HORIZON
+ONE_OF = gettext_noop("must be one of %(values)s")
+NOT_OF_KIND = gettext_noop("not a field of a %(kind)s lever")
+NOT_A_LIST = gettext_noop("must be a list")
+ENTRIES = gettext_noop("must have %(count)s entries")
+NOT_AN_OBJECT = gettext_noop("must be an object")
+NOT_A_JSON_OBJECT = gettext_noop("must be a JSON object")
+MUST_BE = gettext_noop("must be %(value)s")
+CURRENCY_CODE = gettext_noop("must be a three-letter currency code such as SEK")
+TOO_MANY_LEVERS = gettext_noop("at most %(count)s levers")
+TOO_MANY_COSTS = gettext_noop("at most %(count)s cost items")
+DUPLICATE_NAME = gettext_noop("duplicate name")
+RATE_AFTER = gettext_noop("must not exceed %(field)s")
+AMOUNTS_OR_ANNUAL = gettext_noop("give amounts or annual_amount")
+NOT_BOTH = gettext_noop("give amounts or annual_amount, not both")
+
+Params = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
 class DocumentError:
-    """One problem in a document: ``path`` names the field (``levers[2].reduction.high``)."""
+    """One problem in a document: ``path`` names the field (``levers[2].reduction.high``),
+    ``template`` is one of the English messages above and ``params`` fill it in."""
 
     path: str
-    message: str
+    template: str
+    params: Params = dataclasses.field(default_factory=dict, hash=False)
+
+    @property
+    def message(self) -> str:
+        """In English, as tests compare it and the commands print it."""
+        return messages.english(self.template, self.params)
+
+    @property
+    def localized(self) -> str:
+        """In the active language, for pages; the path stays as it is."""
+        return messages.render(self.template, self.params)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
@@ -105,7 +138,7 @@ def to_number(value: Any) -> Decimal | None:
 
 
 def number_message(error: numbers.NumberError, value: Any, default: str = NOT_A_NUMBER) -> str:
-    """The document's message for a refused number."""
+    """The document's message (a template without parameters) for a refused number."""
     if error.code == numbers.DIGITS:
         return TOO_PRECISE
     if error.code == numbers.EXPONENT:
@@ -116,18 +149,19 @@ def number_message(error: numbers.NumberError, value: Any, default: str = NOT_A_
     return default
 
 
-def text_message(error: text_rules.TextError) -> str:
+def text_message(error: text_rules.TextError) -> tuple[str, Params]:
+    """The document's message (template, parameters) for a refused text."""
     if error.code == text_rules.NUL:
-        return NUL_CHARACTER
+        return NUL_CHARACTER, {}
     if error.code == text_rules.SURROGATE:
-        return INVALID_CHARACTER
+        return INVALID_CHARACTER, {}
     if error.code == text_rules.TOO_LONG:
-        return f"at most {error.max_length} characters"
-    return "must be text"
+        return TOO_LONG, {"count": error.max_length}
+    return NOT_TEXT, {}
 
 
-def one_of(values: Sequence[str]) -> str:
-    return "must be one of " + ", ".join(values)
+def one_of(values: Sequence[str]) -> tuple[str, Params]:
+    return ONE_OF, {"values": ", ".join(values)}
 
 
 class _Checker:
@@ -136,8 +170,8 @@ class _Checker:
     def __init__(self) -> None:
         self.errors: list[DocumentError] = []
 
-    def error(self, path: str, message: str) -> None:
-        self.errors.append(DocumentError(path, message))
+    def error(self, path: str, template: str, **params: Any) -> None:
+        self.errors.append(DocumentError(path, template, params))
 
     def unknown_keys(
         self, obj: Mapping[str, Any], allowed: frozenset[str], path: str, *, kind: str = ""
@@ -147,7 +181,7 @@ class _Checker:
                 continue
             key_path = f"{path}.{key}" if path else str(key)
             if kind and (key in ALL_INPUTS or key in ALL_EXTRA_KEYS):
-                self.error(key_path, f"not a field of a {kind} lever")
+                self.error(key_path, NOT_OF_KIND, kind=kind)
             else:
                 self.error(key_path, UNKNOWN)
 
@@ -161,7 +195,8 @@ class _Checker:
         try:
             return text_rules.clean_text(value, path, max_length=MAX_NAME_LENGTH)
         except text_rules.TextError as error:
-            self.error(path, text_message(error))
+            template, params = text_message(error)
+            self.error(path, template, **params)
             return None
 
     def choice(
@@ -174,7 +209,8 @@ class _Checker:
             self.error(path, REQUIRED)
             return None
         if value not in values:  # also refuses non-strings
-            self.error(path, one_of(values))
+            template, params = one_of(values)
+            self.error(path, template, **params)
             return None
         return value
 
@@ -225,11 +261,11 @@ class _Checker:
 
     def number_list(self, value: Any, path: str, bound: str, length: int | None) -> list | None:
         if not isinstance(value, list):
-            self.error(path, "must be a list")
+            self.error(path, NOT_A_LIST)
             return None
         ok = True
         if length is not None and len(value) != length:
-            self.error(path, f"must have {length} entries")
+            self.error(path, ENTRIES, count=length)
             ok = False
         numbers = [self.number(item, f"{path}[{i}]", bound) for i, item in enumerate(value)]
         return numbers if ok and None not in numbers else None
@@ -238,17 +274,17 @@ class _Checker:
 
     def document(self, document: Any) -> BenefitModel | None:
         if not isinstance(document, Mapping):
-            self.error("document", "must be a JSON object")
+            self.error("document", NOT_A_JSON_OBJECT)
             return None
         self.unknown_keys(document, DOCUMENT_KEYS, "")
         if document.get("format") != FORMAT:
-            self.error("format", f"must be {FORMAT}")
+            self.error("format", MUST_BE, value=FORMAT)
         name = self.text(document, "name", "name")
         currency = document.get("currency")
         if currency is None:
             self.error("currency", REQUIRED)
         elif not isinstance(currency, str) or not CURRENCY.fullmatch(currency):
-            self.error("currency", "must be a three-letter currency code such as SEK")
+            self.error("currency", CURRENCY_CODE)
             currency = None
         horizon = self.horizon(document.get("horizon_years"))
         discount_rate = self.optional_number(
@@ -260,9 +296,9 @@ class _Checker:
         if value is None:
             self.error("levers", REQUIRED)
         elif not isinstance(value, list):
-            self.error("levers", "must be a list")
+            self.error("levers", NOT_A_LIST)
         elif len(value) > MAX_ITEMS:
-            self.error("levers", f"at most {MAX_ITEMS} levers")
+            self.error("levers", TOO_MANY_LEVERS, count=MAX_ITEMS)
         else:
             names: set[str] = set()
             levers = [
@@ -272,9 +308,9 @@ class _Checker:
         costs: list[Cost | None] = []
         value = document.get("costs")
         if value is not None and not isinstance(value, list):
-            self.error("costs", "must be a list")
+            self.error("costs", NOT_A_LIST)
         elif value is not None and len(value) > MAX_ITEMS:
-            self.error("costs", f"at most {MAX_ITEMS} cost items")
+            self.error("costs", TOO_MANY_COSTS, count=MAX_ITEMS)
         elif value is not None:
             costs = [self.cost(item, f"costs[{i}]", horizon) for i, item in enumerate(value)]
 
@@ -301,7 +337,7 @@ class _Checker:
 
     def lever(self, value: Any, path: str, horizon: int | None, names: set[str]) -> Lever | None:
         if not isinstance(value, Mapping):
-            self.error(path, "must be an object")
+            self.error(path, NOT_AN_OBJECT)
             return None
         errors_before = len(self.errors)
         kind = self.choice(value, "kind", f"{path}.kind", LEVER_KINDS, "")
@@ -314,7 +350,7 @@ class _Checker:
         name = self.text(value, "name", f"{path}.name")
         if name is not None:
             if name in names:
-                self.error(f"{path}.name", "duplicate name")
+                self.error(f"{path}.name", DUPLICATE_NAME)
             names.add(name)
         stakeholder = self.choice(
             value, "stakeholder", f"{path}.stakeholder", STAKEHOLDERS, "internal"
@@ -361,7 +397,8 @@ class _Checker:
         try:
             return text_rules.clean_text(value, path, max_length=MAX_GROUP_LENGTH)
         except text_rules.TextError as error:
-            self.error(path, text_message(error))
+            template, params = text_message(error)
+            self.error(path, template, **params)
             return ""
 
     def rates(
@@ -376,7 +413,8 @@ class _Checker:
                 continue
             error = DocumentError(
                 f"{path}.rate_after" + (f".{scenario}" if after_split else ""),
-                "must not exceed rate_before" + (f".{scenario}" if before_split else ""),
+                RATE_AFTER,
+                {"field": "rate_before" + (f".{scenario}" if before_split else "")},
             )
             if error not in reported:
                 reported.add(error)
@@ -384,7 +422,7 @@ class _Checker:
 
     def cost(self, value: Any, path: str, horizon: int | None) -> Cost | None:
         if not isinstance(value, Mapping):
-            self.error(path, "must be an object")
+            self.error(path, NOT_AN_OBJECT)
             return None
         errors_before = len(self.errors)
         self.unknown_keys(value, COST_KEYS, path)
@@ -395,9 +433,9 @@ class _Checker:
         has_amounts = value.get("amounts") is not None
         has_annual = value.get("annual_amount") is not None
         if has_amounts and has_annual:
-            self.error(path, "give amounts or annual_amount, not both")
+            self.error(path, NOT_BOTH)
         elif not has_amounts and not has_annual:
-            self.error(path, "give amounts or annual_amount")
+            self.error(path, AMOUNTS_OR_ANNUAL)
         elif has_amounts:
             length = None if horizon is None else horizon + 1
             amounts = self.number_list(value["amounts"], f"{path}.amounts", NON_NEGATIVE, length)
