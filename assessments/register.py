@@ -166,6 +166,12 @@ FORCED_VALUE = gettext_noop('must be null, "in" or "out"')
 LOWERING = gettext_noop(
     "only a documented distribution effect may lower a level below the computed one"
 )
+# The import's, for a person without the security officer's right (the preview names them).
+APPROVAL = gettext_noop(
+    "%(code)s is approved in the file, and only the information-security officer imports "
+    "approved classifications: import it as a draft, or let the information-security officer "
+    "import the file"
+)
 
 
 @dataclass(frozen=True)
@@ -1215,17 +1221,10 @@ class _Importer:
             and not access.can_approve_classifications(self.actor, self.organisation)
         ):
             # Nothing in a file that the pages forbid: only the security officer approves.
-            # In the actor's language (the command, which imports as nobody, never gets here).
             raise RegisterInvalid(
                 [
                     RegisterError(
-                        f"information_assets[{p.index}].status",
-                        gettext(
-                            "%(code)s is approved in the file, and only the information-security "
-                            "officer imports approved classifications: import it as a draft, or "
-                            "let the information-security officer import the file"
-                        )
-                        % {"code": p.asset.code},
+                        f"information_assets[{p.index}].status", APPROVAL, {"code": p.asset.code}
                     )
                     for p in changing
                     if p.approve

@@ -9,6 +9,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import base as management_base
@@ -783,7 +784,9 @@ def test_confirm_imports_exactly_the_previewed_document(
 
 def test_the_page_lists_validation_errors_with_their_paths(as_user, admin, norrkoping, document):
     document["initiatives"][0]["adjustments"][0]["justification"] = ""
-    response = as_user(admin).post(reverse("register_import"), {"file": upload(document)})
+    client = as_user(admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the messages in the reader's language
+    response = client.post(reverse("register_import"), {"file": upload(document)})
     assert response.status_code == 200
     assert "initiatives[0].adjustments[0].justification</code>: required" in (
         response.content.decode()
