@@ -144,7 +144,10 @@ def number_message(error: numbers.NumberError, value: Any, default: str = NOT_A_
     if error.code == numbers.EXPONENT:
         # Which side: the sign of the exponent in the text, or of the number's magnitude.
         text = str(value).strip().lower()
-        small = "e-" in text or (isinstance(value, int | Decimal) and abs(value) < 1)
+        # (``adjusted`` reads the representation: ``abs`` of 1E+9999999999 overflows.)
+        small = "e-" in text or (
+            isinstance(value, Decimal) and value.is_finite() and value.adjusted() < 0
+        )
         return TOO_SMALL if small else TOO_LARGE
     return default
 

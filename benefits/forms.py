@@ -250,13 +250,11 @@ class EditorView:
         return bool(self.summary)
 
 
-_ENTRIES = re.compile(r"must have (\d+) entries")
-_CHARACTERS = re.compile(r"at most (\d+) characters")
-
-
-def translate_message(path: str, message: str) -> str:
-    """A validation message of ``benefits.document`` in the user's language, phrased for the
-    editor (percentages where the editor shows them)."""
+def translate_message(error: benefit_document.DocumentError) -> str:
+    """A validation error of ``benefits.document`` in the user's language, phrased for the
+    editor (percentages where the editor shows them); chosen by its template and parameters,
+    any other in the document's own words (``error.localized``)."""
+    path, message, params = error.path, error.template, error.params
     name = re.sub(r"\[\d+\]$", "", path).split(".")[-1]
     name = re.sub(r"\[\d+\]", "", name)
     if name in SCENARIOS:
@@ -283,18 +281,16 @@ def translate_message(path: str, message: str) -> str:
         benefit_document.TOO_PRECISE: _("Enter at most 40 significant digits."),
         benefit_document.NUL_CHARACTER: _("Must not contain a NUL character."),
         benefit_document.INVALID_CHARACTER: _("Contains an invalid character."),
-        "must be text": _("Enter text."),
+        benefit_document.NOT_TEXT: _("Enter text."),
         # The editor's list inputs take values separated by semicolons; elsewhere (a whole
         # part of an uploaded document) it is the field's JSON type that is wrong.
-        "must be a list": _("Enter values separated by semicolons.")
+        benefit_document.NOT_A_LIST: _("Enter values separated by semicolons.")
         if name in ("ramp_up", "amounts")
         else _("Must be a list."),
-        "must be an object": _("Must be an object."),
-        "duplicate name": _("Another lever already has this name."),
-        "give amounts or annual_amount": _("Enter an annual amount or the amounts per year."),
-        "give amounts or annual_amount, not both": _(
-            "Enter an annual amount or the amounts per year, not both."
-        ),
+        benefit_document.NOT_AN_OBJECT: _("Must be an object."),
+        benefit_document.DUPLICATE_NAME: _("Another lever already has this name."),
+        benefit_document.AMOUNTS_OR_ANNUAL: _("Enter an annual amount or the amounts per year."),
+        benefit_document.NOT_BOTH: _("Enter an annual amount or the amounts per year, not both."),
     }
     if message == benefit_document.SHARE:
         if name in editor.PERCENT_FIELDS or name == "discount_rate":
@@ -302,12 +298,12 @@ def translate_message(path: str, message: str) -> str:
         return prefix + _("Must be between 0 and 1.")
     if message in fixed:
         return prefix + fixed[message]
-    if message.startswith("must not exceed rate_before"):
+    if message == benefit_document.RATE_AFTER:
         return _("Must not be above the rate before.")
-    if message.startswith("must be one of"):
+    if message == benefit_document.ONE_OF:
         return _("Choose one of the options.")
-    if match := _ENTRIES.fullmatch(message):
-        count = int(match.group(1))
+    if message == benefit_document.ENTRIES:
+        count = int(params["count"])
         if name == "amounts":
             return _(
                 "Enter %(count)s amounts, one for each year 0–%(last)s, separated by semicolons."
@@ -315,9 +311,9 @@ def translate_message(path: str, message: str) -> str:
         return _(
             "Enter %(count)s values, one for each year 1–%(count)s, separated by semicolons."
         ) % {"count": count}
-    if match := _CHARACTERS.fullmatch(message):
-        return _("At most %(count)s characters.") % {"count": match.group(1)}
-    return prefix + message
+    if message == benefit_document.TOO_LONG:
+        return _("At most %(count)s characters.") % {"count": params["count"]}
+    return prefix + error.localized
 
 
 def build_editor(
@@ -330,7 +326,7 @@ def build_editor(
     for error in errors or []:
         name = editor.input_name(error.path)
         if name is not None:
-            by_input.setdefault(name, []).append(translate_message(error.path, error.message))
+            by_input.setdefault(name, []).append(translate_message(error))
     labels, kinds, scenarios = field_labels(), kind_labels(), scenario_labels()
     places: dict[str, tuple[str, str]] = {}  # input name → (id, readable place)
 
@@ -518,7 +514,7 @@ def build_editor(
         ),
     )
     for error in errors or []:
-        message = translate_message(error.path, error.message)
+        message = translate_message(error)
         name = editor.input_name(error.path)
         if name is not None and name in places:
             input_id, where = places[name]

@@ -289,7 +289,8 @@ def _json_post(
                 lock_version=form.cleaned_data.get("lock_version"),
             )
         except services.BenefitModelInvalid as error:
-            errors = [str(e) for e in error.errors]
+            # The path as written in the document, the message in the reader's language.
+            errors = [f"{e.path}: {e.localized}" for e in error.errors]
             form.add_error("document", _("The benefit model has errors; nothing was saved."))
         except StaleVersion as error:
             messages.warning(request, error.message)
@@ -405,7 +406,7 @@ def benefit_model_import(request: HttpRequest, pk: int) -> HttpResponse:
                 lock_version=form.cleaned_data.get("lock_version"),
             )
         except services.BenefitModelInvalid as error:
-            errors = [f"{e.path}: {translate_message(e.path, e.message)}" for e in error.errors]
+            errors = [f"{e.path}: {translate_message(e)}" for e in error.errors]
             form.add_error("file", _("The file has errors; nothing was imported."))
         except StaleVersion as error:
             messages.warning(request, error.message)

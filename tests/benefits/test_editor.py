@@ -315,23 +315,27 @@ def test_error_paths_name_their_input(path, name):
             "Enter a whole number of years from 1 to 30.",
         ),
         ("name", "must be text", "Enter text."),
-        ("name", "at most 200 characters", "At most 200 characters."),
-        ("levers[0].kind", "must be one of staff_time, cost_base", "Choose one of the options."),
+        ("name", (benefit_document.TOO_LONG, {"count": 200}), "At most 200 characters."),
+        (
+            "levers[0].kind",
+            (benefit_document.ONE_OF, {"values": "staff_time, cost_base"}),
+            "Choose one of the options.",
+        ),
         ("levers[0].ramp_up", "must be a list", "Enter values separated by semicolons."),
         (
             "levers[0].ramp_up",
-            "must have 3 entries",
+            (benefit_document.ENTRIES, {"count": 3}),
             "Enter 3 values, one for each year 1–3, separated by semicolons.",
         ),
         (
             "costs[0].amounts",
-            "must have 4 entries",
+            (benefit_document.ENTRIES, {"count": 4}),
             "Enter 4 amounts, one for each year 0–3, separated by semicolons.",
         ),
         ("levers[1].name", "duplicate name", "Another lever already has this name."),
         (
             "levers[1].rate_after",
-            "must not exceed rate_before",
+            (benefit_document.RATE_AFTER, {"field": "rate_before"}),
             "Must not be above the rate before.",
         ),
         (
@@ -351,7 +355,10 @@ def test_every_validation_message_is_phrased_for_the_editor(settings, path, mess
     from django.utils import translation
 
     with translation.override("en"):
-        assert translate_message(path, message) == expected
+        # A message with parameters is given as (template, parameters).
+        template, params = message if isinstance(message, tuple) else (message, {})
+        error = benefit_document.DocumentError(path, template, params)
+        assert translate_message(error) == expected
 
 
 def test_errors_are_placed_on_their_inputs_and_summarised_with_links():
