@@ -166,6 +166,9 @@ FORCED_VALUE = gettext_noop('must be null, "in" or "out"')
 LOWERING = gettext_noop(
     "only a documented distribution effect may lower a level below the computed one"
 )
+CONFLICT = gettext_noop(
+    "conflicts with the open assessment of %(code)s (%(error)s); change its override first"
+)
 # The import's, for a person without the security officer's right (the preview names them).
 APPROVAL = gettext_noop(
     "%(code)s is approved in the file, and only the information-security officer imports "
@@ -1272,9 +1275,7 @@ class _Importer:
             raise RegisterInvalid(
                 [
                     RegisterError(
-                        f"{path}.legal",
-                        f"conflicts with the open assessment of {asset.code} ({error}); "
-                        "change its override first",
+                        f"{path}.legal", CONFLICT, {"code": asset.code, "error": str(error)}
                     )
                 ]
             ) from error
