@@ -18,6 +18,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError, transaction
 from django.db.models import Min
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -138,3 +139,14 @@ def queue_status(organisation: Organisation | None = None) -> QueueStatus:
         oldest_queued_at=min((f for f in found if f is not None), default=None),
         now=timezone.now(),
     )
+
+
+def readable_queue_status() -> QueueStatus | None:
+    """``queue_status()`` for /healthz, which must answer whatever the database holds: None
+    when the queued work cannot be read (e.g. a table not migrated yet)."""
+    try:
+        with transaction.atomic():  # a savepoint: a failed query leaves no broken transaction
+            return queue_status()
+    except DatabaseError as error:
+        logger.warning("Could not read the queued work (%s).", error.__class__.__name__)
+        return None

@@ -332,10 +332,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     broker = _broker_status()
     # Without a reachable broker no worker can answer: do not ask.
     workers = health.workers_status() if broker["ok"] else health.WORKERS_NONE
-    queue = health.queue_status() if database["ok"] else None
+    queue = health.readable_queue_status() if database["ok"] else None
     if not database["ok"]:
         status = "down"
-    elif not broker["ok"] or workers == health.WORKERS_NONE or (queue and queue.stale):
+    elif not broker["ok"] or workers == health.WORKERS_NONE or queue is None or queue.stale:
         status = "degraded"
     else:
         status = "ok"

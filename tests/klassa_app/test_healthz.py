@@ -242,9 +242,30 @@ def test_healthz_queries_do_not_grow_with_the_queue(
         _queued(ReportJobFactory, 10 + n)
         _queued(RegisterExportJobFactory, 10 + n)
         _queued(PortfolioReportJobFactory, 10 + n)
-    # SELECT 1, one MIN per kind of file job, one for the portfolio's results.
-    with django_assert_num_queries(1 + len(health.file_job_models()) + 1):
+    # SELECT 1, one MIN per kind of file job, one for the portfolio's results, and the
+    # savepoint around them.
+    with django_assert_num_queries(1 + len(health.file_job_models()) + 1 + 2):
         assert client.get("/healthz").status_code == 200
+
+
+def unreadable_probe(organisation):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MIN(created_at) FROM klassa_not_migrated_yet")
+
+
+def test_queued_work_that_cannot_be_read_is_reported_never_a_500(client, settings):
+    # E.g. during an upgrade, before a new job table is migrated.
+    settings.CELERY_BROKER_URL = ""
+    settings.KLASSA_QUEUE_PROBES = [
+        "klassa_app.health.oldest_queued_file_job",
+        "tests.klassa_app.test_healthz.unreadable_probe",
+    ]
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["oldest_queued_seconds"] is None and body["status"] == "degraded"
+    # The request's transaction is still usable.
+    assert client.get("/healthz").status_code == 200
 
 
 def test_every_kind_of_background_file_is_probed():
