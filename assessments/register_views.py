@@ -63,7 +63,7 @@ class RegisterUploadForm(forms.Form):
                     _("The file is not valid JSON: %(error)s at line %(line)s, column %(column)s.")
                     % {"error": exc.detail, "line": exc.line, "column": exc.column}
                 ) from exc
-            raise forms.ValidationError(exc.message) from exc
+            raise forms.ValidationError(exc.localized) from exc
         if not isinstance(document, dict) or document.get("format") != register.FORMAT:
             raise forms.ValidationError(
                 _("The file is not a Klassa register: its format must be %(format)s.")

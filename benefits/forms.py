@@ -40,7 +40,7 @@ class BenefitDocumentForm(forms.Form):
             # Decimal, never float, from the first character on; depth and keys checked.
             return jsonload.load_document(self.cleaned_data["document"])
         except jsonload.JsonDocumentError as error:
-            raise forms.ValidationError(error.message) from error
+            raise forms.ValidationError(error.localized) from error
 
 
 class BenefitImportForm(forms.Form):
@@ -62,7 +62,7 @@ class BenefitImportForm(forms.Form):
                     _("The file is not valid JSON: %(error)s (line %(line)s).")
                     % {"error": error.detail, "line": error.line}
                 ) from error
-            raise forms.ValidationError(error.message) from error
+            raise forms.ValidationError(error.localized) from error
 
 
 class FteCostForm(forms.Form):

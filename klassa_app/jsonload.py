@@ -17,7 +17,9 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from klassa_app import messages
 from klassa_app import text as text_rules
+from klassa_app.messages import gettext_noop
 
 MAX_DEPTH = 32  # the register's deepest field is 9 levels down
 MAX_INT_DIGITS = 100  # longer integers are read as Decimal (and refused by the number parser)
@@ -29,6 +31,14 @@ DEPTH = "depth"
 DUPLICATE_KEY = "duplicate_key"
 NUL = text_rules.NUL
 SURROGATE = text_rules.SURROGATE
+
+# Messages: English templates, shown in the reader's language (``localized``).
+ENCODING_MESSAGE = gettext_noop("The file is not UTF-8 text.")
+DEPTH_MESSAGE = gettext_noop("The JSON is nested too deeply (at most %(depth)s levels).")
+DUPLICATE_KEY_MESSAGE = gettext_noop("The key “%(key)s” appears twice in the same object.")
+NUL_MESSAGE = gettext_noop("%(path)s: must not contain a NUL character.")
+SURROGATE_MESSAGE = gettext_noop("%(path)s: contains an invalid character (a lone surrogate).")
+SYNTAX_MESSAGE = gettext_noop("Not valid JSON: %(error)s at line %(line)s, column %(column)s.")
 
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _BRACKETS = re.compile(r"[\[\]{}]")
@@ -54,30 +64,36 @@ class JsonDocumentError(ValueError):
         super().__init__(f"{code} {path or self.key} {detail}".strip())
 
     @property
-    def message(self) -> str:
-        """The refusal in the active language (Django's translation, imported late so that
-        this module stays usable without Django)."""
-        from django.utils.translation import gettext as _
+    def template(self) -> str:
+        return {
+            ENCODING: ENCODING_MESSAGE,
+            DEPTH: DEPTH_MESSAGE,
+            DUPLICATE_KEY: DUPLICATE_KEY_MESSAGE,
+            NUL: NUL_MESSAGE,
+            SURROGATE: SURROGATE_MESSAGE,
+        }.get(self.code, SYNTAX_MESSAGE)
 
-        if self.code == ENCODING:
-            return _("The file is not UTF-8 text.")
+    @property
+    def params(self) -> dict[str, Any]:
         if self.code == DEPTH:
-            return _("The JSON is nested too deeply (at most %(depth)s levels).") % {
-                "depth": self.detail
-            }
+            return {"depth": self.detail}
         if self.code == DUPLICATE_KEY:
-            return _("The key “%(key)s” appears twice in the same object.") % {"key": self.key}
-        if self.code == NUL:
-            return _("%(path)s: must not contain a NUL character.") % {"path": self.path}
-        if self.code == SURROGATE:
-            return _("%(path)s: contains an invalid character (a lone surrogate).") % {
-                "path": self.path
-            }
-        return _("Not valid JSON: %(error)s at line %(line)s, column %(column)s.") % {
-            "error": self.detail,
-            "line": self.line,
-            "column": self.column,
-        }
+            return {"key": self.key}
+        if self.code in (NUL, SURROGATE):
+            return {"path": self.path}
+        if self.code == SYNTAX:
+            return {"error": self.detail, "line": self.line, "column": self.column}
+        return {}
+
+    @property
+    def message(self) -> str:
+        """In English, as the commands print it."""
+        return messages.english(self.template, self.params)
+
+    @property
+    def localized(self) -> str:
+        """In the active language, for pages."""
+        return messages.render(self.template, self.params)
 
 
 class _DuplicateKey(Exception):
