@@ -34,6 +34,7 @@ from klassa_app import access, audit
 from klassa_app.models import User
 from klassa_app.queue import enqueue
 from klassa_app.services import ServiceError
+from klassa_app.xlsx import RowWriter
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -226,43 +227,6 @@ def _heading(data: ReportData, what: str) -> tuple[str, str]:
 HEADER_ROW = 4  # rows 1–2: title and subtitle, row 3 empty
 
 
-class _Rows:
-    """Writes the rows of a new sheet one after another, counting the rows and the widest row
-    itself: openpyxl's ``ws.max_row`` and ``ws[n]`` scan every cell of the sheet, so asking
-    them for each row made a sheet quadratic in its length. A row's cells reach as far as the
-    widest row so far, exactly as ``ws[n]`` returned them, so the file does not change."""
-
-    def __init__(self, ws) -> None:
-        # openpyxl is imported where a file is built, not when the site starts.
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        self.ws = ws
-        self.row = 0
-        self.width = 1  # openpyxl's max_column of an empty sheet
-        self._illegal = ILLEGAL_CHARACTERS_RE
-
-    def _clean(self, value: Any) -> Any:
-        if isinstance(value, str):
-            return self._illegal.sub("", value)
-        return value
-
-    def append(self, values: list[Any]) -> list[Any]:
-        """Appends the row and returns its cells."""
-        self.ws.append([self._clean(v) for v in values])
-        self.row += 1
-        self.width = max(self.width, len(values))
-        cells = [self.ws.cell(row=self.row, column=c) for c in range(1, self.width + 1)]
-        for cell in cells:
-            # Text is text: a comment starting with "=" must never become a formula.
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-        return cells
-
-    def skip(self) -> None:
-        self.ws.append([])
-        self.row += 1
-
-
 def _table(
     ws,
     title: str,
@@ -272,12 +236,12 @@ def _table(
     widths: list[int],
     wrap: Container[int] = (),
     percent_columns: Container[int] = (),
-) -> _Rows:
+) -> RowWriter:
     """A titled table with a filter; returns the writer for rows below it."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    writer = _Rows(ws)
+    writer = RowWriter(ws)
     writer.append([title])
     ws["A1"].font = Font(bold=True, size=14)
     writer.append([subtitle])

@@ -33,6 +33,7 @@ from klassa_app.models import Organisation, User
 from klassa_app.queue import enqueue
 from klassa_app.services import ServiceError
 from klassa_app.templatetags.klassa_format import money
+from klassa_app.xlsx import RowWriter
 from portfolio import charts, scoring, selection, selectors
 from portfolio.models import BenefitScenario, PortfolioReportJob, PortfolioScenario
 
@@ -260,48 +261,6 @@ SCORE_FORMAT = "0.000"
 ORE = Decimal("0.01")
 
 
-class _Rows:
-    """Writes the rows of a new sheet one after another, counting the rows and the widest row
-    itself: openpyxl's ``ws.max_row`` and ``ws[n]`` scan every cell of the sheet, so asking
-    them for each row made a sheet quadratic in its length. A row's cells reach as far as the
-    widest row so far, exactly as ``ws[n]`` returned them, so the file does not change."""
-
-    def __init__(self, ws) -> None:
-        # openpyxl is imported where a file is built, not when the site starts.
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-        from openpyxl.styles import Font
-
-        self.ws = ws
-        self.row = 0
-        self.width = 1  # openpyxl's max_column of an empty sheet
-        self._illegal = ILLEGAL_CHARACTERS_RE
-        self._bold = Font(bold=True)
-
-    def _clean(self, value: Any) -> Any:
-        if isinstance(value, str):
-            return self._illegal.sub("", value)
-        return value
-
-    def append(self, values: list[Any], *, bold: bool = False) -> list[Any]:
-        """Appends the row and returns its cells."""
-        self.ws.append([self._clean(v) for v in values])
-        self.row += 1
-        self.width = max(self.width, len(values))
-        cells = [self.ws.cell(row=self.row, column=c) for c in range(1, self.width + 1)]
-        font = self._bold if bold else None
-        for cell in cells:
-            # Text stays text: a name starting with "=" must never become a formula.
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-            if font is not None:
-                cell.font = font
-        return cells
-
-    def skip(self) -> None:
-        self.ws.append([])
-        self.row += 1
-
-
 def _sheet(
     ws,
     title: str,
@@ -316,7 +275,7 @@ def _sheet(
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    writer = _Rows(ws)
+    writer = RowWriter(ws)
     writer.append([title])
     ws["A1"].font = Font(bold=True, size=14)
     writer.append([subtitle])
