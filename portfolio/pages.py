@@ -291,10 +291,8 @@ def dashboard(
     aspects = list(scheme.codes)
     heat = _heat_map(base, aspects)
     bubbles = _bubbles(shown, chosen, today)
-    chosen_codes, _more = _codes(
-        result.rows.filter(initiative__in=base.filter(chosen).values("pk"))
-    )
-    optimal = results.selection_of(result.optimal or result.greedy, chosen_codes, budget)
+    # The dashboard shows the selection per row and its totals, never the list of codes.
+    optimal = results.selection_of(result.optimal or result.greedy, (), budget)
     portfolio = selectors.Portfolio(
         organisation=organisation,
         settings=settings,
