@@ -40,18 +40,20 @@ def initiative(owner, utbildning):
 
 @pytest.fixture
 def held_build(monkeypatch):
-    """The report builder waits until the test lets it go (``gate.set()``) and notes the
-    thread it ran in."""
+    """The report builder tells the test it has started (``started``: the job is claimed),
+    waits until the test lets it go (``gate.set()``) and notes the thread it ran in."""
+    started = threading.Event()
     gate = threading.Event()
     ran_in: list[threading.Thread] = []
 
     def build(kind, data):
         ran_in.append(threading.current_thread())
+        started.set()
         assert gate.wait(timeout=30), "the test never let the build go"
         return b"%PDF-1.7 held"
 
     monkeypatch.setattr(reports, "build", build)
-    return gate, ran_in
+    return started, gate, ran_in
 
 
 def request_report(client, initiative):
@@ -61,16 +63,20 @@ def request_report(client, initiative):
 def test_the_report_button_answers_before_the_report_is_built_and_the_build_follows(
     as_user, owner, initiative, held_build
 ):
-    gate, ran_in = held_build
+    started, gate, ran_in = held_build
     client = as_user(owner)
 
     response = request_report(client, initiative)
 
     assert response.status_code == 302
+    # Read the job only once the task has claimed it: the test database (SQLite in memory,
+    # shared cache) refuses a write to a table another connection is reading at that moment,
+    # instead of waiting as a database file does.
+    assert started.wait(timeout=30)
     job = ReportJob.objects.get()
     assert response["Location"] == reverse("report_status", args=[job.pk])
     # The build is still waiting for the gate: the answer did not wait for it.
-    assert job.status in (ReportJob.Status.QUEUED, ReportJob.Status.RUNNING)
+    assert job.status == ReportJob.Status.RUNNING
     assert client.get(response["Location"]).status_code == 200
 
     gate.set()
