@@ -255,10 +255,8 @@ def do_open_session(
         after={"assessment": str(assessment), "participants": [[u.email, r] for u, r in chosen]},
         object_repr=f"{asset.code} v{assessment.version}",
     )
-    from assessments.tasks import send_session_invitation
-
     for participant in Participant.objects.filter(session=session):
-        enqueue(send_session_invitation, participant.pk)
+        enqueue("assessments.tasks.send_session_invitation", participant.pk)
     return session
 
 

@@ -57,9 +57,7 @@ def do_request_register_export(
         after={"language": job.language},
         object_repr=f"{organisation.code} register",
     )
-    from assessments.tasks import build_register_export  # the task module imports this one
-
-    enqueue(build_register_export, job.pk)
+    enqueue("assessments.tasks.build_register_export", job.pk)
     return job
 
 

@@ -635,9 +635,7 @@ def do_request_report(
         after={"initiative": initiative.code, "kind": kind, "language": job.language},
         object_repr=f"{initiative.code} {kind}",
     )
-    from assessments.tasks import build_report  # the task module imports this one
-
-    enqueue(build_report, job.pk)
+    enqueue("assessments.tasks.build_report", job.pk)
     return job
 
 
@@ -673,7 +671,5 @@ def do_request_minutes(actor: User, session: ConsensusSession, language: str | N
         },
         object_repr=f"{asset.code} v{version} {kind.value}",
     )
-    from assessments.tasks import build_report  # the task module imports this one
-
-    enqueue(build_report, job.pk)
+    enqueue("assessments.tasks.build_report", job.pk)
     return job

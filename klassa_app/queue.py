@@ -10,6 +10,9 @@ Nothing slow happens inside the request that asked for the work:
 - Without a broker (the quick start), the task runs in this process, in a small pool of
   background threads, after the response has been sent. ``KLASSA_TASKS_INLINE`` runs it
   inside the request instead, as the test suite does.
+
+A service names its task by its dotted path (``"assessments.tasks.build_report"``) rather than
+importing it: task modules import services, never the reverse, so there is no import loop.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 from celery import Task
 from django.conf import settings
 from django.db import connections, transaction
+from django.utils.module_loading import import_string
 from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
@@ -112,7 +116,12 @@ def _dispatch(task: Task, args: tuple[Any, ...]) -> None:
         _submit(task, args)
 
 
-def enqueue(task: Task, *ids: int | str) -> None:
+def _resolve(task: Task | str) -> Task:
+    return import_string(task) if isinstance(task, str) else task
+
+
+def enqueue(task: Task | str, *ids: int | str) -> None:
+    """Send ``task`` (a task, or its dotted path) with ``ids`` once the transaction commits."""
     # robust: a failing in-process task must not turn the page into an error; the work is
     # still pending in the database and its sweeper retries it.
-    transaction.on_commit(lambda: _dispatch(task, ids), robust=True)
+    transaction.on_commit(lambda: _dispatch(_resolve(task), ids), robust=True)

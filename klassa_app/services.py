@@ -263,9 +263,7 @@ def _add_membership(
         after=audit.snapshot(membership, MEMBERSHIP_FIELDS),
         object_repr=f"{user.email}: {Role(role).label}",
     )
-    from klassa_app.tasks import send_invitation
-
-    enqueue(send_invitation, membership.pk)
+    enqueue("klassa_app.tasks.send_invitation", membership.pk)
     return membership
 
 

@@ -657,9 +657,7 @@ def do_request_portfolio_export(
         after={"kind": kind, "language": job.language, **parameters},
         object_repr=f"{organisation.code} portfolio {kind}",
     )
-    from portfolio.tasks import build_portfolio_export  # the task module imports this one
-
-    enqueue(build_portfolio_export, job.pk)
+    enqueue("portfolio.tasks.build_portfolio_export", job.pk)
     return job
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from benefits.models import BenefitSummary
 from klassa_app.models import Organisation
+from klassa_app.queue import enqueue
 from portfolio import scoring, selection
 from portfolio.models import (
     InitiativeFigures,
@@ -293,10 +294,7 @@ def ranking_result(
         solve(result.pk, frontier=True)
         result.refresh_from_db()
     else:
-        from klassa_app.queue import enqueue
-        from portfolio.tasks import solve_portfolio_result
-
-        enqueue(solve_portfolio_result, result.pk)
+        enqueue("portfolio.tasks.solve_portfolio_result", result.pk)
     return result
 
 
@@ -350,12 +348,9 @@ def request_frontier(result: PortfolioResult) -> None:
     """Ask for the efficient frontier of a large portfolio (computed in the background)."""
     if result.frontier is not None or result.frontier_requested:
         return
-    from klassa_app.queue import enqueue
-    from portfolio.tasks import solve_portfolio_result
-
     result.frontier_requested = True
     result.save(update_fields=["frontier_requested"])
-    enqueue(solve_portfolio_result, result.pk)
+    enqueue("portfolio.tasks.solve_portfolio_result", result.pk)
 
 
 def pending_results() -> list[int]:

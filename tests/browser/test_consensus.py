@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connections, transaction
+from django.utils.module_loading import import_string
 from playwright.sync_api import expect
 
 from assessments import reports, services
@@ -76,7 +77,8 @@ def held_reports(monkeypatch):
         def run():
             try:
                 if gate.wait(timeout=30):
-                    task(*ids)
+                    # Services name their task by its dotted path.
+                    import_string(task)(*ids)
             finally:
                 connections.close_all()
 
