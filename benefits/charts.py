@@ -3,18 +3,19 @@
 Two charts: the yearly flows of one scenario (benefit and cost bars, cumulative net as a
 line, a zero line) and the tornado (each input −20 % / +20 %, the NPV each gives). The caller
 passes translated labels and a money formatter (Swedish format in the application); every
-text is escaped here. Each chart is ``role="img"`` with ``<title>``, ``<desc>`` and an
-``aria-labelledby`` to both; the page adds a data table as the text alternative.
+text is escaped (``klassa_app.svg``). Each chart is ``role="img"`` with ``<title>``,
+``<desc>`` and an ``aria-labelledby`` to both; the page adds a data table as the text
+alternative.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from xml.sax.saxutils import escape, quoteattr
+from decimal import Decimal
 
-from assessments.charts import FONT, GRID_COLOUR, TEXT_COLOUR, _num, _truncate
+from klassa_app import svg
+from klassa_app.svg import TEXT_COLOUR, coord, esc
 
 BENEFIT_COLOUR = "#1d4f73"  # brand blue, 9:1 on white
 COST_COLOUR = "#a94400"  # dark orange, 5.4:1 on white
@@ -60,8 +61,8 @@ def fit_label(label: str, detail: str, limit: int) -> str:
         return text
     room = limit - len(DETAIL_SEPARATOR) - len(detail)
     if detail and room >= 6:
-        return _truncate(label, room) + DETAIL_SEPARATOR + detail
-    return _truncate(text, limit)
+        return svg.truncate(label, room) + DETAIL_SEPARATOR + detail
+    return svg.truncate(text, limit)
 
 
 def _value(value: Decimal) -> str:
@@ -69,39 +70,18 @@ def _value(value: Decimal) -> str:
     return format(value.quantize(Decimal("0.01")) + 0, "f")
 
 
-def nice_ticks(low: Decimal, high: Decimal, count: int = 5) -> list[Decimal]:
-    """Round tick values (1, 2 or 5 × 10^n apart) covering low..high, 0 included when inside."""
-    low, high = min(low, high), max(low, high)
-    span = high - low
-    if span == 0:
-        span = abs(high) or Decimal(1)
-    rough = span / count
-    base = Decimal(1).scaleb(rough.adjusted())
-    fraction = rough / base
-    step = base * next(
-        n for n in (Decimal(1), Decimal(2), Decimal(5), Decimal(10)) if fraction <= n
+def _open(
+    title: str, description: str, id_prefix: str, width: int, height: int, font_size: int = 12
+) -> list[str]:
+    return svg.open_svg(
+        width=width,
+        height=height,
+        title=title,
+        description=description,
+        id_prefix=id_prefix,
+        attributes=(("class", "benefit-chart"), ("id", svg.safe_id(id_prefix))),
+        font_size=font_size,
     )
-    start = (low / step).to_integral_value(rounding=ROUND_FLOOR) * step
-    end = (high / step).to_integral_value(rounding=ROUND_CEILING) * step
-    if start == end:
-        end = start + step
-    ticks = []
-    value = start
-    while value <= end:
-        ticks.append(value + 0)  # + 0 turns -0 into 0
-        value += step
-    return ticks
-
-
-def _open(title: str, description: str, id_prefix: str, width: int, height: int) -> list[str]:
-    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
-    return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="benefit-chart" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{title_id} {desc_id}" '
-        f'font-family={quoteattr(FONT)} font-size="12" id="{id_prefix}">',
-        f'<title id="{title_id}">{escape(title)}</title>',
-        f'<desc id="{desc_id}">{escape(description)}</desc>',
-    ]
 
 
 def _legend(
@@ -118,7 +98,7 @@ def _legend(
             )
         else:
             parts.append(f'<rect x="{x}" y="{y - 10}" width="14" height="12" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 20}" y="{y}" fill="{TEXT_COLOUR}">{escape(label)}</text>')
+        parts.append(f'<text x="{x + 20}" y="{y}" fill="{TEXT_COLOUR}">{esc(label)}</text>')
         x += 30 + int(char_width * len(label))
     parts.append("</g>")
     return parts
@@ -144,11 +124,10 @@ def yearly_chart(
     values = [Decimal(0)]
     for p in points:
         values += [p.benefit, p.cost, p.cumulative_net]
-    ticks = nice_ticks(min(values), max(values))
-    low, high = ticks[0], ticks[-1]
+    axis = svg.nice_axis(values)
 
     def y_for(value: Decimal) -> Decimal:
-        return top + Decimal(plot_height) * (high - value) / (high - low)
+        return axis.position(value, top + plot_height, -plot_height)
 
     parts = _open(title, description, id_prefix, width, height)
     parts += _legend(
@@ -160,16 +139,10 @@ def yearly_chart(
         left,
         16,
     )
-    for tick in ticks:
-        y = _num(y_for(tick))
-        parts.append(
-            f'<line class="grid" x1="{left}" y1="{y}" x2="{width - right}" y2="{y}" '
-            f'stroke="{GRID_COLOUR}" stroke-width="0.5" stroke-dasharray="2 2"/>'
-        )
-        parts.append(
-            f'<text class="tick" x="{left - 6}" y="{y}" dy="4" text-anchor="end" '
-            f'fill="{TEXT_COLOUR}">{escape(money(tick))}</text>'
-        )
+    for tick in axis.ticks:
+        y = y_for(tick)
+        parts.append(svg.grid_line(left, y, width - right, y))
+        parts.append(svg.text(left - 6, y, money(tick), css="tick", anchor="end", extra='dy="4"'))
     band = Decimal(plot_width) / max(len(points), 1)
     bar = band * Decimal("0.32")
     zero = y_for(Decimal(0))
@@ -179,7 +152,7 @@ def yearly_chart(
         middle = x0 + band / 2
         parts.append(
             f'<g class="year" data-year="{p.year}"><title>'
-            + escape(
+            + esc(
                 f"{year_label(p.year)}: {benefit_label} {money(p.benefit)}, "
                 f"{cost_label} {money(p.cost)}, {net_label} {money(p.cumulative_net)}"
             )
@@ -191,32 +164,32 @@ def yearly_chart(
         ):
             y = y_for(value)
             parts.append(
-                f'<rect class="{css}" x="{_num(offset)}" y="{_num(min(y, zero))}" '
-                f'width="{_num(bar)}" height="{_num(abs(zero - y))}" fill="{colour}" '
+                f'<rect class="{css}" x="{coord(offset)}" y="{coord(min(y, zero))}" '
+                f'width="{coord(bar)}" height="{coord(abs(zero - y))}" fill="{colour}" '
                 f'data-value="{_value(value)}"/>'
             )
         parts.append(
-            f'<text class="year-label" x="{_num(middle)}" y="{height - bottom + 18}" '
-            f'text-anchor="middle" fill="{TEXT_COLOUR}">{escape(year_label(p.year))}</text>'
+            f'<text class="year-label" x="{coord(middle)}" y="{height - bottom + 18}" '
+            f'text-anchor="middle" fill="{TEXT_COLOUR}">{esc(year_label(p.year))}</text>'
         )
         parts.append("</g>")
         line_points.append((middle, y_for(p.cumulative_net), p.cumulative_net))
     parts.append(
-        f'<line class="zero" x1="{left}" y1="{_num(zero)}" x2="{width - right}" '
-        f'y2="{_num(zero)}" stroke="{TEXT_COLOUR}" stroke-width="1"/>'
+        f'<line class="zero" x1="{left}" y1="{coord(zero)}" x2="{width - right}" '
+        f'y2="{coord(zero)}" stroke="{TEXT_COLOUR}" stroke-width="1"/>'
     )
     if line_points:
-        coordinates = " ".join(f"{_num(x)},{_num(y)}" for x, y, _v in line_points)
+        coordinates = " ".join(f"{coord(x)},{coord(y)}" for x, y, _v in line_points)
         parts.append(
             f'<polyline class="cumulative-net" points="{coordinates}" fill="none" '
             f'stroke="{NET_COLOUR}" stroke-width="3"/>'
         )
         for x, y, value in line_points:
             parts.append(
-                f'<circle class="cumulative-net-point" cx="{_num(x)}" cy="{_num(y)}" r="4" '
+                f'<circle class="cumulative-net-point" cx="{coord(x)}" cy="{coord(y)}" r="4" '
                 f'fill="{NET_COLOUR}" data-value="{_value(value)}"/>'
             )
-    parts.append("</svg>")
+    parts.append(svg.CLOSE)
     return "".join(parts)
 
 
@@ -248,9 +221,8 @@ def tornado_chart(
     label_line, bar_height, row_gap = 16, 14, 10
     row_height = label_line + 4 + bar_height + row_gap
     values = [base] + [v for bar in bars for v in (bar.low, bar.high)]
-    ticks = nice_ticks(min(values), max(values), count=4)
-    low, high = ticks[0], ticks[-1]
-    tick_width = max(Decimal(len(money(t))) * DIGIT_WIDTH * tick_size for t in ticks)
+    axis = svg.nice_axis(values, include_zero=False, count=4)
+    tick_width = max(Decimal(len(money(t))) * DIGIT_WIDTH * tick_size for t in axis.ticks)
     margin = int(tick_width / 2) + 4
     top, bottom = 30, 28
     height = top + row_height * max(len(bars), 1) + bottom
@@ -259,10 +231,9 @@ def tornado_chart(
     unchanged_width = Decimal(len(unchanged_label)) * CHAR_WIDTH * tick_size
 
     def x_for(value: Decimal) -> Decimal:
-        return plot_left + Decimal(plot_width) * (value - low) / (high - low)
+        return axis.position(value, plot_left, plot_width)
 
-    parts = _open(title, description, id_prefix, width, height)
-    parts[0] = parts[0].replace('font-size="12"', f'font-size="{font_size}"')
+    parts = _open(title, description, id_prefix, width, height, font_size)
     parts += _legend(
         [(minus_label, MINUS_COLOUR, "bar"), (plus_label, PLUS_COLOUR, "bar")],
         0,
@@ -271,38 +242,41 @@ def tornado_chart(
     )
     axis_y = top + row_height * max(len(bars), 1) - row_gap
     last_labelled: Decimal | None = None
-    for tick in ticks:
+    for tick in axis.ticks:
         x = x_for(tick)
-        parts.append(
-            f'<line class="grid" x1="{_num(x)}" y1="{top}" x2="{_num(x)}" y2="{axis_y}" '
-            f'stroke="{GRID_COLOUR}" stroke-width="0.5" stroke-dasharray="2 2"/>'
-        )
+        parts.append(svg.grid_line(x, top, x, axis_y))
         if last_labelled is None or x - last_labelled >= tick_width + 6:
             last_labelled = x
             parts.append(
-                f'<text class="tick" x="{_num(x)}" y="{axis_y + 18}" text-anchor="middle" '
-                f'fill="{TEXT_COLOUR}" font-size="{tick_size}">{escape(money(tick))}</text>'
+                svg.text(
+                    x,
+                    axis_y + 18,
+                    money(tick),
+                    css="tick",
+                    anchor="middle",
+                    extra=f'font-size="{tick_size}"',
+                )
             )
     base_x = x_for(base)
     # Drawn before the rows: the labels' halo covers it where it crosses them.
     parts.append(
-        f'<line class="base" x1="{_num(base_x)}" y1="{top - 4}" x2="{_num(base_x)}" '
+        f'<line class="base" x1="{coord(base_x)}" y1="{top - 4}" x2="{coord(base_x)}" '
         f'y2="{axis_y}" stroke="{TEXT_COLOUR}" stroke-width="1.5"><title>'
-        f"{escape(f'{base_label} {money(base)}')}</title></line>"
+        f"{esc(f'{base_label} {money(base)}')}</title></line>"
     )
     for index, bar in enumerate(bars):
         y = top + index * row_height
         bar_y = y + label_line + 4
         parts.append(
             '<g class="input"><title>'
-            + escape(f"{bar.text}: {minus_label} {money(bar.low)}, {plus_label} {money(bar.high)}")
+            + esc(f"{bar.text}: {minus_label} {money(bar.low)}, {plus_label} {money(bar.high)}")
             + "</title>"
         )
         # A white halo keeps the label readable where grid lines cross it.
         parts.append(
             f'<text class="label" x="0" y="{y + label_line - 3}" fill="{TEXT_COLOUR}" '
             f'stroke="#fff" stroke-width="4" stroke-linejoin="round" paint-order="stroke">'
-            f"{escape(fit_label(bar.label, bar.detail, label_chars))}</text>"
+            f"{esc(fit_label(bar.label, bar.detail, label_chars))}</text>"
         )
         for value, colour, css in (
             (bar.low, MINUS_COLOUR, "minus"),
@@ -310,8 +284,8 @@ def tornado_chart(
         ):
             x = x_for(value)
             parts.append(
-                f'<rect class="{css}" x="{_num(min(x, base_x))}" y="{bar_y}" '
-                f'width="{_num(abs(x - base_x))}" height="{bar_height}" fill="{colour}" '
+                f'<rect class="{css}" x="{coord(min(x, base_x))}" y="{bar_y}" '
+                f'width="{coord(abs(x - base_x))}" height="{bar_height}" fill="{colour}" '
                 f'data-value="{_value(value)}"/>'
             )
         if unchanged_label and base in (bar.low, bar.high) and bar.low != bar.high:
@@ -327,11 +301,11 @@ def tornado_chart(
                 if x - unchanged_width < 0:
                     x, anchor = other + 4, "start"
             parts.append(
-                f'<text class="unchanged" x="{_num(x)}" y="{bar_y + bar_height - 2}" '
+                f'<text class="unchanged" x="{coord(x)}" y="{bar_y + bar_height - 2}" '
                 f'text-anchor="{anchor}" font-size="{tick_size}" fill="{TEXT_COLOUR}" '
                 f'stroke="#fff" stroke-width="4" stroke-linejoin="round" paint-order="stroke">'
-                f"{escape(unchanged_label)}</text>"
+                f"{esc(unchanged_label)}</text>"
             )
         parts.append("</g>")
-    parts.append("</svg>")
+    parts.append(svg.CLOSE)
     return "".join(parts)

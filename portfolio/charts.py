@@ -15,21 +15,27 @@ chart or a small "no data" SVG, never an exception.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from itertools import pairwise
-from xml.sax.saxutils import escape, quoteattr
+
+from klassa_app import svg
+from klassa_app.svg import (
+    BRAND_COLOUR,
+    GRID_COLOUR,
+    MUTED_COLOUR,
+    TEXT_COLOUR,
+    TRACK_COLOUR,
+    Axis,
+    coord,
+    esc,
+    nice_axis,
+    truncate,
+)
 
 MoneyFormat = Callable[[Decimal], str]
 
-FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
-TEXT_COLOUR = "#212529"
-MUTED_COLOUR = "#495057"
-GRID_COLOUR = "#adb5bd"
-TRACK_COLOUR = "#e9ecef"
-BRAND_COLOUR = "#1d4f73"  # Klassa's blue, 9:1 on white
 LIGHT_BRAND = "#d6e4ef"
 OVER_COLOUR = "#842029"  # beyond the budget: dark red, readable in grey print too
 WIDTH = 720
@@ -47,8 +53,6 @@ LEVEL_COLOURS: tuple[tuple[str, str], ...] = (
 NO_LEVEL_COLOURS = ("#f8f9fa", MUTED_COLOUR)
 
 NBSP = "\u00a0"
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_ID_INVALID = re.compile(r"[^A-Za-z0-9_-]")
 
 
 # ---------------------------------------------------------------------------
@@ -126,33 +130,6 @@ def format_count(value: int) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _clean(text: object) -> str:
-    """Text safe for XML: control characters removed, then escaped."""
-    return escape(_XML_INVALID.sub("", str(text)))
-
-
-def _attr(text: object) -> str:
-    return quoteattr(_XML_INVALID.sub("", str(text)))
-
-
-def _truncate(text: str, limit: int) -> str:
-    limit = max(limit, 2)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _px(value: float | Decimal | int) -> str:
-    """A pixel coordinate with at most two decimals."""
-    number = float(value)
-    if not math.isfinite(number):
-        number = 0.0
-    text = f"{number:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _prefix(id_prefix: str) -> str:
-    return _ID_INVALID.sub("-", id_prefix) or "chart"
-
-
 def _open(
     kind: str,
     width: int,
@@ -162,20 +139,22 @@ def _open(
     id_prefix: str,
     *,
     width_attr: str = "100%",
+    font_size: int = 12,
 ) -> list[str]:
-    prefix = _prefix(id_prefix)
-    title_id, desc_id = f"{prefix}-title", f"{prefix}-desc"
-    labelled_by = f"{title_id} {desc_id}" if description else title_id
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="klassa-chart klassa-chart-{kind}" '
-        f'width="{width_attr}" viewBox="0 0 {width} {_px(height)}" '
-        f'preserveAspectRatio="xMidYMid meet" role="img" aria-labelledby="{labelled_by}" '
-        f'font-family={quoteattr(FONT)} font-size="12" fill="{TEXT_COLOUR}">',
-        f'<title id="{title_id}">{_clean(title)}</title>',
-    ]
-    if description:
-        parts.append(f'<desc id="{desc_id}">{_clean(description)}</desc>')
-    return parts
+    return svg.open_svg(
+        width=width,
+        height=height,
+        title=title,
+        description=description,
+        id_prefix=id_prefix,
+        attributes=(
+            ("class", f"klassa-chart klassa-chart-{kind}"),
+            ("width", width_attr),
+            ("preserveAspectRatio", "xMidYMid meet"),
+        ),
+        font_size=font_size,
+        fill=TEXT_COLOUR,
+    )
 
 
 def empty_chart(title: str, text: str, *, kind: str = "empty", id_prefix: str = "chart") -> str:
@@ -187,63 +166,16 @@ def empty_chart(title: str, text: str, *, kind: str = "empty", id_prefix: str = 
     )
     parts.append(
         f'<text class="chart-empty-text" x="160" y="28" text-anchor="middle" '
-        f'fill="{MUTED_COLOUR}">{_clean(text)}</text>'
+        f'fill="{MUTED_COLOUR}">{esc(text)}</text>'
     )
-    parts.append("</svg>")
+    parts.append(svg.CLOSE)
     return "".join(parts)
-
-
-@dataclass(frozen=True)
-class Axis:
-    """A linear value axis: ``ticks`` are round numbers covering ``low … high``."""
-
-    low: Decimal
-    high: Decimal
-    ticks: tuple[Decimal, ...]
-
-    def fraction(self, value: Decimal) -> float:
-        """0 at ``low``, 1 at ``high`` (clamped): the only float in the money path."""
-        span = self.high - self.low
-        if span <= 0:
-            return 0.0
-        share = (value - self.low) / span
-        return float(min(max(share, Decimal(0)), Decimal(1)))
-
-
-_NICE_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
-
-
-def nice_axis(values: Sequence[Decimal], *, include_zero: bool = True, count: int = 5) -> Axis:
-    """Round ticks (1, 2, 2.5, 5 × 10ⁿ) around the values; zero included for amounts so
-    that bars and signs read honestly. One value or all-equal values still get a span."""
-    finite = [v for v in (_finite(v) for v in values) if v is not None]
-    low = min(finite, default=Decimal(0))
-    high = max(finite, default=Decimal(0))
-    if include_zero:
-        low, high = min(low, Decimal(0)), max(high, Decimal(0))
-    if high == low:
-        pad = abs(high) / 10 if high else Decimal(1)
-        low, high = (low - pad if not include_zero or low < 0 else low), high + pad
-        if include_zero and high <= 0:  # all values equal and negative
-            high = Decimal(0)
-    raw = (high - low) / max(count, 1)
-    exponent = raw.adjusted()
-    magnitude = Decimal(1).scaleb(exponent)
-    step = next(s * magnitude for s in _NICE_STEPS if s * magnitude >= raw)
-    first = (low / step).to_integral_value(rounding=ROUND_FLOOR) * step
-    last = (high / step).to_integral_value(rounding=ROUND_CEILING) * step
-    ticks: list[Decimal] = []
-    tick = first
-    while tick <= last and len(ticks) < 50:
-        ticks.append(tick.normalize() if tick else Decimal(0))
-        tick += step
-    return Axis(low=first, high=last, ticks=tuple(ticks))
 
 
 def _legend_swatch(x: float, y: float, label: str, shape: str) -> str:
     return (
         f'<g class="legend-item">{shape}'
-        f'<text x="{_px(x + 18)}" y="{_px(y + 4)}" fill="{TEXT_COLOUR}">{_clean(label)}</text></g>'
+        f'<text x="{coord(x + 18)}" y="{coord(y + 4)}" fill="{TEXT_COLOUR}">{esc(label)}</text></g>'
     )
 
 
@@ -289,8 +221,9 @@ def funnel_chart(
     height = top * 2 + row_height * len(clean)
     largest = max(count for _, count in clean)
     rows = funnel_table_rows(clean)
-    parts = _open("funnel", width, height, title, description, id_prefix, width_attr=str(width))
-    parts[0] = parts[0].replace('font-size="12"', 'font-size="13"', 1)
+    parts = _open(
+        "funnel", width, height, title, description, id_prefix, width_attr=str(width), font_size=13
+    )
     paired = zip(clean, rows, strict=True)
     for index, ((label, count), (_, count_text, share_text)) in enumerate(paired):
         y = top + index * row_height + (row_height - bar_height) / 2
@@ -299,17 +232,17 @@ def funnel_chart(
         x = label_width + (plot_width - width) / 2
         value_text = f"{count_text} ({share_text})"
         parts.append(
-            f'<g class="funnel-stage"><title>{_clean(f"{label}: {value_text}")}</title>'
-            f'<text class="label" x="{label_width - 8}" y="{_px(text_y)}" text-anchor="end">'
-            f"{_clean(_truncate(label, 30))}</text>"
-            f'<rect class="track" x="{label_width}" y="{_px(y)}" width="{plot_width}" '
+            f'<g class="funnel-stage"><title>{esc(f"{label}: {value_text}")}</title>'
+            f'<text class="label" x="{label_width - 8}" y="{coord(text_y)}" text-anchor="end">'
+            f"{esc(truncate(label, 30))}</text>"
+            f'<rect class="track" x="{label_width}" y="{coord(y)}" width="{plot_width}" '
             f'height="{bar_height}" fill="{TRACK_COLOUR}"/>'
-            f'<rect class="bar" x="{_px(x)}" y="{_px(y)}" width="{_px(width)}" '
+            f'<rect class="bar" x="{coord(x)}" y="{coord(y)}" width="{coord(width)}" '
             f'height="{bar_height}" fill="{BRAND_COLOUR}"/>'
-            f'<text class="value" x="{label_width + plot_width + 8}" y="{_px(text_y)}" '
-            f'font-weight="bold">{_clean(value_text)}</text></g>'
+            f'<text class="value" x="{label_width + plot_width + 8}" y="{coord(text_y)}" '
+            f'font-weight="bold">{esc(value_text)}</text></g>'
         )
-    parts.append("</svg>")
+    parts.append(svg.CLOSE)
     return "".join(parts)
 
 
@@ -381,17 +314,17 @@ def heat_map(
     for col_index, column in enumerate(columns):
         x = label_width + cell_width * (col_index + 0.5)
         parts.append(
-            f'<g class="column-label"><title>{_clean(column)}</title>'
-            f'<text x="{_px(x)}" y="{header - 10}" text-anchor="middle" font-weight="bold">'
-            f"{_clean(_truncate(str(column), column_chars))}</text></g>"
+            f'<g class="column-label"><title>{esc(column)}</title>'
+            f'<text x="{coord(x)}" y="{header - 10}" text-anchor="middle" font-weight="bold">'
+            f"{esc(truncate(str(column), column_chars))}</text></g>"
         )
     table = heat_map_table_rows(rows, columns, cells, empty_mark=empty_mark)
     for row_index, (row, texts) in enumerate(table):
         y = header + cell_height * row_index
         parts.append(
-            f'<g class="heatmap-row"><g class="row-label"><title>{_clean(row)}</title>'
-            f'<text x="{label_width - 8}" y="{_px(y + cell_height / 2 + 4)}" '
-            f'text-anchor="end">{_clean(_truncate(str(row), 30))}</text></g>'
+            f'<g class="heatmap-row"><g class="row-label"><title>{esc(row)}</title>'
+            f'<text x="{label_width - 8}" y="{coord(y + cell_height / 2 + 4)}" '
+            f'text-anchor="end">{esc(truncate(str(row), 30))}</text></g>'
         )
         for col_index, (column, text) in enumerate(zip(columns, texts, strict=True)):
             level = _level_of(cells.get((row, column)))
@@ -399,12 +332,12 @@ def heat_map(
             x = label_width + cell_width * col_index
             css = "cell" if level is not None else "cell cell-empty"
             parts.append(
-                f'<g class="{css}"><title>{_clean(f"{row} · {column}: {text}")}</title>'
-                f'<rect x="{_px(x + 1)}" y="{_px(y + 1)}" width="{_px(cell_width - 2)}" '
+                f'<g class="{css}"><title>{esc(f"{row} · {column}: {text}")}</title>'
+                f'<rect x="{coord(x + 1)}" y="{coord(y + 1)}" width="{coord(cell_width - 2)}" '
                 f'height="{cell_height - 2}" fill="{fill}" stroke="{GRID_COLOUR}" '
-                f'stroke-width="0.5"/><text x="{_px(x + cell_width / 2)}" '
-                f'y="{_px(y + cell_height / 2 + 4)}" text-anchor="middle" fill="{ink}" '
-                f'font-weight="bold">{_clean(text)}</text></g>'
+                f'stroke-width="0.5"/><text x="{coord(x + cell_width / 2)}" '
+                f'y="{coord(y + cell_height / 2 + 4)}" text-anchor="middle" fill="{ink}" '
+                f'font-weight="bold">{esc(text)}</text></g>'
             )
         parts.append("</g>")
     # Legend: one swatch per level of the scale, numbered like the cells.
@@ -413,7 +346,7 @@ def heat_map(
     legend_y = grid_bottom + 14
     parts.append(
         f'<g class="legend"><text x="{label_width - 8}" y="{legend_y + 15}" '
-        f'text-anchor="end">{_clean(legend_label)}</text>'
+        f'text-anchor="end">{esc(legend_label)}</text>'
     )
     for index, level in enumerate(levels):
         fill, ink = level_colours(level, top_level)
@@ -534,8 +467,8 @@ def bubble_chart(
         dash = "" if point.ready else ' stroke-dasharray="4 3"'
         tooltip = f"{point.label}: {x_label} {money(cost)}, {y_label} {money(value)}"
         parts.append(
-            f'<g class="bubble {state} {readiness}"><title>{_clean(tooltip)}</title>'
-            f'<circle cx="{_px(cx)}" cy="{_px(cy)}" r="{_px(r)}" fill="{fill}" '
+            f'<g class="bubble {state} {readiness}"><title>{esc(tooltip)}</title>'
+            f'<circle cx="{coord(cx)}" cy="{coord(cy)}" r="{coord(r)}" fill="{fill}" '
             f'fill-opacity="{0.75 if point.selected else 0}" stroke="{BRAND_COLOUR}" '
             f'stroke-width="1.5"{dash}/>'
         )
@@ -543,8 +476,8 @@ def bubble_chart(
             anchor = "end" if cx > left + plot_w * 0.8 else "start"
             text_x = cx - r - 3 if anchor == "end" else cx + r + 3
             parts.append(
-                f'<text class="bubble-label" x="{_px(text_x)}" y="{_px(cy + 4)}" '
-                f'text-anchor="{anchor}" font-size="11">{_clean(_truncate(point.label, 24))}</text>'
+                f'<text class="bubble-label" x="{coord(text_x)}" y="{coord(cy + 4)}" '
+                f'text-anchor="{anchor}" font-size="11">{esc(truncate(point.label, 24))}</text>'
             )
         parts.append("</g>")
     parts.append("</g>")
@@ -555,7 +488,7 @@ def bubble_chart(
             left,
             legend_y,
             selected_label,
-            f'<circle cx="{left + 6}" cy="{_px(legend_y)}" r="6" fill="{BRAND_COLOUR}" '
+            f'<circle cx="{left + 6}" cy="{coord(legend_y)}" r="6" fill="{BRAND_COLOUR}" '
             f'fill-opacity="0.75" stroke="{BRAND_COLOUR}" stroke-width="1.5"/>',
         )
     )
@@ -564,7 +497,7 @@ def bubble_chart(
             left + 190,
             legend_y,
             not_selected_label,
-            f'<circle cx="{left + 196}" cy="{_px(legend_y)}" r="6" fill="none" '
+            f'<circle cx="{left + 196}" cy="{coord(legend_y)}" r="6" fill="none" '
             f'stroke="{BRAND_COLOUR}" stroke-width="1.5"/>',
         )
     )
@@ -573,12 +506,17 @@ def bubble_chart(
             left + 380,
             legend_y,
             not_ready_label,
-            f'<circle cx="{left + 386}" cy="{_px(legend_y)}" r="6" fill="none" '
+            f'<circle cx="{left + 386}" cy="{coord(legend_y)}" r="6" fill="none" '
             f'stroke="{BRAND_COLOUR}" stroke-width="1.5" stroke-dasharray="4 3"/>',
         )
     )
     parts.append("</g></svg>")
     return "".join(parts)
+
+
+def _tick(x: float, y: float, label: str, anchor: str) -> str:
+    # The text colour comes from the chart's own fill.
+    return svg.text(x, y, label, css="tick", anchor=anchor, fill=None, extra='font-size="11"')
 
 
 def _value_grid(
@@ -597,30 +535,22 @@ def _value_grid(
     parts = ['<g class="grid">']
     for tick in y_axis.ticks:
         y = top + inset + inner_h * (1 - y_axis.fraction(tick))
-        parts.append(
-            f'<line x1="{_px(left)}" y1="{_px(y)}" x2="{_px(left + plot_w)}" y2="{_px(y)}" '
-            f'stroke="{GRID_COLOUR}" stroke-width="0.5" stroke-dasharray="2 2"/>'
-            f'<text class="tick" x="{_px(left - 6)}" y="{_px(y + 4)}" text-anchor="end" '
-            f'font-size="11">{_clean(axis_money(tick))}</text>'
-        )
+        parts.append(svg.grid_line(left, y, left + plot_w, y, css=None))
+        parts.append(_tick(left - 6, y + 4, axis_money(tick), "end"))
     if x_axis is not None:
         for tick in x_axis.ticks:
             x = left + inset + inner_w * x_axis.fraction(tick)
-            parts.append(
-                f'<line x1="{_px(x)}" y1="{_px(top)}" x2="{_px(x)}" y2="{_px(top + plot_h)}" '
-                f'stroke="{GRID_COLOUR}" stroke-width="0.5" stroke-dasharray="2 2"/>'
-                f'<text class="tick" x="{_px(x)}" y="{_px(top + plot_h + 16)}" '
-                f'text-anchor="middle" font-size="11">{_clean(axis_money(tick))}</text>'
-            )
+            parts.append(svg.grid_line(x, top, x, top + plot_h, css=None))
+            parts.append(_tick(x, top + plot_h + 16, axis_money(tick), "middle"))
     parts.append(
-        f'<rect class="frame" x="{_px(left)}" y="{_px(top)}" width="{_px(plot_w)}" '
-        f'height="{_px(plot_h)}" fill="none" stroke="{TEXT_COLOUR}" stroke-width="1"/>'
+        f'<rect class="frame" x="{coord(left)}" y="{coord(top)}" width="{coord(plot_w)}" '
+        f'height="{coord(plot_h)}" fill="none" stroke="{TEXT_COLOUR}" stroke-width="1"/>'
     )
     if y_axis.low < 0 < y_axis.high:
         y = top + inset + inner_h * (1 - y_axis.fraction(Decimal(0)))
         parts.append(
-            f'<line class="zero" x1="{_px(left)}" y1="{_px(y)}" x2="{_px(left + plot_w)}" '
-            f'y2="{_px(y)}" stroke="{TEXT_COLOUR}" stroke-width="1"/>'
+            f'<line class="zero" x1="{coord(left)}" y1="{coord(y)}" x2="{coord(left + plot_w)}" '
+            f'y2="{coord(y)}" stroke="{TEXT_COLOUR}" stroke-width="1"/>'
         )
     parts.append("</g>")
     return "".join(parts)
@@ -631,11 +561,11 @@ def _axis_titles(
 ) -> str:
     y_mid = top + plot_h / 2
     return (
-        f'<g class="axis-titles"><text x="{_px(left + plot_w / 2)}" '
-        f'y="{_px(top + plot_h + 34)}" text-anchor="middle" font-weight="bold">'
-        f"{_clean(x_label)}</text>"
-        f'<text x="14" y="{_px(y_mid)}" text-anchor="middle" font-weight="bold" '
-        f'transform="rotate(-90 14 {_px(y_mid)})">{_clean(y_label)}</text></g>'
+        f'<g class="axis-titles"><text x="{coord(left + plot_w / 2)}" '
+        f'y="{coord(top + plot_h + 34)}" text-anchor="middle" font-weight="bold">'
+        f"{esc(x_label)}</text>"
+        f'<text x="14" y="{coord(y_mid)}" text-anchor="middle" font-weight="bold" '
+        f'transform="rotate(-90 14 {coord(y_mid)})">{esc(y_label)}</text></g>'
     )
 
 
@@ -701,12 +631,12 @@ def frontier_chart(
     parts = _open("frontier", WIDTH, height, title, description, id_prefix)
     parts.append(_value_grid(x_axis, y_axis, left, top, plot_w, plot_h, axis_money))
     parts.append(_axis_titles(x_label, y_label, left, top, plot_w, plot_h))
-    path = [f"M{_px(to_x(clean[0][0]))} {_px(to_y(clean[0][1]))}"]
+    path = [f"M{coord(to_x(clean[0][0]))} {coord(to_y(clean[0][1]))}"]
     for (_, previous), (amount, value) in pairwise(clean):
-        path.append(f"H{_px(to_x(amount))}")
+        path.append(f"H{coord(to_x(amount))}")
         if value != previous:
-            path.append(f"V{_px(to_y(value))}")
-    path.append(f"H{_px(left + plot_w)}")  # the best value holds for any larger budget
+            path.append(f"V{coord(to_y(value))}")
+    path.append(f"H{coord(left + plot_w)}")  # the best value holds for any larger budget
     parts.append(
         f'<path class="frontier-line" d="{" ".join(path)}" fill="none" '
         f'stroke="{BRAND_COLOUR}" stroke-width="2"/>'
@@ -714,8 +644,8 @@ def frontier_chart(
     parts.append('<g class="frontier-points">')
     for amount, value in clean:
         parts.append(
-            f'<circle cx="{_px(to_x(amount))}" cy="{_px(to_y(value))}" r="3" '
-            f'fill="{BRAND_COLOUR}"><title>{_clean(f"{money(amount)}: {money(value)}")}</title>'
+            f'<circle cx="{coord(to_x(amount))}" cy="{coord(to_y(value))}" r="3" '
+            f'fill="{BRAND_COLOUR}"><title>{esc(f"{money(amount)}: {money(value)}")}</title>'
             "</circle>"
         )
     parts.append("</g>")
@@ -725,23 +655,23 @@ def frontier_chart(
         text_x = x - 4 if anchor == "end" else x + 4
         text = f"{budget_label}: {money(budget)}"
         parts.append(
-            f'<g class="current-budget"><title>{_clean(text)}</title>'
-            f'<line x1="{_px(x)}" y1="{_px(top)}" x2="{_px(x)}" y2="{_px(top + plot_h)}" '
+            f'<g class="current-budget"><title>{esc(text)}</title>'
+            f'<line x1="{coord(x)}" y1="{coord(top)}" x2="{coord(x)}" y2="{coord(top + plot_h)}" '
             f'stroke="{OVER_COLOUR}" stroke-width="1.5" stroke-dasharray="6 3"/>'
-            f'<text x="{_px(text_x)}" y="{_px(top + 14)}" text-anchor="{anchor}" '
-            f'fill="{OVER_COLOUR}" font-weight="bold">{_clean(text)}</text></g>'
+            f'<text x="{coord(text_x)}" y="{coord(top + 14)}" text-anchor="{anchor}" '
+            f'fill="{OVER_COLOUR}" font-weight="bold">{esc(text)}</text></g>'
         )
         if chosen is not None:
             y = to_y(chosen)
             text = f"{chosen_label}: {money(chosen)}"
             parts.append(
-                f'<g class="chosen"><title>{_clean(text)}</title>'
-                f'<rect x="{_px(x - 5)}" y="{_px(y - 5)}" width="10" height="10" '
-                f'fill="{OVER_COLOUR}" transform="rotate(45 {_px(x)} {_px(y)})"/>'
-                f'<text x="{_px(text_x)}" y="{_px(min(y + 18, top + plot_h - 4))}" '
-                f'text-anchor="{anchor}" fill="{OVER_COLOUR}">{_clean(text)}</text></g>'
+                f'<g class="chosen"><title>{esc(text)}</title>'
+                f'<rect x="{coord(x - 5)}" y="{coord(y - 5)}" width="10" height="10" '
+                f'fill="{OVER_COLOUR}" transform="rotate(45 {coord(x)} {coord(y)})"/>'
+                f'<text x="{coord(text_x)}" y="{coord(min(y + 18, top + plot_h - 4))}" '
+                f'text-anchor="{anchor}" fill="{OVER_COLOUR}">{esc(text)}</text></g>'
             )
-    parts.append("</svg>")
+    parts.append(svg.CLOSE)
     return "".join(parts)
 
 
@@ -838,17 +768,17 @@ def budget_line_chart(
         fill = BRAND_COLOUR if selected else LIGHT_BRAND
         tooltip = f"{index + 1}. {code}: {money(cost)}; {y_label} {money(cumulative)}"
         parts.append(
-            f'<g class="column {state}"><title>{_clean(tooltip)}</title>'
-            f'<rect x="{_px(x)}" y="{_px(top_y)}" width="{_px(max(slot - gap, 0.5))}" '
-            f'height="{_px(bar_h)}" fill="{fill}" stroke="{BRAND_COLOUR}" stroke-width="0.75"/>'
+            f'<g class="column {state}"><title>{esc(tooltip)}</title>'
+            f'<rect x="{coord(x)}" y="{coord(top_y)}" width="{coord(max(slot - gap, 0.5))}" '
+            f'height="{coord(bar_h)}" fill="{fill}" stroke="{BRAND_COLOUR}" stroke-width="0.75"/>'
         )
         if show_codes:
             cx = x + (slot - gap) / 2
             label_y = top + plot_h + 8
             parts.append(
-                f'<text class="code" x="{_px(cx)}" y="{_px(label_y)}" text-anchor="end" '
-                f'font-size="11" transform="rotate(-45 {_px(cx)} {_px(label_y)})">'
-                f"{_clean(_truncate(code, 12))}</text>"
+                f'<text class="code" x="{coord(cx)}" y="{coord(label_y)}" text-anchor="end" '
+                f'font-size="11" transform="rotate(-45 {coord(cx)} {coord(label_y)})">'
+                f"{esc(truncate(code, 12))}</text>"
             )
         parts.append("</g>")
     parts.append("</g>")
@@ -856,14 +786,14 @@ def budget_line_chart(
         y = to_y(limit)
         text = f"{budget_label}: {money(limit)}"
         parts.append(
-            f'<g class="budget"><title>{_clean(text)}</title>'
-            f'<line x1="{_px(left)}" y1="{_px(y)}" x2="{_px(left + plot_w)}" y2="{_px(y)}" '
+            f'<g class="budget"><title>{esc(text)}</title>'
+            f'<line x1="{coord(left)}" y1="{coord(y)}" x2="{coord(left + plot_w)}" y2="{coord(y)}" '
             f'stroke="{OVER_COLOUR}" stroke-width="2" stroke-dasharray="6 3"/>'
-            f'<line x1="{_px(left)}" y1="{_px(top - 32)}" x2="{_px(left + 24)}" '
-            f'y2="{_px(top - 32)}" stroke="{OVER_COLOUR}" stroke-width="2" '
+            f'<line x1="{coord(left)}" y1="{coord(top - 32)}" x2="{coord(left + 24)}" '
+            f'y2="{coord(top - 32)}" stroke="{OVER_COLOUR}" stroke-width="2" '
             f'stroke-dasharray="6 3"/>'
-            f'<text x="{_px(left + 30)}" y="{_px(top - 28)}" fill="{OVER_COLOUR}" '
-            f'font-size="12" font-weight="bold">{_clean(text)}</text></g>'
+            f'<text x="{coord(left + 30)}" y="{coord(top - 28)}" fill="{OVER_COLOUR}" '
+            f'font-size="12" font-weight="bold">{esc(text)}</text></g>'
         )
     if cut is not None and 0 <= cut <= len(clean):
         x = left + slot * cut
@@ -872,13 +802,14 @@ def budget_line_chart(
         first_out = clean[cut][0] if cut < len(clean) else ""
         text = f"{cutoff_label}: {first_out}" if first_out else cutoff_label
         parts.append(
-            f'<g class="cutoff"><title>{_clean(text)}</title>'
-            f'<line x1="{_px(x)}" y1="{_px(top - 4)}" x2="{_px(x)}" y2="{_px(top + plot_h)}" '
+            f'<g class="cutoff"><title>{esc(text)}</title>'
+            f'<line x1="{coord(x)}" y1="{coord(top - 4)}" x2="{coord(x)}" '
+            f'y2="{coord(top + plot_h)}" '
             f'stroke="{TEXT_COLOUR}" stroke-width="2"/>'
-            f'<line x1="{_px(left + 12)}" y1="{_px(top - 20)}" x2="{_px(left + 12)}" '
-            f'y2="{_px(top - 6)}" stroke="{TEXT_COLOUR}" stroke-width="2"/>'
-            f'<text x="{_px(left + 30)}" y="{_px(top - 9)}" font-size="12" '
-            f'font-weight="bold">{_clean(text)}</text></g>'
+            f'<line x1="{coord(left + 12)}" y1="{coord(top - 20)}" x2="{coord(left + 12)}" '
+            f'y2="{coord(top - 6)}" stroke="{TEXT_COLOUR}" stroke-width="2"/>'
+            f'<text x="{coord(left + 30)}" y="{coord(top - 9)}" font-size="12" '
+            f'font-weight="bold">{esc(text)}</text></g>'
         )
     legend_y = height - legend_height / 2
     parts.append('<g class="legend">')
@@ -887,7 +818,7 @@ def budget_line_chart(
             left,
             legend_y,
             selected_label,
-            f'<rect x="{left}" y="{_px(legend_y - 6)}" width="12" height="12" '
+            f'<rect x="{left}" y="{coord(legend_y - 6)}" width="12" height="12" '
             f'fill="{BRAND_COLOUR}" stroke="{BRAND_COLOUR}"/>',
         )
     )
@@ -896,7 +827,7 @@ def budget_line_chart(
             left + 280,
             legend_y,
             not_selected_label,
-            f'<rect x="{left + 280}" y="{_px(legend_y - 6)}" width="12" height="12" '
+            f'<rect x="{left + 280}" y="{coord(legend_y - 6)}" width="12" height="12" '
             f'fill="{LIGHT_BRAND}" stroke="{BRAND_COLOUR}"/>',
         )
     )

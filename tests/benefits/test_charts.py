@@ -35,22 +35,6 @@ def attributes(svg: str, css: str, name: str) -> list[Decimal]:
     ]
 
 
-@pytest.mark.parametrize(
-    ("low", "high", "expected"),
-    [
-        (Decimal(0), Decimal(100), [0, 20, 40, 60, 80, 100]),
-        (Decimal(0), Decimal("51458254.5"), [0, 20_000_000, 40_000_000, 60_000_000]),
-        (Decimal(-5000000), Decimal(2000000), [-6_000_000, -4_000_000, -2_000_000, 0, 2_000_000]),
-        (Decimal(0), Decimal(0), [0, "0.2"]),
-        (Decimal("0.3"), Decimal("0.7"), ["0.3", "0.4", "0.5", "0.6", "0.7"]),
-    ],
-)
-def test_ticks_are_round_numbers_covering_the_values(low, high, expected):
-    ticks = charts.nice_ticks(low, high)
-    assert ticks == [Decimal(str(v)) for v in expected]
-    assert ticks[0] <= low and ticks[-1] >= high
-
-
 def test_the_yearly_chart_is_an_accessible_image():
     svg = yearly([charts.YearPoint(0, Decimal(0), Decimal(10), Decimal(-10))])
     assert svg.startswith("<svg") and 'role="img"' in svg
