@@ -478,7 +478,9 @@ def _text(value: Decimal | None, places: Decimal) -> str | None:
 
 
 def money_text(value: Decimal | None) -> str | None:
-    """A money amount for display: 2 decimals, half up."""
+    """A money amount for the JSON results: 2 decimals, half up, plain
+    ("779730.50"). Programs read it back, so it is not ``klassa_app.formatting.money``
+    (grouped, in the reader's language, whole kronor)."""
     return _text(value, MONEY_PLACES)
 
 

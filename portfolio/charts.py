@@ -5,7 +5,8 @@ scales with its ``viewBox`` (width 100 %), carries ``role="img"`` with a ``<titl
 and ``<desc>``, draws with presentation attributes and CSS classes only (strict CSP:
 no ``style``), and does not rely on colour alone (numbers, fills versus outlines,
 dashes). Callers pass every label already translated; money is formatted with the
-``money`` / ``axis_money`` callables, by default in Swedish ("1 311 604 747 kr").
+``money`` / ``axis_money`` callables, by default in Swedish ("1 311 604 747 kr",
+``klassa_app.formatting``).
 
 Amounts come in as ``Decimal``; only pixel coordinates become floats. Bad input
 (no data, one point, all values equal, negative or huge values, NaN) draws a
@@ -17,10 +18,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from itertools import pairwise
 
-from klassa_app import svg
+from klassa_app import formatting, svg
+from klassa_app.formatting import finite
 from klassa_app.svg import (
     BRAND_COLOUR,
     GRID_COLOUR,
@@ -51,83 +53,6 @@ LEVEL_COLOURS: tuple[tuple[str, str], ...] = (
     ("#58151c", "#ffffff"),
 )
 NO_LEVEL_COLOURS = ("#f8f9fa", MUTED_COLOUR)
-
-NBSP = "\u00a0"
-
-
-# ---------------------------------------------------------------------------
-# Formatting (Swedish by default; pass other callables for other languages)
-# ---------------------------------------------------------------------------
-
-
-def _group(digits: str) -> str:
-    """'1311604747' → '1 311 604 747' with non-breaking spaces."""
-    head = len(digits) % 3 or 3
-    groups = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
-    return NBSP.join(groups)
-
-
-def _finite(value: object) -> Decimal | None:
-    """A finite Decimal, or None for anything that cannot be drawn (None, NaN, ∞, junk)."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        return None
-    return number if number.is_finite() else None
-
-
-def format_money(value: Decimal | None) -> str:
-    """Whole kronor, half up, grouped: ``1 311 604 747 kr``; "–" when absent."""
-    number = _finite(value)
-    if number is None:
-        return "–"
-    rounded = number.quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    sign = "-" if rounded < 0 else ""
-    return f"{sign}{_group(str(abs(int(rounded))))}{NBSP}kr"
-
-
-def _short_number(value: Decimal) -> str:
-    """At most two decimals, trailing zeros dropped, decimal comma: 2.50 → '2,5'."""
-    rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    sign = "-" if rounded < 0 else ""
-    whole, _, fraction = f"{abs(rounded):f}".partition(".")
-    fraction = fraction.rstrip("0")
-    return f"{sign}{_group(whole)}{',' + fraction if fraction else ''}"
-
-
-def format_money_short(value: Decimal | None) -> str:
-    """Axis ticks: ``10 mn kr``, ``2,5 mdr kr``, ``500 tkr``, ``0 kr``."""
-    number = _finite(value)
-    if number is None:
-        return "–"
-    size = abs(number)
-    for scale, unit in ((Decimal(10) ** 9, f"mdr{NBSP}kr"), (Decimal(10) ** 6, f"mn{NBSP}kr")):
-        if size >= scale:
-            return f"{_short_number(number / scale)}{NBSP}{unit}"
-    if size >= 1000:
-        return f"{_short_number(number / 1000)}{NBSP}tkr"
-    return f"{_short_number(number)}{NBSP}kr"
-
-
-def format_percent(part: int | Decimal, whole: int | Decimal) -> str:
-    """``part`` as a share of ``whole`` with one decimal: ``66,7 %``; "–" when whole is 0."""
-    numerator, denominator = _finite(part), _finite(whole)
-    if numerator is None or denominator is None or denominator == 0:
-        return "–"
-    share = (numerator * 100 / denominator).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{_short_number(share) if share % 1 else _group(str(int(share)))}{NBSP}%"
-
-
-def format_count(value: int) -> str:
-    sign = "-" if value < 0 else ""
-    return f"{sign}{_group(str(abs(int(value))))}"
-
-
-# ---------------------------------------------------------------------------
-# SVG building blocks
-# ---------------------------------------------------------------------------
 
 
 def _open(
@@ -187,7 +112,7 @@ def _legend_swatch(x: float, y: float, label: str, shape: str) -> str:
 def _funnel_counts(stages: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
     clean = []
     for label, count in stages:
-        number = _finite(count)
+        number = finite(count)
         clean.append((str(label), max(int(number), 0) if number is not None else 0))
     return clean
 
@@ -196,7 +121,10 @@ def funnel_table_rows(stages: Sequence[tuple[str, int]]) -> list[tuple[str, str,
     """(stage, count, share of the first stage) for the chart's accessible data table."""
     clean = _funnel_counts(stages)
     first = clean[0][1] if clean else 0
-    return [(label, format_count(count), format_percent(count, first)) for label, count in clean]
+    return [
+        (label, formatting.count(count), formatting.share_of(count, first))
+        for label, count in clean
+    ]
 
 
 def funnel_chart(
@@ -265,7 +193,7 @@ def level_colours(level: int | None, top_level: int) -> tuple[str, str]:
 
 
 def _level_of(value: object) -> int | None:
-    number = _finite(value)
+    number = finite(value)
     return int(number) if number is not None else None
 
 
@@ -378,7 +306,7 @@ class Bubble:
 def bubble_table_rows(
     points: Sequence[Bubble],
     *,
-    money: MoneyFormat = format_money,
+    money: MoneyFormat = formatting.money,
     yes: str = "yes",
     no: str = "no",
 ) -> list[tuple[str, str, str, str, str, str]]:
@@ -417,8 +345,8 @@ def bubble_chart(
     not_selected_label: str = "Not selected",
     not_ready_label: str = "Not ready (dashed)",
     empty_text: str = "No data",
-    money: MoneyFormat = format_money,
-    axis_money: MoneyFormat = format_money_short,
+    money: MoneyFormat = formatting.money,
+    axis_money: MoneyFormat = formatting.money_short,
     label_limit: int = 25,
     id_prefix: str = "bubbles",
 ) -> str:
@@ -427,9 +355,9 @@ def bubble_chart(
     ``<title>``; names are printed next to the bubbles when there are at most ``label_limit``.
     """
     drawable = [
-        (p, cost, value, _finite(p.size) or Decimal(0))
+        (p, cost, value, finite(p.size) or Decimal(0))
         for p in points
-        if (cost := _finite(p.cost)) is not None and (value := _finite(p.value)) is not None
+        if (cost := finite(p.cost)) is not None and (value := finite(p.value)) is not None
     ]
     if not drawable:
         return empty_chart(title, empty_text, kind="bubbles", id_prefix=id_prefix)
@@ -575,7 +503,7 @@ def _axis_titles(
 
 
 def frontier_table_rows(
-    points: Sequence[tuple[Decimal, Decimal]], *, money: MoneyFormat = format_money
+    points: Sequence[tuple[Decimal, Decimal]], *, money: MoneyFormat = formatting.money
 ) -> list[tuple[str, str]]:
     """(budget, best total NPV) sorted by budget, for the accessible data table."""
     return [(money(b), money(v)) for b, v in _frontier_points(points)]
@@ -585,7 +513,7 @@ def _frontier_points(points: Sequence[tuple[Decimal, Decimal]]) -> list[tuple[De
     clean = [
         (budget, value)
         for raw_budget, raw_value in points
-        if (budget := _finite(raw_budget)) is not None and (value := _finite(raw_value)) is not None
+        if (budget := finite(raw_budget)) is not None and (value := finite(raw_value)) is not None
     ]
     return sorted(clean)
 
@@ -602,8 +530,8 @@ def frontier_chart(
     budget_label: str = "Budget",
     chosen_label: str = "Chosen",
     empty_text: str = "No data",
-    money: MoneyFormat = format_money,
-    axis_money: MoneyFormat = format_money_short,
+    money: MoneyFormat = formatting.money,
+    axis_money: MoneyFormat = formatting.money_short,
     id_prefix: str = "frontier",
 ) -> str:
     """Best total NPV at each budget level as a step line (the value only changes when a
@@ -611,8 +539,8 @@ def frontier_chart(
     chosen selection's NPV as a marked point (below the line when it is not optimal, so its
     label goes underneath)."""
     clean = _frontier_points(points)
-    budget = _finite(current_budget)
-    chosen = _finite(chosen_npv)
+    budget = finite(current_budget)
+    chosen = finite(chosen_npv)
     if not clean:
         return empty_chart(title, empty_text, kind="frontier", id_prefix=id_prefix)
     left, right, top, bottom = 96, 40, 16, 46
@@ -685,11 +613,11 @@ BudgetRow = tuple[str, Decimal, Decimal, bool]  # (code, cost, cumulative cost, 
 def budget_cutoff(rows: Sequence[BudgetRow], budget: Decimal | None) -> int | None:
     """How many rows fit before the cumulative cost first exceeds the budget (the cut-off
     line is drawn after that many); None when every row fits or there is no budget."""
-    limit = _finite(budget)
+    limit = finite(budget)
     if limit is None:
         return None
     for index, (_, _, cumulative, _) in enumerate(rows):
-        amount = _finite(cumulative)
+        amount = finite(cumulative)
         if amount is not None and amount > limit:
             return index
     return None
@@ -699,7 +627,7 @@ def budget_table_rows(
     rows: Sequence[BudgetRow],
     budget: Decimal | None,
     *,
-    money: MoneyFormat = format_money,
+    money: MoneyFormat = formatting.money,
     yes: str = "yes",
     no: str = "no",
 ) -> list[tuple[str, str, str, str, str]]:
@@ -723,8 +651,8 @@ def budget_line_chart(
     selected_label: str = "Selected",
     not_selected_label: str = "Not selected",
     empty_text: str = "No data",
-    money: MoneyFormat = format_money,
-    axis_money: MoneyFormat = format_money_short,
+    money: MoneyFormat = formatting.money,
+    axis_money: MoneyFormat = formatting.money_short,
     cutoff: int | None = None,
     code_limit: int = 40,
     id_prefix: str = "budget-line",
@@ -735,12 +663,12 @@ def budget_line_chart(
     with its code (``budget_cutoff`` unless ``cutoff`` is given, e.g. when forced choices
     make the selection no prefix). Cheaper initiatives after it may still be selected."""
     clean = [
-        (str(code), _finite(cost) or Decimal(0), _finite(cumulative) or Decimal(0), bool(sel))
+        (str(code), finite(cost) or Decimal(0), finite(cumulative) or Decimal(0), bool(sel))
         for code, cost, cumulative, sel in rows
     ]
     if not clean:
         return empty_chart(title, empty_text, kind="budget-line", id_prefix=id_prefix)
-    limit = _finite(budget)
+    limit = finite(budget)
     cut = cutoff if cutoff is not None else budget_cutoff(clean, limit)
     # The budget and cut-off labels sit in a band above the plot (one line each) so that
     # they never cover a column or one of the marker lines.

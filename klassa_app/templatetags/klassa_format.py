@@ -1,53 +1,42 @@
-"""Numbers as people read them: money in whole kronor with grouped digits
-(1 311 604 747 kr in Swedish), rates as percentages. Rounding happens here only."""
+"""Numbers as people read them, in the active language: money in whole kronor with grouped
+digits (1 311 604 747 kr in Swedish), rates as percentages. The formatting itself is
+``klassa_app.formatting``; these filters pass it the language's separators."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import get_format
+
+from klassa_app import formatting
 
 register = template.Library()
 
 
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
+def number_style() -> formatting.NumberStyle:
+    """The active language's decimal mark and thousands separator (Django's formats)."""
+    return formatting.NumberStyle(
+        decimal=str(get_format("DECIMAL_SEPARATOR")),
+        thousands=str(get_format("THOUSAND_SEPARATOR")),
+    )
 
 
 @register.filter
 def money(value: Any, places: int = 0) -> str:
     """``{{ amount|money }}`` → "1 311 604 747 kr" (half up; "–" when absent)."""
-    number = _decimal(value)
-    if number is None:
-        return "–"
-    quantum = Decimal(1).scaleb(-int(places))
-    rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
-    return f"{number_format(rounded, decimal_pos=int(places), force_grouping=True)}\xa0kr"
+    return formatting.money(value, int(places), style=number_style())
 
 
 @register.filter
 def percent(value: Any, places: int = 1) -> str:
     """``{{ 0.153|percent }}`` → "15,3 %"."""
-    number = _decimal(value)
-    if number is None:
-        return "–"
-    rounded = (number * 100).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
-    return f"{number_format(rounded, decimal_pos=int(places))}\xa0%"
+    return formatting.percent(value, int(places), style=number_style())
 
 
 @register.filter
 def years(value: Any) -> str:
-    number = _decimal(value)
-    if number is None:
-        return "–"
-    return number_format(number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), decimal_pos=1)
+    return formatting.number(value, 1, style=number_style())
 
 
 @register.filter

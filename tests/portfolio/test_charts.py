@@ -13,6 +13,7 @@ import weasyprint
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from klassa_app import formatting
 from portfolio import charts
 from portfolio.charts import Bubble
 
@@ -104,37 +105,6 @@ ALL_CHARTS = {
         sample_budget_rows(), Decimal("10000000"), title="Budget line"
     ),
 }
-
-
-# --- formatting -------------------------------------------------------------------------
-
-
-def test_money_is_whole_kronor_grouped_with_non_breaking_spaces() -> None:
-    assert charts.format_money(Decimal("1311604747")) == f"1{NBSP}311{NBSP}604{NBSP}747{NBSP}kr"
-    assert charts.format_money(Decimal("-1234.5")) == f"-1{NBSP}235{NBSP}kr"
-    assert charts.format_money(Decimal("0.4")) == f"0{NBSP}kr"
-    assert charts.format_money(None) == "–"
-    assert charts.format_money(Decimal("NaN")) == "–"
-
-
-def test_money_keeps_every_digit_of_huge_amounts_because_it_never_uses_float() -> None:
-    amount = Decimal("123456789012345678.5")
-    grouped = NBSP.join(["123", "456", "789", "012", "345", "679"])
-    assert charts.format_money(amount) == f"{grouped}{NBSP}kr"
-
-
-def test_axis_money_abbreviates_thousands_millions_and_billions() -> None:
-    assert charts.format_money_short(Decimal("10000000")) == f"10{NBSP}mn{NBSP}kr"
-    assert charts.format_money_short(Decimal("2500000000")) == f"2,5{NBSP}mdr{NBSP}kr"
-    assert charts.format_money_short(Decimal("500000")) == f"500{NBSP}tkr"
-    assert charts.format_money_short(Decimal("-1250000")) == f"-1,25{NBSP}mn{NBSP}kr"
-    assert charts.format_money_short(Decimal(0)) == f"0{NBSP}kr"
-
-
-def test_percent_of_nothing_is_a_dash_not_a_division_error() -> None:
-    assert charts.format_percent(2, 3) == f"66,7{NBSP}%"
-    assert charts.format_percent(3, 3) == f"100{NBSP}%"
-    assert charts.format_percent(0, 0) == "–"
 
 
 @settings(max_examples=200, deadline=None)
@@ -479,7 +449,7 @@ def test_frontier_is_a_step_line_with_every_point_and_the_budget_marked() -> Non
     assert f"Budget: 25{NBSP}000{NBSP}000{NBSP}kr" in all_titles
     assert f"Greedy: 4{NBSP}000{NBSP}000{NBSP}kr" in all_titles
     assert [row[0] for row in charts.frontier_table_rows(list(reversed(points)))] == [
-        charts.format_money(b) for b, _ in points
+        formatting.money(b) for b, _ in points
     ]
 
 
@@ -614,7 +584,7 @@ def test_bubble_axis_with_all_costs_zero_shows_only_zero() -> None:
         charts.Bubble("A", Decimal(0), Decimal(100), Decimal(5)),
         charts.Bubble("B", Decimal(0), Decimal(300), Decimal(5)),
     ]
-    root = parse(charts.bubble_chart(points, title="V", axis_money=charts.format_money_short))
+    root = parse(charts.bubble_chart(points, title="V", axis_money=formatting.money_short))
     ticks = [t.text for t in root.iter(f"{SVG}text") if "tick" in (t.get("class") or "")]
     x_ticks = [t for t in ticks if t == f"0{NBSP}kr"]
     assert x_ticks, ticks
