@@ -45,42 +45,13 @@ def _setup(database: Path) -> None:
 
 
 def _document(rng: random.Random, name: str) -> dict:
+    from benefits.demo_documents import fixed_amount_document
+
     internal = rng.randint(100_000, 40_000_000)
     external = rng.choice([0, 0, rng.randint(100_000, 80_000_000)])
-    levers = [
-        {
-            "kind": "fixed_amount",
-            "name": "Internal benefit",
-            "stakeholder": "internal",
-            "category": "redistribution",
-            "amount": str(internal),
-        }
-    ]
-    if external:
-        levers.append(
-            {
-                "kind": "fixed_amount",
-                "name": "External benefit",
-                "stakeholder": "external",
-                "category": "quality",
-                "amount": str(external),
-            }
-        )
-    return {
-        "format": "klassa.benefit-model/1",
-        "name": name,
-        "currency": "SEK",
-        "horizon_years": 1,
-        "discount_rate": "0.03",
-        "levers": levers,
-        "costs": [
-            {
-                "name": "Build",
-                "kind": "investment",
-                "amounts": [str(rng.randint(200_000, 30_000_000)), "0"],
-            }
-        ],
-    }
+    return fixed_amount_document(
+        name, internal=internal, external=external, investment=rng.randint(200_000, 30_000_000)
+    )
 
 
 def generate(initiatives: int, assets: int, seed: int):

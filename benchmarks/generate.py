@@ -107,81 +107,6 @@ class Generated:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _share(rng: random.Random, low: float, high: float) -> str:
-    return f"{rng.uniform(low, high):.3f}"
-
-
-def _by_scenario(rng: random.Random, low: float, high: float) -> dict[str, str]:
-    a, b = sorted(rng.uniform(low, high) for _ in range(2))
-    return {"low": f"{a:.3f}", "medium": f"{(a + b) / 2:.3f}", "high": f"{b:.3f}"}
-
-
-def _lever(rng: random.Random, index: int, horizon: int, groups: list[str]) -> dict[str, Any]:
-    kind = rng.choices(["staff_time", "cost_base", "rate_change", "fixed_amount"], [4, 3, 2, 2])[0]
-    lever: dict[str, Any] = {
-        "kind": kind,
-        "name": f"Nytta {index + 1}: {kind.replace('_', ' ')}",
-        "stakeholder": rng.choices(["internal", "external"], [3, 1])[0],
-        "category": rng.choice(["financial", "redistribution", "quality", "environment"]),
-        "attribution_share": _share(rng, 0.3, 1),
-    }
-    if rng.random() < 0.5:
-        lever["realisation_rate"] = _share(rng, 0.6, 1)
-    if rng.random() < 0.5:
-        lever["ramp_up"] = [f"{min(1, (year + 1) / 3):.3f}" for year in range(horizon)]
-    if kind == "staff_time":
-        lever |= {
-            "staff_fte": str(rng.randint(5, 500)),
-            "annual_cost_per_fte": str(rng.randrange(450_000, 900_000, 1000)),
-            "time_share": _share(rng, 0.05, 0.4),
-            "reduction": _by_scenario(rng, 0.05, 0.5),
-            "group": rng.choice(groups),
-        }
-    elif kind == "cost_base":
-        lever |= {
-            "base_cost": str(rng.randrange(500_000, 80_000_000, 1000)),
-            "reduction": _by_scenario(rng, 0.02, 0.3),
-        }
-    elif kind == "rate_change":
-        before = rng.uniform(0.2, 0.6)
-        lever |= {
-            "population": str(rng.randint(1_000, 100_000)),
-            "rate_before": f"{before:.3f}",
-            "rate_after": _by_scenario(rng, before * 0.5, before * 0.9),
-            "unit_cost": str(rng.randrange(200, 20_000, 10)),
-        }
-    else:
-        lever["amount"] = str(rng.randrange(100_000, 20_000_000, 1000))
-    return lever
-
-
-def benefit_document(rng: random.Random, name: str) -> tuple[dict[str, Any], Decimal]:
-    """A valid ``klassa.benefit-model/1`` document and its total investment cost."""
-    horizon = rng.choice([3, 5, 5, 5, 7, 10])
-    investment = rng.randrange(200_000, 40_000_000, 1000)
-    first = investment * 7 // 10
-    amounts = [str(first), str(investment - first)] + ["0"] * (horizon - 1)
-    costs: list[dict[str, Any]] = [{"name": "Införande", "kind": "investment", "amounts": amounts}]
-    if rng.random() < 0.8:
-        costs.append(
-            {
-                "name": "Drift och licenser",
-                "kind": "running",
-                "annual_amount": str(rng.randrange(50_000, 5_000_000, 1000)),
-            }
-        )
-    document = {
-        "format": "klassa.benefit-model/1",
-        "name": name,
-        "currency": "SEK",
-        "horizon_years": horizon,
-        "discount_rate": rng.choice(["0.03", "0.03", "0.025", "0.035"]),
-        "levers": [_lever(rng, i, horizon, STAFF_GROUPS) for i in range(rng.randint(1, 4))],
-        "costs": costs,
-    }
-    return document, Decimal(investment)
-
-
 def _levels(rng: random.Random, codes: list[str], minimums: dict[str, int], tops: dict[str, int]):
     levels = {}
     for code in codes:
@@ -208,6 +133,7 @@ def generate_organisation(size: Size, *, seed: int = SEED) -> Generated:
         PersonalData,
         RequirementStatus,
     )
+    from benefits.demo_documents import random_document
     from benefits.models import BenefitModel, BenefitTracking, BenefitTrackingYear
     from klassa_app.models import AuditEvent, Department, Membership, Organisation, Role, User
     from portfolio.models import InitiativePriority, PortfolioScenario, PortfolioSettings
@@ -466,7 +392,9 @@ def generate_organisation(size: Size, *, seed: int = SEED) -> Generated:
                 continue
             # The showcase's model is the same in every size.
             source = random.Random(f"{seed}:showcase") if n == 0 else rng  # noqa: S311
-            document, investment = benefit_document(source, initiative.name)
+            document, investment = random_document(
+                source, initiative.name, groups=tuple(STAFF_GROUPS)
+            )
             investment_of[initiative.code] = investment
             models.append(BenefitModel(initiative=initiative, document=document, updated_by=admin))
         models = BenefitModel.objects.bulk_create(models, batch_size=500)

@@ -8,7 +8,8 @@
 same file): departments, assets with a mix of approved, draft and unclassified
 classifications and legal triggers, initiatives linked to 1–10 assets with a few
 adjustments, priority inputs, an area, and a benefit model on 90 % of them, plus the
-portfolio settings. It needs no database and no Django.
+portfolio settings. It needs no database and no Django
+(the benefit models come from ``benefits.demo_documents``, standard library only).
 
 ``measure`` runs ``manage.py import_register FILE`` twice in child processes against the
 configured database (``DATABASE_URL``, else SQLite): the first run into what the database
@@ -66,92 +67,6 @@ ASSET_NAMES = (
     "Mätdata",
     "Protokoll",
 )
-STAFF_GROUPS = (
-    "lärare",
-    "skolledare",
-    "socialsekreterare",
-    "undersköterskor",
-    "handläggare",
-    "ekonomer",
-    "kundtjänst",
-    "IT-support",
-)
-
-
-def _share(rng: random.Random, low: float, high: float) -> str:
-    return f"{rng.uniform(low, high):.3f}"
-
-
-def _by_scenario(rng: random.Random, low: float, high: float) -> dict[str, str]:
-    a, b = sorted(rng.uniform(low, high) for _ in range(2))
-    return {"low": f"{a:.3f}", "medium": f"{(a + b) / 2:.3f}", "high": f"{b:.3f}"}
-
-
-def _lever(rng: random.Random, index: int, horizon: int) -> dict[str, Any]:
-    kind = rng.choices(["staff_time", "cost_base", "rate_change", "fixed_amount"], [4, 3, 2, 2])[0]
-    lever: dict[str, Any] = {
-        "kind": kind,
-        "name": f"Nytta {index + 1}: {kind.replace('_', ' ')}",
-        "stakeholder": rng.choices(["internal", "external"], [3, 1])[0],
-        "attribution_share": _share(rng, 0.3, 1),
-    }
-    if rng.random() < 0.5:
-        lever["ramp_up"] = [f"{min(1, (year + 1) / 3):.3f}" for year in range(horizon)]
-    if kind == "staff_time":
-        lever |= {
-            "staff_fte": str(rng.randint(5, 500)),
-            "annual_cost_per_fte": str(rng.randrange(450_000, 900_000, 1000)),
-            "time_share": _share(rng, 0.05, 0.4),
-            "reduction": _by_scenario(rng, 0.05, 0.5),
-            "group": rng.choice(STAFF_GROUPS),
-        }
-    elif kind == "cost_base":
-        lever |= {
-            "base_cost": str(rng.randrange(500_000, 80_000_000, 1000)),
-            "reduction": _by_scenario(rng, 0.02, 0.3),
-        }
-    elif kind == "rate_change":
-        before = rng.uniform(0.2, 0.6)
-        lever |= {
-            "population": str(rng.randint(1_000, 100_000)),
-            "rate_before": f"{before:.3f}",
-            "rate_after": _by_scenario(rng, before * 0.5, before * 0.9),
-            "unit_cost": str(rng.randrange(200, 20_000, 10)),
-        }
-    else:
-        lever["amount"] = str(rng.randrange(100_000, 20_000_000, 1000))
-    return lever
-
-
-def benefit_model(rng: random.Random, name: str) -> dict[str, Any]:
-    """A valid ``klassa.benefit-model/1`` document of 1–4 levers."""
-    horizon = rng.choice([3, 5, 5, 5, 7, 10])
-    investment = rng.randrange(200_000, 40_000_000, 1000)
-    first = investment * 7 // 10
-    costs: list[dict[str, Any]] = [
-        {
-            "name": "Införande",
-            "kind": "investment",
-            "amounts": [str(first), str(investment - first)] + ["0"] * (horizon - 1),
-        }
-    ]
-    if rng.random() < 0.8:
-        costs.append(
-            {
-                "name": "Drift och licenser",
-                "kind": "running",
-                "annual_amount": str(rng.randrange(50_000, 5_000_000, 1000)),
-            }
-        )
-    return {
-        "format": "klassa.benefit-model/1",
-        "name": name,
-        "currency": "SEK",
-        "horizon_years": horizon,
-        "discount_rate": rng.choice(["0.03", "0.03", "0.025", "0.035"]),
-        "levers": [_lever(rng, i, horizon) for i in range(rng.randint(1, 4))],
-        "costs": costs,
-    }
 
 
 def _asset(rng: random.Random, number: int, department: str) -> dict[str, Any]:
@@ -205,6 +120,8 @@ def make_document(
     code: str = "benchmark",
 ) -> dict[str, Any]:
     """A valid register document of the given size (the benchmark's shape by default)."""
+    from benefits.demo_documents import random_document  # standard library only
+
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
     department_codes = [f"D{number:02d}" for number in range(1, departments + 1)]
     asset_items = [
@@ -243,7 +160,7 @@ def make_document(
         if rng.random() < 0.02:
             item["priority"] |= {"forced": "in", "forced_reason": "Beslutat av nämnden"}
         if rng.random() < model_share:
-            item["benefit_model"] = benefit_model(rng, name)
+            item["benefit_model"], _investment = random_document(rng, name)
         initiative_items.append(item)
     return {
         "format": "klassa.register/1",
@@ -322,6 +239,7 @@ def main() -> None:
     run = commands.add_parser("measure", help="import a document twice and print the figures")
     run.add_argument("file", type=Path)
     options = parser.parse_args()
+    sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
     if options.command == "generate":
         document = make_document(
             assets=options.assets,

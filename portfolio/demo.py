@@ -46,6 +46,7 @@ from assessments.models import Initiative
 from benefits import calculation, defaults
 from benefits import document as benefit_document
 from benefits.demo import NORRKOPING_GROUPS
+from benefits.demo_documents import fixed_amount_document
 from benefits.models import BenefitModel
 from klassa_app.models import Organisation, User
 from portfolio.models import InitiativePriority
@@ -120,36 +121,13 @@ def _costs(code: str) -> list[dict[str, Any]]:
 
 def area_document(name: str, internal: int, external: int, code: str) -> dict[str, Any]:
     """A one-year model with one fixed amount per stakeholder that has a benefit."""
-    levers = []
-    if internal:
-        levers.append(
-            {
-                "kind": "fixed_amount",
-                "name": "Internal benefit",
-                "stakeholder": "internal",
-                "category": "redistribution",
-                "amount": str(internal),
-            }
-        )
-    if external:
-        levers.append(
-            {
-                "kind": "fixed_amount",
-                "name": "External benefit",
-                "stakeholder": "external",
-                "category": "quality",
-                "amount": str(external),
-            }
-        )
-    return {
-        "format": "klassa.benefit-model/1",
-        "name": name,
-        "currency": "SEK",
-        "horizon_years": 1,
-        "discount_rate": "0.03",
-        "levers": levers,
-        "costs": _costs(code),
-    }
+    return fixed_amount_document(
+        name,
+        internal=internal,
+        external=external,
+        investment=INVESTMENT_COSTS[code],
+        cost_name="Procurement and implementation",
+    )
 
 
 def education_documents() -> dict[str, dict[str, Any]]:

@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from assessments.models import Area, InformationAsset, InitiativeAsset
+from benefits.demo_documents import fixed_amount_document
 from benefits.models import BenefitModel
 from portfolio.models import InitiativePriority, PortfolioSettings
 from portfolio.report import portfolio_report
@@ -23,25 +24,14 @@ pytestmark = pytest.mark.django_db
 
 def document(internal: dict, investment: int, external: int = 0) -> dict:
     """A one-year model without discounting: NPV = benefit − investment."""
-    levers = [{"kind": "fixed_amount", "name": "Internal", "amount": internal}]
-    if external:
-        levers.append(
-            {
-                "kind": "fixed_amount",
-                "name": "External",
-                "stakeholder": "external",
-                "amount": str(external),
-            }
-        )
-    return {
-        "format": "klassa.benefit-model/1",
-        "name": "Model",
-        "currency": "SEK",
-        "horizon_years": 1,
-        "discount_rate": "0",
-        "levers": levers,
-        "costs": [{"name": "Build", "kind": "investment", "amounts": [str(investment), "0"]}],
-    }
+    return fixed_amount_document(
+        "Model",
+        internal=internal,
+        external=external,
+        investment=investment,
+        discount_rate="0",
+        lever_names=("Internal", "External"),
+    )
 
 
 def initiative(department, code, area, *, amount, investment, external=0, ready=True):
