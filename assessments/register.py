@@ -1270,7 +1270,7 @@ class _Importer:
         # Exactly what the edit form does (draft recomputed, approved review due now), so a
         # file cannot do what the UI would not. Rare in an import: one asset at a time.
         try:
-            services._legal_triggers_changed(asset)
+            services.legal_triggers_changed(asset)
         except rules.RuleError as error:
             raise RegisterInvalid(
                 [
