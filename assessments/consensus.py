@@ -20,7 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import frameworks, rules
+from assessments import classification_rules, frameworks
 from assessments.models import (
     Answer,
     AspectDecision,
@@ -133,7 +133,7 @@ def disagreement(session: ConsensusSession) -> list[AspectSpread]:
         per_participant = [
             (
                 p,
-                rules.max_level(
+                classification_rules.max_level(
                     lv for pp, lv, _c in (x for row in rows for x in row.levels) if pp == p
                 ),
             )
@@ -380,15 +380,15 @@ def do_decide(
     if aspect_code not in scheme.codes:
         raise ServiceError(_("Unknown aspect %(code)s.") % {"code": aspect_code}, "aspect_code")
     try:
-        rules.check_level("level", level, scheme.tops[aspect_code])
-    except rules.RuleError as error:
+        classification_rules.check_level("level", level, scheme.tops[aspect_code])
+    except classification_rules.RuleError as error:
         raise ServiceError(_("Choose a level of the scale."), "level") from error
     rationale = (rationale or "").strip()
     if not rationale:
         raise ServiceError(_("Write down why the session agreed on this level."), "rationale")
-    minimum = rules.minimum_levels(assessment.asset.triggers, assessment.scheme.legal_minimums).get(
-        aspect_code
-    )
+    minimum = classification_rules.minimum_levels(
+        assessment.asset.triggers, assessment.scheme.legal_minimums
+    ).get(aspect_code)
     if minimum is not None and level < min(minimum, scheme.tops[aspect_code]):
         raise ServiceError(
             _("The legal triggers require at least level %(level)s for %(aspect)s.")

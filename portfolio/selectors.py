@@ -27,7 +27,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments import frameworks, rules
+from assessments import classification_rules, frameworks
 from assessments import selectors as assessment_selectors
 from assessments.models import (
     Adjustment,
@@ -301,7 +301,7 @@ def _fulfilments(
     classifications: Mapping[int, assessment_selectors.InitiativeClassification],
     organisation: Organisation,
     initiative_qs: QuerySet[Initiative],
-) -> dict[int, rules.Fulfilment]:
+) -> dict[int, classification_rules.Fulfilment]:
     """Each initiative's action plan fulfilment, as ``assessments.selectors.action_plan``
     computes it, in two queries for all of them."""
     if not initiatives:
@@ -325,16 +325,18 @@ def _fulfilments(
     for initiative in initiatives:
         classification = classifications[initiative.pk]
         requirements = by_catalogue[initiative.action_plan_catalogue_id or fallback]
-        applicable = rules.applicable_requirements(
+        applicable = classification_rules.applicable_requirements(
             [
-                rules.RequirementRule(r.pk, r.aspect_code, r.min_level, r.trigger)
+                classification_rules.RequirementRule(r.pk, r.aspect_code, r.min_level, r.trigger)
                 for r in requirements
             ],
             classification.finals,
             classification.triggers,
         )
         own = statuses.get(initiative.pk, {})
-        result[initiative.pk] = rules.fulfilment(own.get(rule.code, "") for rule in applicable)
+        result[initiative.pk] = classification_rules.fulfilment(
+            own.get(rule.code, "") for rule in applicable
+        )
     return result
 
 

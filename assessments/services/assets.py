@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import rules
+from assessments import classification_rules
 from assessments.models import (
     Assessment,
     InformationAsset,
@@ -98,7 +98,7 @@ def do_update_asset(*, actor: User, asset: InformationAsset, **fields: Any) -> I
     if (asset.triggers, asset.protective_security) != triggers_before:
         try:
             legal_triggers_changed(asset)
-        except rules.RuleError as error:
+        except classification_rules.RuleError as error:
             # An override in the open draft would fall below the new legal minimum.
             raise ServiceError(
                 _(

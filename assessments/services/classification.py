@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import frameworks, rules
+from assessments import classification_rules, frameworks
 from assessments.models import (
     Answer,
     AspectResult,
@@ -29,7 +29,7 @@ from klassa_app.models import User
 from klassa_app.services import ServiceError
 
 
-def _rule_error(error: rules.RuleError, field: str | None = None) -> ServiceError:
+def _rule_error(error: classification_rules.RuleError, field: str | None = None) -> ServiceError:
     return ServiceError(error.message, field or error.field)
 
 
@@ -204,8 +204,8 @@ def do_save_step(
     )
     top = scheme.tops[aspect_code]
     try:
-        rules.check_level("override_level", step.override_level, top)
-    except rules.RuleError as error:
+        classification_rules.check_level("override_level", step.override_level, top)
+    except classification_rules.RuleError as error:
         raise _rule_error(error, "override_level") from error
     reason = (step.override_reason or "").strip()
     if step.override_level is not None and not reason:
@@ -215,7 +215,7 @@ def do_save_step(
     result.save()
     try:
         recompute(assessment)
-    except rules.RuleError as error:
+    except classification_rules.RuleError as error:
         field = "override_level" if error.field.startswith("override") else None
         raise ServiceError(_override_message(error), field) from error
     assessment.lock_version = F("lock_version") + 1
@@ -235,7 +235,7 @@ def do_save_step(
     return assessment
 
 
-def _override_message(error: rules.RuleError) -> str:
+def _override_message(error: classification_rules.RuleError) -> str:
     if "legal minimum" in error.message:
         return _("An override may not go below the minimum that the legal triggers impose.")
     return error.message
@@ -308,7 +308,7 @@ def finalise_approval(*, actor: User, assessment: Assessment) -> Assessment:
     assessment.status = Assessment.Status.APPROVED
     assessment.approved_at = now
     assessment.approved_by = actor
-    assessment.review_due = rules.add_months(
+    assessment.review_due = classification_rules.add_months(
         timezone.localdate(now), organisation.review_interval_months
     )
     assessment.lock_version = F("lock_version") + 1

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessments import frameworks, rules, selectors
+from assessments import classification_rules, frameworks, selectors
 from assessments.models import (
     Adjustment,
     Area,
@@ -165,15 +165,17 @@ def do_set_adjustment(
     classification = selectors.initiative_classification(initiative)
     if aspect_code not in classification.aspects:
         raise ServiceError(_("Unknown aspect %(code)s.") % {"code": aspect_code}, "aspect_code")
-    adjustment = rules.AdjustmentInput(aspect_code, level, reason, (justification or "").strip())
+    adjustment = classification_rules.AdjustmentInput(
+        aspect_code, level, reason, (justification or "").strip()
+    )
     try:
-        rules.check_adjustment(
+        classification_rules.check_adjustment(
             adjustment,
             classification.aspects[aspect_code].computed,
             classification.tops[aspect_code],
             "adjustment",
         )
-    except rules.RuleError as error:
+    except classification_rules.RuleError as error:
         field = error.field.split(".")[-1]
         messages = {
             "justification": _("An adjustment needs a written justification."),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from assessments import frameworks, rules
+from assessments import classification_rules, frameworks
 from assessments.defaults.scheme import level_for_downtime
 from assessments.models import (
     AspectResult,
@@ -20,12 +20,14 @@ def downtime_level(scheme, hours: Decimal, top: int) -> int:
     return min(level_for_downtime(hours, thresholds), top)
 
 
-def recompute(assessment: Assessment) -> dict[str, rules.AspectOutcome]:
+def recompute(assessment: Assessment) -> dict[str, classification_rules.AspectOutcome]:
     """Recalculate every aspect's result from the answers, the legal minimums and overrides."""
     scheme = frameworks.load_scheme(assessment.scheme)
     tops = scheme.tops
     asset = assessment.asset
-    minimums = rules.minimum_levels(asset.triggers, assessment.scheme.legal_minimums or {})
+    minimums = classification_rules.minimum_levels(
+        asset.triggers, assessment.scheme.legal_minimums or {}
+    )
     answer_levels: dict[str, list[int | None]] = {code: [] for code in scheme.codes}
     for answer in assessment.answers.select_related("question", "option"):
         if answer.question.aspect_code in answer_levels:
@@ -37,10 +39,10 @@ def recompute(assessment: Assessment) -> dict[str, rules.AspectOutcome]:
             downtime_level(assessment.scheme, assessment.downtime_hours, tops["T"])
         )
     existing = {r.aspect_code: r for r in assessment.results.all()}
-    outcomes: dict[str, rules.AspectOutcome] = {}
+    outcomes: dict[str, classification_rules.AspectOutcome] = {}
     for code in scheme.codes:
         result = existing.get(code) or AspectResult(assessment=assessment, aspect_code=code)
-        outcome = rules.aspect_outcome(
+        outcome = classification_rules.aspect_outcome(
             aspect=code,
             answer_levels=answer_levels[code],
             minimum=minimums.get(code),
@@ -53,7 +55,7 @@ def recompute(assessment: Assessment) -> dict[str, rules.AspectOutcome]:
         result.final_level = outcome.final
         result.save()
         outcomes[code] = outcome
-    psa = rules.requires_protective_security_analysis(
+    psa = classification_rules.requires_protective_security_analysis(
         protective_security=asset.protective_security,
         finals={c: o.final for c, o in outcomes.items()},
         tops=tops,
