@@ -9,8 +9,6 @@ turns the agreement into the assessment's results and asks the required people t
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,7 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import frameworks, rules
+from assessments import classification_rules, frameworks
 from assessments.models import (
     Answer,
     AspectDecision,
@@ -37,7 +35,15 @@ from assessments.models import (
     Question,
     SignOff,
 )
-from assessments.services import StaleVersion, _recompute, finalise_approval, sync_asset
+from assessments.services import (
+    StaleVersion,
+    content_fingerprint,
+    finalise_approval,
+    recompute,
+    sync_asset,
+    void_signatures,
+    void_stale_signatures,
+)
 from klassa_app import access, audit
 from klassa_app.models import Organisation, User
 from klassa_app.queue import enqueue
@@ -84,37 +90,6 @@ def required_sign_roles(asset: InformationAsset) -> list[str]:
     return roles
 
 
-def content_fingerprint(assessment: Assessment) -> str:
-    """SHA-256 of what is signed: the asset's legal facts and every result, canonical JSON."""
-    asset = assessment.asset
-    content = {
-        "asset": asset.code,
-        "version": assessment.version,
-        "legal": {
-            "personal_data": asset.personal_data,
-            "secrecy": asset.secrecy_reference if asset.secrecy else None,
-            "protective_security": asset.protective_security,
-        },
-        "availability": [
-            str(assessment.downtime_hours),
-            str(assessment.rto_hours),
-            str(assessment.rpo_hours),
-        ],
-        "results": sorted(
-            [
-                r.aspect_code,
-                r.computed_level,
-                r.minimum_level,
-                r.override_level,
-                r.override_reason,
-                r.final_level,
-            ]
-            for r in AspectResult.objects.filter(assessment=assessment)
-        ),
-    }
-    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
-
-
 @dataclass
 class QuestionSpread:
     question: Question
@@ -158,7 +133,7 @@ def disagreement(session: ConsensusSession) -> list[AspectSpread]:
         per_participant = [
             (
                 p,
-                rules.max_level(
+                classification_rules.max_level(
                     lv for pp, lv, _c in (x for row in rows for x in row.levels) if pp == p
                 ),
             )
@@ -405,15 +380,15 @@ def do_decide(
     if aspect_code not in scheme.codes:
         raise ServiceError(_("Unknown aspect %(code)s.") % {"code": aspect_code}, "aspect_code")
     try:
-        rules.check_level("level", level, scheme.tops[aspect_code])
-    except rules.RuleError as error:
+        classification_rules.check_level("level", level, scheme.tops[aspect_code])
+    except classification_rules.RuleError as error:
         raise ServiceError(_("Choose a level of the scale."), "level") from error
     rationale = (rationale or "").strip()
     if not rationale:
         raise ServiceError(_("Write down why the session agreed on this level."), "rationale")
-    minimum = rules.minimum_levels(assessment.asset.triggers, assessment.scheme.legal_minimums).get(
-        aspect_code
-    )
+    minimum = classification_rules.minimum_levels(
+        assessment.asset.triggers, assessment.scheme.legal_minimums
+    ).get(aspect_code)
     if minimum is not None and level < min(minimum, scheme.tops[aspect_code]):
         raise ServiceError(
             _("The legal triggers require at least level %(level)s for %(aspect)s.")
@@ -506,7 +481,7 @@ def do_conclude(*, actor: User, session: ConsensusSession, lock_version: int | N
     AspectResult.objects.filter(assessment=assessment).update(
         override_level=None, override_reason=""
     )
-    outcomes = _recompute(assessment)
+    outcomes = recompute(assessment)
     for code, decision in decisions.items():
         if code not in outcomes or outcomes[code].final == decision.level:
             continue
@@ -515,7 +490,7 @@ def do_conclude(*, actor: User, session: ConsensusSession, lock_version: int | N
             override_reason=_("Agreed in consensus session: %(rationale)s")
             % {"rationale": decision.rationale},
         )
-    _recompute(assessment)
+    recompute(assessment)
     session.status = ConsensusSession.Status.CONCLUDED
     session.concluded_at = timezone.now()
     session.save(update_fields=["status", "concluded_at"])
@@ -561,44 +536,6 @@ def do_cancel(*, actor: User, session: ConsensusSession) -> None:
 
 
 # --- Sign-off ---------------------------------------------------------------------------------
-
-
-def void_signatures(assessment: Assessment, reason: str) -> int:
-    """Void every valid signature (a material change or a rejection); returns how many."""
-    valid = list(
-        SignOff.objects.select_for_update().filter(assessment=assessment, voided_at__isnull=True)
-    )
-    if not valid:
-        return 0
-    now = timezone.now()
-    for signoff in valid:
-        signoff.voided_at = now
-        signoff.voided_reason = reason[:300]
-        signoff.save(update_fields=["voided_at", "voided_reason"])
-        audit.record(
-            actor=None,
-            organisation=assessment.asset.organisation,
-            action="signoff.voided",
-            obj=assessment,
-            before={
-                "role": signoff.role,
-                "user": signoff.user.email,
-                "fingerprint": signoff.content_hash,
-            },
-            after={"reason": reason},
-        )
-    return len(valid)
-
-
-def void_stale_signatures(assessment: Assessment) -> int:
-    """Void signatures whose fingerprint no longer matches the content (a material change)."""
-    current = content_fingerprint(assessment)
-    stale = SignOff.objects.filter(assessment=assessment, voided_at__isnull=True).exclude(
-        content_hash=current
-    )
-    if not stale.exists():
-        return 0
-    return void_signatures(assessment, _("The classification changed after it was signed."))
 
 
 def _concluded_session(assessment: Assessment) -> ConsensusSession | None:

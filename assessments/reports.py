@@ -27,7 +27,7 @@ from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from assessments import charts, consensus, frameworks, rules, selectors
+from assessments import charts, classification_rules, consensus, frameworks, selectors
 from assessments.i18n import tr
 from assessments.models import ConsensusSession, Initiative, ReportJob, RequirementStatus, Trigger
 from klassa_app import access, audit
@@ -161,7 +161,7 @@ def plan_rows(data: ReportData) -> list[dict[str, Any]]:
 def fulfilment_rows(data: ReportData) -> list[dict[str, Any]]:
     """Per aspect (in the scheme's order) and overall: counts and the share fulfilled."""
 
-    def row(label: str, f: rules.Fulfilment) -> dict[str, Any]:
+    def row(label: str, f: classification_rules.Fulfilment) -> dict[str, Any]:
         return {
             "label": label,
             "total": f.total,

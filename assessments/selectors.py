@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from assessments import frameworks, rules
+from assessments import classification_rules, frameworks
 from assessments.models import (
     Adjustment,
     Assessment,
@@ -118,14 +118,14 @@ def overdue_reviews(
 # --- Initiatives -------------------------------------------------------------------------------
 
 
-def asset_state(asset: InformationAsset, today: date) -> rules.AssetState:
-    return rules.AssetState(
+def asset_state(asset: InformationAsset, today: date) -> classification_rules.AssetState:
+    return classification_rules.AssetState(
         code=asset.code,
         levels=dict(asset.levels or {}),
         approved=asset.status == InformationAsset.Status.APPROVED,
         protective_security=asset.protective_security
         or asset.requires_protective_security_analysis,
-        review_overdue=rules.review_is_overdue(asset.review_due, today),
+        review_overdue=classification_rules.review_is_overdue(asset.review_due, today),
     )
 
 
@@ -160,12 +160,12 @@ def classify(
     today: date,
 ) -> InitiativeClassification:
     states = [asset_state(a, today) for a in assets]
-    inherited = rules.inherit(states, scheme.codes)
+    inherited = classification_rules.inherit(states, scheme.codes)
     by_aspect = {a.aspect_code: a for a in adjustments}
-    finals = rules.final_levels(
+    finals = classification_rules.final_levels(
         inherited,
         [
-            rules.AdjustmentInput(a.aspect_code, a.level, a.reason, a.justification)
+            classification_rules.AdjustmentInput(a.aspect_code, a.level, a.reason, a.justification)
             for a in adjustments
         ],
     )
@@ -180,16 +180,18 @@ def classify(
         for code in scheme.codes
     }
     tops = scheme.tops
-    psa = rules.initiative_requires_protective_security_analysis(states, finals, tops)
+    psa = classification_rules.initiative_requires_protective_security_analysis(
+        states, finals, tops
+    )
     triggers: set[str] = set()
     for asset in assets:
         triggers |= asset.triggers
     return InitiativeClassification(
         aspects=rows,
         tops=tops,
-        status=rules.classification_status(states),
+        status=classification_rules.classification_status(states),
         requires_protective_security_analysis=psa,
-        blockers=rules.blockers(states, requires_psa=psa),
+        blockers=classification_rules.blockers(states, requires_psa=psa),
         triggers=triggers,
     )
 
@@ -289,8 +291,8 @@ class PlanItem:
 class ActionPlan:
     catalogue_version: int | None
     items: list[PlanItem]
-    fulfilment: dict[str, rules.Fulfilment]
-    overall: rules.Fulfilment
+    fulfilment: dict[str, classification_rules.Fulfilment]
+    overall: classification_rules.Fulfilment
 
 
 def action_plan(initiative: Initiative, classification: InitiativeClassification) -> ActionPlan:
@@ -302,9 +304,9 @@ def action_plan(initiative: Initiative, classification: InitiativeClassification
     requirements = list(catalogue.requirements.all())
     applicable = {
         r.code
-        for r in rules.applicable_requirements(
+        for r in classification_rules.applicable_requirements(
             [
-                rules.RequirementRule(r.code, r.aspect_code, r.min_level, r.trigger)
+                classification_rules.RequirementRule(r.code, r.aspect_code, r.min_level, r.trigger)
                 for r in requirements
             ],
             classification.finals,
@@ -321,8 +323,8 @@ def action_plan(initiative: Initiative, classification: InitiativeClassification
     return ActionPlan(
         catalogue_version=catalogue.version,
         items=items,
-        fulfilment=rules.fulfilment_by_aspect(
+        fulfilment=classification_rules.fulfilment_by_aspect(
             (i.requirement.aspect_code, i.status_code) for i in items
         ),
-        overall=rules.fulfilment(i.status_code for i in items),
+        overall=classification_rules.fulfilment(i.status_code for i in items),
     )

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import frameworks, rules, selectors, services
+from assessments import classification_rules, frameworks, selectors, services
 from assessments.forms import (
     AdjustmentForm,
     AssetFilterForm,
@@ -253,9 +253,9 @@ def _preview(
         answer_levels.append(
             services.downtime_level(assessment.scheme, data["downtime_hours"], top)
         )
-    minimum = rules.minimum_levels(assessment.asset.triggers, assessment.scheme.legal_minimums).get(
-        aspect_code
-    )
+    minimum = classification_rules.minimum_levels(
+        assessment.asset.triggers, assessment.scheme.legal_minimums
+    ).get(aspect_code)
     # The same rule as the save; an override the save would refuse is left out of the preview
     # (the save then names the field).
     arguments = {
@@ -265,13 +265,15 @@ def _preview(
         "top": top,
     }
     try:
-        outcome = rules.aspect_outcome(
+        outcome = classification_rules.aspect_outcome(
             override=data.get("override_level"),
             override_reason=data.get("override_reason") or "",
             **arguments,
         )
-    except rules.RuleError:
-        outcome = rules.aspect_outcome(override=None, override_reason="", **arguments)
+    except classification_rules.RuleError:
+        outcome = classification_rules.aspect_outcome(
+            override=None, override_reason="", **arguments
+        )
     computed, minimum, override, final = (
         outcome.computed,
         outcome.minimum,

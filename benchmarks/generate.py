@@ -121,7 +121,7 @@ def generate_organisation(size: Size, *, seed: int = SEED) -> Generated:
     from django.db import transaction
     from django.utils import timezone
 
-    from assessments import frameworks, rules
+    from assessments import classification_rules, frameworks
     from assessments.models import (
         Adjustment,
         Area,
@@ -155,7 +155,9 @@ def generate_organisation(size: Size, *, seed: int = SEED) -> Generated:
         catalogue = frameworks.current_catalogue(organisation)
         requirements = list(catalogue.requirements.all())
         rule_of = {
-            r.pk: rules.RequirementRule(r.code, r.aspect_code, r.min_level, r.trigger)
+            r.pk: classification_rules.RequirementRule(
+                r.code, r.aspect_code, r.min_level, r.trigger
+            )
             for r in requirements
         }
 
@@ -250,13 +252,15 @@ def generate_organisation(size: Size, *, seed: int = SEED) -> Generated:
             )
             levels: dict[str, int] = {}
             if state != "unclassified":
-                minimums = rules.minimum_levels(asset.triggers, scheme.legal_minimums or {})
+                minimums = classification_rules.minimum_levels(
+                    asset.triggers, scheme.legal_minimums or {}
+                )
                 levels = (
                     {code: min(2, tops[code]) for code in codes}
                     if showcase
                     else _levels(rng, codes, minimums, tops)
                 )
-                psa = rules.requires_protective_security_analysis(
+                psa = classification_rules.requires_protective_security_analysis(
                     protective_security=protective, finals=levels, tops=tops
                 )
                 if psa:
@@ -369,7 +373,9 @@ def generate_organisation(size: Size, *, seed: int = SEED) -> Generated:
                     )
                 )
             for requirement in requirements:
-                if not rules.requirement_applies(rule_of[requirement.pk], finals, triggers):
+                if not classification_rules.requirement_applies(
+                    rule_of[requirement.pk], finals, triggers
+                ):
                     continue
                 status = rng.choices(["fulfilled", "partly", "not", "na", ""], [60, 20, 10, 5, 5])[
                     0

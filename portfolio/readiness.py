@@ -1,6 +1,6 @@
 """Readiness of an initiative for an investment decision, as pure rules (no Django).
 
-Blockers are the register format's, in its order (``assessments.rules.blockers``):
+Blockers are the register format's, in its order (``assessments.classification_rules.blockers``):
 ``no_assets``, ``asset_unclassified:<code>``, ``asset_not_approved:<code>``,
 ``review_overdue:<code>``, ``protective_security``, ``no_benefit_model``. An initiative is
 ready when it has none.
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from assessments import rules
+from assessments import classification_rules
 
 NO_ASSETS = "no_assets"
 ASSET_UNCLASSIFIED = "asset_unclassified"
@@ -77,10 +77,15 @@ class Readiness:
 
 
 def blockers(
-    assets: Sequence[rules.AssetState], *, requires_psa: bool, has_benefit_model: bool
+    assets: Sequence[classification_rules.AssetState],
+    *,
+    requires_psa: bool,
+    has_benefit_model: bool,
 ) -> list[str]:
     """The register format's blockers in its order."""
-    return rules.blockers(assets, requires_psa=requires_psa, has_benefit_model=has_benefit_model)
+    return classification_rules.blockers(
+        assets, requires_psa=requires_psa, has_benefit_model=has_benefit_model
+    )
 
 
 def advisories(
@@ -102,14 +107,14 @@ def advisories(
     return found
 
 
-def fulfilment_share(fulfilment: rules.Fulfilment) -> Decimal | None:
+def fulfilment_share(fulfilment: classification_rules.Fulfilment) -> Decimal | None:
     """The action plan's fulfilment as a share 0..1 (``Fulfilment.percent`` / 100)."""
     percent = fulfilment.percent
     return None if percent is None else percent / 100
 
 
 def readiness(
-    assets: Sequence[rules.AssetState],
+    assets: Sequence[classification_rules.AssetState],
     *,
     requires_psa: bool,
     has_benefit_model: bool,

@@ -14,9 +14,9 @@ and results (``portfolio.pages``).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -27,7 +27,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments import frameworks, rules
+from assessments import classification_rules, frameworks
 from assessments import selectors as assessment_selectors
 from assessments.models import (
     Adjustment,
@@ -43,6 +43,13 @@ from klassa_app import access
 from klassa_app.models import Organisation, User
 from portfolio import readiness as readiness_rules
 from portfolio import scoring, selection
+from portfolio.breakdowns import (  # noqa: F401 (HeatCell: read from here by portfolio.pages)
+    AreaTotal,
+    HeatCell,
+    HeatMapRow,
+    area_totals,
+    heat_map,
+)
 from portfolio.models import (
     BenefitScenario,
     InitiativePriority,
@@ -50,6 +57,7 @@ from portfolio.models import (
     PortfolioSettings,
     RankingMethod,
 )
+from portfolio.scoping import scoped_budget_line, scoped_selection
 
 ZERO = Decimal(0)
 # The page that lets someone set an initiative's priority inputs (benefit owner, DPIA, …).
@@ -301,7 +309,7 @@ def _fulfilments(
     classifications: Mapping[int, assessment_selectors.InitiativeClassification],
     organisation: Organisation,
     initiative_qs: QuerySet[Initiative],
-) -> dict[int, rules.Fulfilment]:
+) -> dict[int, classification_rules.Fulfilment]:
     """Each initiative's action plan fulfilment, as ``assessments.selectors.action_plan``
     computes it, in two queries for all of them."""
     if not initiatives:
@@ -325,16 +333,18 @@ def _fulfilments(
     for initiative in initiatives:
         classification = classifications[initiative.pk]
         requirements = by_catalogue[initiative.action_plan_catalogue_id or fallback]
-        applicable = rules.applicable_requirements(
+        applicable = classification_rules.applicable_requirements(
             [
-                rules.RequirementRule(r.pk, r.aspect_code, r.min_level, r.trigger)
+                classification_rules.RequirementRule(r.pk, r.aspect_code, r.min_level, r.trigger)
                 for r in requirements
             ],
             classification.finals,
             classification.triggers,
         )
         own = statuses.get(initiative.pk, {})
-        result[initiative.pk] = rules.fulfilment(own.get(rule.code, "") for rule in applicable)
+        result[initiative.pk] = classification_rules.fulfilment(
+            own.get(rule.code, "") for rule in applicable
+        )
     return result
 
 
@@ -458,54 +468,6 @@ def portfolio_rows(
 # --- Derived views ------------------------------------------------------------------------------
 
 
-@dataclass
-class AreaTotal:
-    area: str
-    internal_benefit: Decimal
-    external_benefit: Decimal
-    total_benefit: Decimal
-    initiatives: int
-    rows: list[PortfolioRow]
-    # NPV and investment cost of the initiatives with a benefit model (the others have none).
-    npv: Decimal = ZERO
-    investment_cost: Decimal = ZERO
-
-
-def area_totals(rows: Sequence[PortfolioRow]) -> tuple[list[AreaTotal], AreaTotal]:
-    """Per area (by name; initiatives without an area last, area ""), the sums of its
-    initiatives' benefits, and the grand total as the sum of the areas."""
-    groups: dict[str, list[PortfolioRow]] = defaultdict(list)
-    for row in rows:
-        groups[row.area_name].append(row)
-    areas = []
-    for name in sorted(groups, key=lambda n: (n == "", n.casefold())):
-        members = groups[name]
-        benefits = [r.benefit for r in members if r.benefit is not None]
-        areas.append(
-            AreaTotal(
-                area=name,
-                internal_benefit=sum((b.internal_benefit for b in benefits), ZERO),
-                external_benefit=sum((b.external_benefit for b in benefits), ZERO),
-                total_benefit=sum((b.total_benefit for b in benefits), ZERO),
-                initiatives=len(members),
-                rows=members,
-                npv=sum((b.npv for b in benefits), ZERO),
-                investment_cost=sum((b.investment_cost for b in benefits), ZERO),
-            )
-        )
-    total = AreaTotal(
-        area="",
-        internal_benefit=sum((a.internal_benefit for a in areas), ZERO),
-        external_benefit=sum((a.external_benefit for a in areas), ZERO),
-        total_benefit=sum((a.total_benefit for a in areas), ZERO),
-        initiatives=sum(a.initiatives for a in areas),
-        rows=[],
-        npv=sum((a.npv for a in areas), ZERO),
-        investment_cost=sum((a.investment_cost for a in areas), ZERO),
-    )
-    return areas, total
-
-
 FUNNEL_STAGES = (
     ("classified", _("Classified")),
     ("approved", _("Classification approved")),
@@ -535,42 +497,6 @@ def readiness_funnel(rows: Sequence[PortfolioRow]) -> list[FunnelStage]:
         FunnelStage(key, str(label), count)
         for (key, label), count in zip(FUNNEL_STAGES, counts, strict=True)
     ]
-
-
-@dataclass
-class HeatCell:
-    maximum: int | None
-    counts: dict[int, int]  # final level → number of initiatives
-    unclassified: int
-
-
-@dataclass
-class HeatMapRow:
-    department: Any
-    cells: dict[str, HeatCell]
-
-
-def heat_map(rows: Sequence[PortfolioRow], aspects: Sequence[str]) -> list[HeatMapRow]:
-    """Final classification levels of the initiatives per department and aspect: the
-    maximum and the distribution."""
-    by_department: dict[int, list[PortfolioRow]] = defaultdict(list)
-    departments = {}
-    for row in rows:
-        by_department[row.initiative.department_id].append(row)
-        departments[row.initiative.department_id] = row.initiative.department
-    result = []
-    for dept_id in sorted(departments, key=lambda pk: departments[pk].name.casefold()):
-        cells = {}
-        for aspect in aspects:
-            levels = [r.finals.get(aspect) for r in by_department[dept_id]]
-            known = [level for level in levels if level is not None]
-            cells[aspect] = HeatCell(
-                maximum=max(known) if known else None,
-                counts=dict(sorted(Counter(known).items())),
-                unclassified=len(levels) - len(known),
-            )
-        result.append(HeatMapRow(departments[dept_id], cells))
-    return result
 
 
 def overdue_reviews(
@@ -730,37 +656,6 @@ def compute(
         frontier=frontier,
         saved_scenario=saved_scenario,
         sees_all=department_ids is None,
-    )
-
-
-def scoped_selection(
-    chosen: selection.Selection, visible: set[str], ranked: Sequence[PortfolioRow]
-) -> selection.Selection:
-    """The organisation-wide selection cut down to the ``visible`` codes; its sums are of
-    those rows only, so nothing of the other departments can be read from them."""
-    codes = tuple(code for code in chosen.codes if code in visible)
-    picked = [row for row in ranked if row.code in codes]
-    return replace(
-        chosen,
-        codes=codes,
-        total_cost=sum((row.investment_cost for row in picked), ZERO),
-        total_npv=sum((row.npv for row in picked), ZERO),
-    )
-
-
-def scoped_budget_line(line: selection.BudgetLine, visible: set[str]) -> selection.BudgetLine:
-    """The visible rows of the organisation's budget line with their organisation-wide rank
-    and status; the running totals (which sum other departments' costs) are zeroed, and the
-    cut-off kept only when its initiative is one of the visible rows."""
-    cut_code = line.rows[line.cutoff].code if line.cutoff is not None else None
-    rows = tuple(replace(row, cumulative_cost=ZERO) for row in line.rows if row.code in visible)
-    codes = [row.code for row in rows]
-    return replace(
-        line,
-        rows=rows,
-        reserved=ZERO,
-        total_cost=ZERO,
-        cutoff=codes.index(cut_code) if cut_code in codes else None,
     )
 
 

@@ -18,7 +18,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import register, rules, selectors, services
+from assessments import classification_rules, register, selectors, services
 from assessments.defaults.scheme import LEGAL_MINIMUMS
 from assessments.management.commands.import_register import Command as ImportCommand
 from assessments.models import (
@@ -392,7 +392,7 @@ def test_import_creates_the_register_with_approved_classifications(
     assert elev.levels == {"K": 3, "R": 2, "T": 2, "S": 2}
     assert elev.secrecy and elev.secrecy_reference == "OSL 23 kap. 2 §"
     today = timezone.localdate()
-    assert elev.review_due == rules.add_months(today, 6)
+    assert elev.review_due == classification_rules.add_months(today, 6)
     version = elev.assessments.get()
     assert version.source == "import" and version.status == Assessment.Status.APPROVED
     assert version.approved_by == admin and version.approved_at is not None
@@ -867,7 +867,9 @@ def test_every_demo_level_respects_the_legal_minimums():
         triggers = register.legal_triggers(
             item["legal"]["personal_data"], bool(item["legal"]["secrecy"])
         )
-        for aspect, minimum in rules.minimum_levels(triggers, LEGAL_MINIMUMS).items():
+        for aspect, minimum in classification_rules.minimum_levels(
+            triggers, LEGAL_MINIMUMS
+        ).items():
             assert item["levels"][aspect] >= minimum, (item["code"], aspect)
 
 

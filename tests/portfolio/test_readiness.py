@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from assessments import rules
+from assessments import classification_rules
 from assessments.models import (
     InformationAsset,
     InitiativeAsset,
@@ -66,7 +66,7 @@ def row_of(admin, organisation, code):
 
 
 def state(code, levels=None, approved=True, psa=False, overdue=False):
-    return rules.AssetState(code, levels or {}, approved, psa, overdue)
+    return classification_rules.AssetState(code, levels or {}, approved, psa, overdue)
 
 
 def test_blockers_come_in_the_register_formats_order():

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments import rules
-from assessments.rules import AdjustmentInput, AssetState, RuleError
+from assessments import classification_rules
+from assessments.classification_rules import AdjustmentInput, AssetState, RuleError
 
 ASPECTS = ["K", "R", "T", "S"]
 TOPS = {"K": 4, "R": 4, "T": 4, "S": 4}
@@ -20,39 +20,41 @@ TOPS = {"K": 4, "R": 4, "T": 4, "S": 4}
 
 
 def test_aspect_level_is_the_highest_level_any_answer_implies():
-    assert rules.max_level([1, 3, 2]) == 3
+    assert classification_rules.max_level([1, 3, 2]) == 3
 
 
 def test_unanswered_questions_do_not_count():
-    assert rules.max_level([None, 2, None]) == 2
-    assert rules.max_level([None, None]) is None
-    assert rules.max_level([]) is None
+    assert classification_rules.max_level([None, 2, None]) == 2
+    assert classification_rules.max_level([None, None]) is None
+    assert classification_rules.max_level([]) is None
 
 
 @pytest.mark.parametrize("level", [-1, 5, True, 2.0, "3"])
 def test_a_level_outside_the_scale_is_refused(level):
     with pytest.raises(RuleError) as error:
-        rules.check_level("levels.K", level, 4)
+        classification_rules.check_level("levels.K", level, 4)
     assert error.value.field == "levels.K"
 
 
 def test_a_scale_with_three_levels_refuses_level_three():
-    rules.check_level("levels.S", 2, 2)
+    classification_rules.check_level("levels.S", 2, 2)
     with pytest.raises(RuleError):
-        rules.check_level("levels.S", 3, 2)
+        classification_rules.check_level("levels.S", 3, 2)
 
 
 def test_legal_triggers_combine_to_the_highest_minimum_per_aspect():
     table = {"personal_data": {"K": 1, "S": 1}, "special_categories": {"K": 3}, "secrecy": {"K": 2}}
-    assert rules.minimum_levels(["personal_data", "special_categories", "secrecy"], table) == {
+    assert classification_rules.minimum_levels(
+        ["personal_data", "special_categories", "secrecy"], table
+    ) == {
         "K": 3,
         "S": 1,
     }
-    assert rules.minimum_levels([], table) == {}
+    assert classification_rules.minimum_levels([], table) == {}
 
 
 def outcome(answers, minimum=None, override=None, reason="", top=4):
-    return rules.aspect_outcome(
+    return classification_rules.aspect_outcome(
         aspect="K",
         answer_levels=answers,
         minimum=minimum,
@@ -110,7 +112,7 @@ def test_minimum_above_a_short_scale_is_capped_at_its_top():
 )
 def test_protective_security_or_the_top_level_requires_analysis(protective, finals, expected):
     assert (
-        rules.requires_protective_security_analysis(
+        classification_rules.requires_protective_security_analysis(
             protective_security=protective, finals=finals, tops=TOPS
         )
         is expected
@@ -118,7 +120,7 @@ def test_protective_security_or_the_top_level_requires_analysis(protective, fina
 
 
 def test_top_level_follows_the_scale_not_the_number_four():
-    assert rules.requires_protective_security_analysis(
+    assert classification_rules.requires_protective_security_analysis(
         protective_security=False, finals={"S": 2}, tops={"S": 2}
     )
 
@@ -133,13 +135,13 @@ def test_top_level_follows_the_scale_not_the_number_four():
     ],
 )
 def test_review_date_adds_whole_months_clamped_to_the_month_end(day, months, expected):
-    assert rules.add_months(day, months) == expected
+    assert classification_rules.add_months(day, months) == expected
 
 
 def test_review_is_overdue_only_after_its_date():
-    assert not rules.review_is_overdue(date(2026, 5, 1), date(2026, 5, 1))
-    assert rules.review_is_overdue(date(2026, 5, 1), date(2026, 5, 2))
-    assert not rules.review_is_overdue(None, date(2026, 5, 2))
+    assert not classification_rules.review_is_overdue(date(2026, 5, 1), date(2026, 5, 1))
+    assert classification_rules.review_is_overdue(date(2026, 5, 1), date(2026, 5, 2))
+    assert not classification_rules.review_is_overdue(None, date(2026, 5, 2))
 
 
 # --- Initiatives -------------------------------------------------------------------------------
@@ -150,20 +152,22 @@ def asset(code, approved=True, **levels):
 
 
 def test_initiative_inherits_the_maximum_with_the_assets_that_drive_it():
-    inherited = rules.inherit(
+    inherited = classification_rules.inherit(
         [asset("ELEV", K=3, T=2), asset("NARV", K=2, T=3), asset("BETYG", K=3, T=1)], ["K", "T"]
     )
-    assert inherited["K"] == rules.Inherited(3, ("BETYG", "ELEV"))
-    assert inherited["T"] == rules.Inherited(3, ("NARV",))
+    assert inherited["K"] == classification_rules.Inherited(3, ("BETYG", "ELEV"))
+    assert inherited["T"] == classification_rules.Inherited(3, ("NARV",))
 
 
 def test_unclassified_assets_do_not_lower_or_raise_the_inherited_level():
-    inherited = rules.inherit([asset("A", K=2), AssetState("B", {}, approved=False)], ["K"])
-    assert inherited["K"] == rules.Inherited(2, ("A",))
+    inherited = classification_rules.inherit(
+        [asset("A", K=2), AssetState("B", {}, approved=False)], ["K"]
+    )
+    assert inherited["K"] == classification_rules.Inherited(2, ("A",))
 
 
 def test_without_assets_nothing_is_inherited():
-    assert rules.inherit([], ["K"])["K"] == rules.Inherited(None, ())
+    assert classification_rules.inherit([], ["K"])["K"] == classification_rules.Inherited(None, ())
 
 
 def adj(aspect="K", level=3, reason="cumulation", text="Five services fail together"):
@@ -172,19 +176,23 @@ def adj(aspect="K", level=3, reason="cumulation", text="Five services fail toget
 
 @pytest.mark.parametrize("reason", ["cumulation", "aggregation", "dependency", "other"])
 def test_adjusting_up_is_allowed_for_every_reason_with_a_justification(reason):
-    rules.check_adjustment(adj(level=4, reason=reason), computed=2, top=4, where="a")
+    classification_rules.check_adjustment(adj(level=4, reason=reason), computed=2, top=4, where="a")
 
 
 def test_adjusting_down_is_allowed_only_for_distribution():
-    rules.check_adjustment(adj(level=1, reason="distribution"), computed=3, top=4, where="a")
+    classification_rules.check_adjustment(
+        adj(level=1, reason="distribution"), computed=3, top=4, where="a"
+    )
     with pytest.raises(RuleError) as error:
-        rules.check_adjustment(adj(level=1, reason="cumulation"), computed=3, top=4, where="a")
+        classification_rules.check_adjustment(
+            adj(level=1, reason="cumulation"), computed=3, top=4, where="a"
+        )
     assert error.value.field == "a.reason"
 
 
 def test_adjustment_without_justification_names_the_field():
     with pytest.raises(RuleError) as error:
-        rules.check_adjustment(
+        classification_rules.check_adjustment(
             adj(text=" "), computed=1, top=4, where="initiatives[3].adjustments[0]"
         )
     assert str(error.value) == "initiatives[3].adjustments[0].justification: required"
@@ -192,17 +200,20 @@ def test_adjustment_without_justification_names_the_field():
 
 def test_adjustment_with_an_unknown_reason_is_refused():
     with pytest.raises(RuleError, match="reason"):
-        rules.check_adjustment(adj(reason="politics"), computed=1, top=4, where="a")
+        classification_rules.check_adjustment(adj(reason="politics"), computed=1, top=4, where="a")
 
 
 def test_adjustment_outside_the_scale_is_refused():
     with pytest.raises(RuleError, match="level"):
-        rules.check_adjustment(adj(level=7), computed=1, top=4, where="a")
+        classification_rules.check_adjustment(adj(level=7), computed=1, top=4, where="a")
 
 
 def test_final_levels_apply_adjustments_over_inherited_ones():
-    inherited = {"K": rules.Inherited(2, ("A",)), "T": rules.Inherited(2, ("A",))}
-    assert rules.final_levels(inherited, [adj("T", 3)]) == {"K": 2, "T": 3}
+    inherited = {
+        "K": classification_rules.Inherited(2, ("A",)),
+        "T": classification_rules.Inherited(2, ("A",)),
+    }
+    assert classification_rules.final_levels(inherited, [adj("T", 3)]) == {"K": 2, "T": 3}
 
 
 @pytest.mark.parametrize(
@@ -215,7 +226,7 @@ def test_final_levels_apply_adjustments_over_inherited_ones():
     ],
 )
 def test_classification_status_follows_the_register_format(assets, expected):
-    assert rules.classification_status(assets) == expected
+    assert classification_rules.classification_status(assets) == expected
 
 
 def test_blockers_come_in_the_register_formats_order():
@@ -224,31 +235,33 @@ def test_blockers_come_in_the_register_formats_order():
         AssetState("B", {}, approved=False),
         AssetState("A", {"K": 1}, approved=False),
     ]
-    assert rules.blockers(states, requires_psa=True, has_benefit_model=False) == [
+    assert classification_rules.blockers(states, requires_psa=True, has_benefit_model=False) == [
         "asset_unclassified:B",
         "asset_not_approved:A",
         "review_overdue:Z",
         "protective_security",
         "no_benefit_model",
     ]
-    assert rules.blockers([], requires_psa=False) == ["no_assets"]
-    assert rules.blockers([asset("A", K=1)], requires_psa=False) == []
+    assert classification_rules.blockers([], requires_psa=False) == ["no_assets"]
+    assert classification_rules.blockers([asset("A", K=1)], requires_psa=False) == []
 
 
 def test_initiative_requires_analysis_when_an_asset_has_protective_security():
     states = [AssetState("A", {"K": 1}, approved=True, protective_security=True)]
-    assert rules.initiative_requires_protective_security_analysis(states, {"K": 1}, TOPS)
+    assert classification_rules.initiative_requires_protective_security_analysis(
+        states, {"K": 1}, TOPS
+    )
 
 
 # --- Requirements and fulfilment -----------------------------------------------------------
 
 
 REQS = [
-    rules.RequirementRule("K-1", "K", 1),
-    rules.RequirementRule("K-3", "K", 3),
-    rules.RequirementRule("T-2", "T", 2),
-    rules.RequirementRule("GDPR-1", "K", 1, "personal_data"),
-    rules.RequirementRule("OSL-1", "K", 1, "secrecy"),
+    classification_rules.RequirementRule("K-1", "K", 1),
+    classification_rules.RequirementRule("K-3", "K", 3),
+    classification_rules.RequirementRule("T-2", "T", 2),
+    classification_rules.RequirementRule("GDPR-1", "K", 1, "personal_data"),
+    classification_rules.RequirementRule("OSL-1", "K", 1, "secrecy"),
 ]
 
 
@@ -257,32 +270,37 @@ def codes(found):
 
 
 def test_action_plan_holds_every_requirement_whose_level_is_reached():
-    assert codes(rules.applicable_requirements(REQS, {"K": 3, "T": 1}, [])) == ["K-1", "K-3"]
+    assert codes(classification_rules.applicable_requirements(REQS, {"K": 3, "T": 1}, [])) == [
+        "K-1",
+        "K-3",
+    ]
 
 
 def test_law_specific_requirements_follow_their_trigger():
-    found = rules.applicable_requirements(REQS, {"K": 1, "T": 2}, ["personal_data"])
+    found = classification_rules.applicable_requirements(REQS, {"K": 1, "T": 2}, ["personal_data"])
     assert codes(found) == ["K-1", "T-2", "GDPR-1"]
 
 
 def test_level_zero_calls_for_no_general_requirement():
-    assert rules.applicable_requirements(REQS, {"K": 0, "T": 0}, []) == []
+    assert classification_rules.applicable_requirements(REQS, {"K": 0, "T": 0}, []) == []
 
 
 def test_fulfilment_counts_partly_as_half_and_leaves_not_applicable_out():
-    result = rules.fulfilment(["fulfilled", "partly", "not", "na", ""])
+    result = classification_rules.fulfilment(["fulfilled", "partly", "not", "na", ""])
     assert result.percent == Decimal("37.5")  # (1 + 0.5) / 4
     assert (result.fulfilled, result.partly, result.not_fulfilled) == (1, 1, 1)
     assert (result.not_applicable, result.not_assessed) == (1, 1)
 
 
 def test_fulfilment_of_nothing_applicable_is_unknown_not_zero():
-    assert rules.fulfilment(["na"]).percent is None
-    assert rules.fulfilment([]).percent is None
+    assert classification_rules.fulfilment(["na"]).percent is None
+    assert classification_rules.fulfilment([]).percent is None
 
 
 def test_fulfilment_is_reported_per_aspect():
-    per = rules.fulfilment_by_aspect([("K", "fulfilled"), ("K", "not"), ("T", "fulfilled")])
+    per = classification_rules.fulfilment_by_aspect(
+        [("K", "fulfilled"), ("K", "not"), ("T", "fulfilled")]
+    )
     assert per["K"].percent == Decimal(50)
     assert per["T"].percent == Decimal(100)
 
@@ -305,7 +323,7 @@ adjustments = st.lists(
         AdjustmentInput,
         aspect=st.sampled_from(ASPECTS),
         level=level,
-        reason=st.sampled_from(rules.REASONS),
+        reason=st.sampled_from(classification_rules.REASONS),
         justification=st.text(min_size=0, max_size=3),
     ),
     max_size=6,
@@ -317,15 +335,15 @@ adjustments = st.lists(
 def test_initiative_level_is_never_below_an_asset_unless_a_justified_distribution_says_so(
     states, adjs
 ):
-    inherited = rules.inherit(states, ASPECTS)
+    inherited = classification_rules.inherit(states, ASPECTS)
     valid = []
     for a in adjs:
         try:
-            rules.check_adjustment(a, inherited[a.aspect].computed, 4, "a")
+            classification_rules.check_adjustment(a, inherited[a.aspect].computed, 4, "a")
         except RuleError:
             continue
         valid.append(a)
-    finals = rules.final_levels(inherited, valid)
+    finals = classification_rules.final_levels(inherited, valid)
     for state in states:
         for aspect, asset_level in state.levels.items():
             if asset_level is None or finals[aspect] is None or finals[aspect] >= asset_level:
@@ -337,7 +355,7 @@ def test_initiative_level_is_never_below_an_asset_unless_a_justified_distributio
 
 @given(asset_states)
 def test_inherited_level_is_the_maximum_and_its_sources_carry_it(states):
-    inherited = rules.inherit(states, ASPECTS)
+    inherited = classification_rules.inherit(states, ASPECTS)
     for aspect in ASPECTS:
         values = [s.levels.get(aspect) for s in states if s.levels.get(aspect) is not None]
         item = inherited[aspect]
@@ -355,16 +373,16 @@ def test_final_level_is_never_below_the_computed_or_the_minimum_without_override
 
 
 def test_an_adjustment_overtaken_by_a_higher_asset_level_no_longer_lowers_it():
-    inherited = {"T": rules.Inherited(4, ("A",))}
+    inherited = {"T": classification_rules.Inherited(4, ("A",))}
     stale = adj("T", 3, "cumulation")  # was an increase from 2 when it was saved
-    assert rules.final_levels(inherited, [stale]) == {"T": 4}
-    assert rules.final_levels(inherited, [adj("T", 3, "distribution")]) == {"T": 3}
+    assert classification_rules.final_levels(inherited, [stale]) == {"T": 4}
+    assert classification_rules.final_levels(inherited, [adj("T", 3, "distribution")]) == {"T": 3}
 
 
 @given(asset_states, adjustments)
 def test_final_level_never_drops_below_the_inherited_one_without_distribution(states, adjs):
-    inherited = rules.inherit(states, ASPECTS)
-    finals = rules.final_levels(inherited, adjs)
+    inherited = classification_rules.inherit(states, ASPECTS)
+    finals = classification_rules.final_levels(inherited, adjs)
     for a in adjs:
         computed = inherited[a.aspect].computed
         if computed is not None and finals[a.aspect] is not None and finals[a.aspect] < computed:
