@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,9 +19,9 @@ from assessments.forms import DecisionForm, DissentForm, RejectForm, SessionForm
 from assessments.i18n import tr
 from assessments.models import Assessment, ConsensusSession, Question
 from assessments.services import StaleVersion
-from klassa_app import access
 from klassa_app.models import User
 from klassa_app.services import ServiceError
+from klassa_app.viewhelpers import on_organisation, permission_required
 
 
 def _org(request: HttpRequest):
@@ -46,13 +47,20 @@ def _run(request: HttpRequest, action, success: str) -> None:
         messages.success(request, success)
 
 
+def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:
+    return selectors.get_visible_assessment(request.user, _org(request), pk)
+
+
 @require_http_methods(["GET", "POST"])
-def session_create(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required(
+    "klassa.approve_classifications",
+    _visible_assessment,
+    on=on_organisation,
+    message=gettext_lazy("Only the information-security officer facilitates a session."),
+)
+def session_create(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     organisation = _org(request)
-    assessment = selectors.get_visible_assessment(request.user, organisation, pk)
     department = assessment.asset.department
-    if not access.can_approve_classifications(request.user, organisation):
-        raise PermissionDenied(_("Only the information-security officer facilitates a session."))
     people = (
         User.objects.filter(is_active=True, memberships__organisation=organisation)
         .filter(Q(memberships__department=department) | Q(memberships__department__isnull=True))

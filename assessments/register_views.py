@@ -33,6 +33,7 @@ from assessments.models import RegisterExportJob
 from assessments.report_views import progress_width_class
 from klassa_app import access, jsonload
 from klassa_app.models import Organisation
+from klassa_app.viewhelpers import permission_required
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 SESSION_KEY = "klassa_register_import"
@@ -71,18 +72,6 @@ class RegisterUploadForm(forms.Form):
             )
         self.document = document
         return upload
-
-
-def _require_importer(request: HttpRequest) -> Organisation:
-    """Admins and security officers; which classifications each may approve through a file
-    the preview checks with the same actor as the import."""
-    organisation = getattr(request, "organisation", None)
-    if not access.can_import_register(request.user, organisation):
-        raise PermissionDenied(
-            _("Only organisation admins and information-security officers import a register.")
-        )
-    assert organisation is not None
-    return organisation
 
 
 def _canonical(document: dict[str, Any]) -> bytes:
@@ -137,8 +126,15 @@ def _render(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def register_import(request: HttpRequest) -> HttpResponse:
-    organisation = _require_importer(request)
+@permission_required(
+    # Admins and security officers; which classifications each may approve through a file
+    # the preview checks with the same actor as the import.
+    "klassa.import_register",
+    message=gettext_lazy(
+        "Only organisation admins and information-security officers import a register."
+    ),
+)
+def register_import(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "confirm":
         return _confirm(request, organisation)
     form = RegisterUploadForm(

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import frameworks, rules, selectors, services
@@ -25,9 +26,10 @@ from assessments.forms import (
     StepForm,
 )
 from assessments.i18n import tr
-from assessments.models import Assessment, Initiative, Question, Requirement
+from assessments.models import Assessment, InformationAsset, Initiative, Question, Requirement
 from klassa_app import access
 from klassa_app.services import ServiceError
+from klassa_app.viewhelpers import on_department, permission_required
 
 
 def _org(request: HttpRequest):
@@ -150,11 +152,18 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _visible_asset(request: HttpRequest, pk: int) -> InformationAsset:
+    return selectors.get_visible_asset(request.user, _org(request), pk)
+
+
 @require_http_methods(["GET", "POST"])
-def asset_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    asset = selectors.get_visible_asset(request.user, _org(request), pk)
-    if not access.can_edit_assets(request.user, asset.department):
-        raise PermissionDenied(_("You may not change this department's information assets."))
+@permission_required(
+    "klassa.edit_assets",
+    _visible_asset,
+    on=on_department,
+    message=gettext_lazy("You may not change this department's information assets."),
+)
+def asset_edit(request: HttpRequest, asset: InformationAsset) -> HttpResponse:
     departments = _editable_departments(request, access.can_edit_assets)
     initial = {
         name: getattr(asset, name)
@@ -485,11 +494,17 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/initiative_form.html", {"form": form, "initiative": None})
 
 
-def _initiative_for_edit(request: HttpRequest, pk: int) -> Initiative:
-    initiative = selectors.get_visible_initiative(request.user, _org(request), pk)
-    if not access.can_edit_initiatives(request.user, initiative.department):
-        raise PermissionDenied(_("You may not change this department's initiatives."))
-    return initiative
+def _visible_initiative(request: HttpRequest, pk: int) -> Initiative:
+    return selectors.get_visible_initiative(request.user, _org(request), pk)
+
+
+# Who may change an initiative, its assets and adjustments: 404 unseen, 403 for readers.
+_initiative_editor = permission_required(
+    "klassa.edit_initiatives",
+    _visible_initiative,
+    on=on_department,
+    message=gettext_lazy("You may not change this department's initiatives."),
+)
 
 
 @require_GET
@@ -531,8 +546,8 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = _initiative_for_edit(request, pk)
+@_initiative_editor
+def initiative_edit(request: HttpRequest, initiative: Initiative) -> HttpResponse:
     departments = access.visible_departments(request.user, _org(request)).filter(
         pk=initiative.department_id
     )
@@ -563,8 +578,8 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def initiative_assets(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = _initiative_for_edit(request, pk)
+@_initiative_editor
+def initiative_assets(request: HttpRequest, initiative: Initiative) -> HttpResponse:
     choices = (
         selectors.visible_assets(request.user, _org(request))
         .select_related("department")
@@ -591,8 +606,8 @@ def initiative_assets(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def initiative_adjust(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = _initiative_for_edit(request, pk)
+@_initiative_editor
+def initiative_adjust(request: HttpRequest, initiative: Initiative) -> HttpResponse:
     scheme = frameworks.load_scheme(frameworks.current_scheme(initiative.organisation))
     form = AdjustmentForm(
         request.POST,
@@ -616,8 +631,10 @@ def initiative_adjust(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def initiative_adjustment_remove(request: HttpRequest, pk: int, aspect: str) -> HttpResponse:
-    initiative = _initiative_for_edit(request, pk)
+@_initiative_editor
+def initiative_adjustment_remove(
+    request: HttpRequest, initiative: Initiative, aspect: str
+) -> HttpResponse:
     services.do_remove_adjustment(actor=request.user, initiative=initiative, aspect_code=aspect)
     messages.success(request, _("Adjustment removed."))
     return redirect("initiative_detail", pk=initiative.pk)

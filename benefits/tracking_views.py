@@ -120,7 +120,7 @@ def benefit_tracking(request: HttpRequest, pk: int) -> HttpResponse:
         elif lever.tracking is None:
             raise Http404("The lever is not tracked yet.")
         elif action == "values":
-            if not tracking.can_record_actuals(request.user, lever.tracking, initiative):
+            if not tracking.can_record_actuals(request.user, lever.tracking):
                 raise PermissionDenied(
                     _("Only the benefit's owner and the model's editors record actuals.")
                 )
@@ -160,7 +160,7 @@ def benefit_tracking(request: HttpRequest, pk: int) -> HttpResponse:
     for i, lever in enumerate(levers):
         prefix = f"lever{i}"
         may_record = lever.tracking is not None and tracking.can_record_actuals(
-            request.user, lever.tracking, initiative
+            request.user, lever.tracking
         )
         settings_form = bound.get((lever.lever_name, "settings")) or (
             _settings_form(lever, owners, prefix) if can_edit else None

@@ -16,6 +16,7 @@ from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import selectors as assessment_selectors
@@ -35,6 +36,7 @@ from benefits.forms import (
 from benefits.models import BenefitModel
 from klassa_app.services import ServiceError
 from klassa_app.templatetags.klassa_format import money
+from klassa_app.viewhelpers import permission_required
 
 _TORNADO_INPUT = re.compile(r"^levers\[(\d+)\]\.(\w+)$|^costs\[(\d+)\]$|^discount_rate$")
 
@@ -49,12 +51,12 @@ def _not_editor() -> str:
     return _("Only business owners, economists and admins edit benefit models.")
 
 
-def _editable_initiative(request: HttpRequest, pk: int) -> Initiative:
-    """404 for people outside the initiative's department, 403 for readers."""
-    initiative = _initiative(request, pk)
-    if not services.can_edit_benefit_model(request.user, initiative):
-        raise PermissionDenied(_not_editor())
-    return initiative
+# 404 for people outside the initiative's department, 403 for readers.
+_benefit_editor = permission_required(
+    "benefits.edit_benefit_model",
+    _initiative,
+    message=gettext_lazy("Only business owners, economists and admins edit benefit models."),
+)
 
 
 def _separator() -> str:
@@ -345,9 +347,9 @@ def _preview_context(draft: editor.Draft, request: HttpRequest) -> dict[str, Any
 
 
 @require_POST
-def benefit_model_preview(request: HttpRequest, pk: int) -> HttpResponse:
+@_benefit_editor
+def benefit_model_preview(request: HttpRequest, initiative: Initiative) -> HttpResponse:
     """The results panel for the editor's current (unsaved) inputs. Never saves."""
-    initiative = _editable_initiative(request, pk)
     draft = editor.draft_from_data(request.POST)
     return render(
         request,
@@ -357,10 +359,10 @@ def benefit_model_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def benefit_fte_cost(request: HttpRequest, pk: int) -> HttpResponse:
+@_benefit_editor
+def benefit_fte_cost(request: HttpRequest, initiative: Initiative) -> HttpResponse:
     """The valuation helper: annual cost per FTE from a monthly salary, with the same formula
     as the calculation (monthly × 12 × on-cost factor)."""
-    initiative = _editable_initiative(request, pk)
     lever = editor.parse_number(request.POST.get("lever", ""))
     index = int(lever) if lever is not None and 0 <= lever < editor.MAX_ROWS else 0
     prefix = f"levers-{index}-"
@@ -390,10 +392,10 @@ def benefit_fte_cost(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def benefit_model_import(request: HttpRequest, pk: int) -> HttpResponse:
+@_benefit_editor
+def benefit_model_import(request: HttpRequest, initiative: Initiative) -> HttpResponse:
     """Replace the model with an uploaded ``klassa.benefit-model/1`` file (e.g. exported from
     another organisation); nothing is saved when any field is wrong."""
-    initiative = _editable_initiative(request, pk)
     model = BenefitModel.objects.filter(initiative=initiative).first()
     form = BenefitImportForm(request.POST, request.FILES)
     errors: list[str] = []

@@ -7,12 +7,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,20 +26,21 @@ from klassa_app.forms import (
     MemberFilterForm,
     MembershipForm,
 )
+from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.middleware import SESSION_KEY
-from klassa_app.models import Organisation
+from klassa_app.models import Department, Organisation
+from klassa_app.viewhelpers import on_organisation, permission_required
 
 
 def _organisation(request: HttpRequest) -> Organisation | None:
     return getattr(request, "organisation", None)
 
 
-def _require_admin(request: HttpRequest) -> Organisation:
-    organisation = _organisation(request)
-    if not access.can_manage_organisation(request.user, organisation):
-        raise PermissionDenied(_("Only organisation admins may do this."))
-    assert organisation is not None
-    return organisation
+_ADMINS_ONLY = gettext_lazy("Only organisation admins may do this.")
+
+
+def _visible_department(request: AuthenticatedHttpRequest, pk: int) -> Department:
+    return access.get_visible_department(request.user, _organisation(request), pk)
 
 
 def _page(request: HttpRequest, items: Any, size: int | None = None) -> Page:
@@ -115,8 +116,8 @@ def department_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def department_create(request: HttpRequest) -> HttpResponse:
-    organisation = _require_admin(request)
+@permission_required("klassa.manage_organisation", message=_ADMINS_ONLY)
+def department_create(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     form = DepartmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -143,10 +144,10 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _organisation(request)
-    department = access.get_visible_department(request.user, organisation, pk)
-    _require_admin(request)
+@permission_required(
+    "klassa.manage_organisation", _visible_department, on=on_organisation, message=_ADMINS_ONLY
+)
+def department_edit(request: HttpRequest, department: Department) -> HttpResponse:
     initial = {
         "code": department.code,
         "name": department.name,
@@ -172,8 +173,8 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def member_list(request: HttpRequest) -> HttpResponse:
-    organisation = _require_admin(request)
+@permission_required("klassa.manage_organisation", message=_ADMINS_ONLY)
+def member_list(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     form = MemberFilterForm(request.GET or None, organisation=organisation)
     q, role, department = "", "", None
     if form.is_valid():
@@ -194,8 +195,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def member_invite(request: HttpRequest) -> HttpResponse:
-    organisation = _require_admin(request)
+@permission_required("klassa.manage_organisation", message=_ADMINS_ONLY)
+def member_invite(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     initial = {}
     if request.GET.get("department"):
         initial["department"] = request.GET["department"]
@@ -261,13 +262,11 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def audit_log(request: HttpRequest) -> HttpResponse:
-    organisation = _organisation(request)
-    if not access.can_view_audit(request.user, organisation):
-        raise PermissionDenied(
-            _("Only admins, security officers and auditors read the audit trail.")
-        )
-    assert organisation is not None
+@permission_required(
+    "klassa.view_audit",
+    message=gettext_lazy("Only admins, security officers and auditors read the audit trail."),
+)
+def audit_log(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     form = AuditFilterForm(request.GET or None, actions=selectors.audit_actions())
     filters: dict[str, Any] = {}
     if form.is_valid():

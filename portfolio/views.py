@@ -18,17 +18,24 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import selectors as assessment_selectors
-from assessments.models import Area
+from assessments.models import Area, Initiative
 from assessments.report_views import progress_width_class
 from klassa_app import access
-from klassa_app.models import User
+from klassa_app.models import Organisation, User
 from klassa_app.services import ServiceError
+from klassa_app.viewhelpers import on_organisation, permission_required
 from portfolio import exports, forms, pages, results, scoring, selectors, services
-from portfolio.models import BenefitScenario, InitiativePriority, PortfolioReportJob
+from portfolio.models import (
+    BenefitScenario,
+    InitiativePriority,
+    PortfolioReportJob,
+    PortfolioScenario,
+)
 
 
 def _org(request: HttpRequest):
@@ -40,6 +47,17 @@ def _member_org(request: HttpRequest):
     if organisation is None or not access.is_member(request.user, organisation):
         raise Http404("No such organisation.")
     return organisation
+
+
+_ADMINS_ONLY = gettext_lazy("Only organisation admins manage the portfolio.")
+
+
+def _visible_initiative(request: HttpRequest, pk: int) -> Initiative:
+    return assessment_selectors.get_visible_initiative(request.user, _member_org(request), pk)
+
+
+def _visible_scenario(request: HttpRequest, pk: int) -> PortfolioScenario:
+    return selectors.get_visible_scenario(request.user, _member_org(request), pk)
 
 
 def _posted(request: HttpRequest):
@@ -159,12 +177,11 @@ def _priority_context(
 
 
 @require_http_methods(["GET", "POST"])
-def force(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required(
+    "portfolio.manage_portfolio", _visible_initiative, on=on_organisation, message=_ADMINS_ONLY
+)
+def force(request: HttpRequest, initiative: Initiative) -> HttpResponse:
     """Force an initiative in or out with a reason, or release it; admins only."""
-    organisation = _member_org(request)
-    initiative = assessment_selectors.get_visible_initiative(request.user, organisation, pk)
-    if not services.can_manage_portfolio(request.user, organisation):
-        raise PermissionDenied(_("Only organisation admins manage the portfolio."))
     current = _priority_of(initiative)
     form = forms.ForceForm(
         _posted(request),
@@ -198,10 +215,8 @@ def force(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def settings_view(request: HttpRequest) -> HttpResponse:
-    organisation = _member_org(request)
-    if not services.can_manage_portfolio(request.user, organisation):
-        raise PermissionDenied(_("Only organisation admins manage the portfolio."))
+@permission_required("portfolio.manage_portfolio", _member_org, message=_ADMINS_ONLY)
+def settings_view(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     current = selectors.portfolio_settings(organisation)
     weights = selectors.weights_of(current)
     initial = {
@@ -323,10 +338,8 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def scenario_save(request: HttpRequest) -> HttpResponse:
-    organisation = _member_org(request)
-    if not services.can_manage_portfolio(request.user, organisation):
-        raise PermissionDenied(_("Only organisation admins manage the portfolio."))
+@permission_required("portfolio.manage_portfolio", _member_org, message=_ADMINS_ONLY)
+def scenario_save(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     form = forms.ScenarioForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -402,12 +415,12 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def scenario_commit(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required(
+    "portfolio.manage_portfolio", _visible_scenario, on=on_organisation, message=_ADMINS_ONLY
+)
+def scenario_commit(request: HttpRequest, scenario: PortfolioScenario) -> HttpResponse:
     """Commit a scenario as the decision of its year, after an explicit confirmation."""
     organisation = _member_org(request)
-    scenario = selectors.get_visible_scenario(request.user, organisation, pk)
-    if not services.can_manage_portfolio(request.user, organisation):
-        raise PermissionDenied(_("Only organisation admins manage the portfolio."))
     form = forms.CommitForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
