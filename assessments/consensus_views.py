@@ -21,11 +21,7 @@ from assessments.models import Assessment, ConsensusSession, Question
 from assessments.services import StaleVersion
 from klassa_app.models import User
 from klassa_app.services import ServiceError
-from klassa_app.viewhelpers import on_organisation, permission_required
-
-
-def _org(request: HttpRequest):
-    return getattr(request, "organisation", None)
+from klassa_app.viewhelpers import current_organisation, on_organisation, permission_required
 
 
 def _lock(request: HttpRequest) -> int | None:
@@ -48,7 +44,7 @@ def _run(request: HttpRequest, action, success: str) -> None:
 
 
 def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:
-    return selectors.get_visible_assessment(request.user, _org(request), pk)
+    return selectors.get_visible_assessment(request.user, current_organisation(request), pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,7 +55,7 @@ def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:
     message=gettext_lazy("Only the information-security officer facilitates a session."),
 )
 def session_create(request: HttpRequest, assessment: Assessment) -> HttpResponse:
-    organisation = _org(request)
+    organisation = current_organisation(request)
     department = assessment.asset.department
     people = (
         User.objects.filter(is_active=True, memberships__organisation=organisation)
@@ -139,7 +135,7 @@ def _state(session: ConsensusSession) -> str:
 
 @require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = consensus.get_session_for_user(request.user, _org(request), pk)
+    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     context = _session_context(request, session)
     top = max(context["scheme"].tops.values(), default=4)
     context["decision_form"] = DecisionForm(
@@ -154,7 +150,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def session_live(request: HttpRequest, pk: int) -> HttpResponse:
     """The part of the session page that everyone's browser polls (htmx)."""
-    session = consensus.get_session_for_user(request.user, _org(request), pk)
+    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     seen = request.GET.get("state")
     if seen and seen != _state(session):
         # Someone revealed, concluded, signed or rejected: reload the whole page so that
@@ -169,7 +165,7 @@ def session_live(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def session_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    session = consensus.get_session_for_user(request.user, _org(request), pk)
+    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     participant = consensus.participant_of(session, request.user)
     if participant is None:
         raise PermissionDenied(_("Only invited participants answer."))
@@ -236,7 +232,7 @@ def session_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def session_reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    session = consensus.get_session_for_user(request.user, _org(request), pk)
+    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     _run(
         request,
         lambda: consensus.do_reveal(
@@ -249,7 +245,7 @@ def session_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def session_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    session = consensus.get_session_for_user(request.user, _org(request), pk)
+    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     scheme = frameworks.load_scheme(session.assessment.scheme)
     form = DecisionForm(
         request.POST,
@@ -279,7 +275,7 @@ def session_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def session_dissent(request: HttpRequest, pk: int) -> HttpResponse:
-    session = consensus.get_session_for_user(request.user, _org(request), pk)
+    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     _run(
         request,
         lambda: consensus.do_dissent(
@@ -295,7 +291,7 @@ def session_dissent(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def session_conclude(request: HttpRequest, pk: int) -> HttpResponse:
-    session = consensus.get_session_for_user(request.user, _org(request), pk)
+    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     _run(
         request,
         lambda: consensus.do_conclude(
@@ -308,7 +304,7 @@ def session_conclude(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    session = consensus.get_session_for_user(request.user, _org(request), pk)
+    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     _run(
         request,
         lambda: consensus.do_cancel(actor=request.user, session=session),
@@ -318,11 +314,13 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _session_of(request: HttpRequest, assessment_pk: int) -> ConsensusSession:
-    assessment = selectors.get_visible_assessment(request.user, _org(request), assessment_pk)
+    assessment = selectors.get_visible_assessment(
+        request.user, current_organisation(request), assessment_pk
+    )
     session = assessment.consensus_sessions.order_by("-created_at").first()
     if session is None:
         raise PermissionDenied(_("This classification has no consensus session."))
-    return consensus.get_session_for_user(request.user, _org(request), session.pk)
+    return consensus.get_session_for_user(request.user, current_organisation(request), session.pk)
 
 
 @require_POST
@@ -356,5 +354,5 @@ def assessment_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def session_minutes(request: HttpRequest, pk: int) -> HttpResponse:
-    session = consensus.get_session_for_user(request.user, _org(request), pk)
+    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     return render(request, "assessments/session_minutes.html", _session_context(request, session))

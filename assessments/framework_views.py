@@ -15,7 +15,7 @@ from assessments.i18n import tr
 from assessments.models import Trigger
 from klassa_app.models import Organisation
 from klassa_app.services import ServiceError
-from klassa_app.viewhelpers import permission_required
+from klassa_app.viewhelpers import current_organisation, permission_required
 
 _OFFICER_ONLY = gettext_lazy(
     "Only the information-security officer changes the classification model."
@@ -135,9 +135,7 @@ def requirement_edit(
 
 @require_POST
 def action_plan_upgrade(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = selectors.get_visible_initiative(
-        request.user, getattr(request, "organisation", None), pk
-    )
+    initiative = selectors.get_visible_initiative(request.user, current_organisation(request), pk)
     services.do_move_action_plan_to_current_catalogue(actor=request.user, initiative=initiative)
     messages.success(request, _("The action plan now follows the current requirement catalogue."))
     return redirect("initiative_action_plan", pk=initiative.pk)

@@ -33,7 +33,7 @@ from assessments.models import RegisterExportJob
 from assessments.report_views import progress_width_class
 from klassa_app import access, jsonload
 from klassa_app.models import Organisation
-from klassa_app.viewhelpers import permission_required
+from klassa_app.viewhelpers import current_organisation, permission_required
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 SESSION_KEY = "klassa_register_import"
@@ -192,7 +192,7 @@ def _confirm(request: HttpRequest, organisation: Organisation) -> HttpResponse:
 def register_export(request: HttpRequest) -> HttpResponse:
     """GET: the page that starts an export and lists the user's latest; POST: start one. The
     file is built in the background, however large the register."""
-    organisation = getattr(request, "organisation", None)
+    organisation = current_organisation(request)
     if not export_jobs.may_export(request.user, organisation):
         raise PermissionDenied(
             _("Only admins, security officers and auditors export the register.")

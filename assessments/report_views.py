@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments import consensus, reports, selectors
 from assessments.models import ReportJob
+from klassa_app.viewhelpers import current_organisation
 
-
-def _org(request: HttpRequest):
-    return getattr(request, "organisation", None)
+# The name the report views below read the organisation by.
+_org = current_organisation
 
 
 def _visible_job(request: HttpRequest, pk: int) -> ReportJob:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,36 +27,29 @@ from assessments.i18n import tr
 from assessments.models import Assessment, InformationAsset, Initiative, Question, Requirement
 from klassa_app import access
 from klassa_app.services import ServiceError
-from klassa_app.viewhelpers import on_department, permission_required
-
-
-def _org(request: HttpRequest):
-    return getattr(request, "organisation", None)
-
-
-def _page(request: HttpRequest, items: Any):
-    return Paginator(items, settings.KLASSA_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _querystring(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
-def _apply_error(form: Any, error: ServiceError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+from klassa_app.viewhelpers import (
+    apply_service_error,
+    current_organisation,
+    on_department,
+    paginate,
+    permission_required,
+    querystring_without_page,
+)
 
 
 def _editable_departments(request: HttpRequest, check) -> Any:
-    departments = access.visible_departments(request.user, _org(request)).filter(is_active=True)
+    departments = access.visible_departments(request.user, current_organisation(request)).filter(
+        is_active=True
+    )
     allowed = [d.pk for d in departments if check(request.user, d)]
     return departments.filter(pk__in=allowed).order_by("name")
 
 
 def _may_create_in_any(request: HttpRequest, check) -> bool:
     """Whether the person may create in at least one active department (one query)."""
-    departments = access.visible_departments(request.user, _org(request)).filter(is_active=True)
+    departments = access.visible_departments(request.user, current_organisation(request)).filter(
+        is_active=True
+    )
     return any(check(request.user, d) for d in departments)
 
 
@@ -76,7 +67,7 @@ def _department_initial(request: HttpRequest, departments: Any) -> dict[str, Any
 
 @require_GET
 def asset_list(request: HttpRequest) -> HttpResponse:
-    organisation = _org(request)
+    organisation = current_organisation(request)
     departments = access.visible_departments(request.user, organisation).order_by("name")
     form = AssetFilterForm(request.GET or None, departments=departments)
     filters: dict[str, Any] = {}
@@ -99,8 +90,8 @@ def asset_list(request: HttpRequest) -> HttpResponse:
         "assessments/asset_list.html",
         {
             "filter_form": form,
-            "page_obj": _page(request, assets),
-            "querystring": _querystring(request),
+            "page_obj": paginate(request, assets),
+            "querystring": querystring_without_page(request),
             "aspects": scheme.aspects if scheme else [],
             "can_create": _may_create_in_any(request, access.can_edit_assets),
         },
@@ -121,7 +112,7 @@ def asset_create(request: HttpRequest) -> HttpResponse:
         try:
             asset = services.do_create_asset(actor=request.user, **form.cleaned_data)
         except ServiceError as error:
-            _apply_error(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(
                 request, _("Information asset %(code)s registered.") % {"code": asset.code}
@@ -132,7 +123,7 @@ def asset_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _org(request)
+    organisation = current_organisation(request)
     asset = selectors.get_visible_asset(request.user, organisation, pk)
     assessments = selectors.asset_assessments(asset)
     scheme = frameworks.load_scheme(
@@ -153,7 +144,7 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _visible_asset(request: HttpRequest, pk: int) -> InformationAsset:
-    return selectors.get_visible_asset(request.user, _org(request), pk)
+    return selectors.get_visible_asset(request.user, current_organisation(request), pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -185,7 +176,7 @@ def asset_edit(request: HttpRequest, asset: InformationAsset) -> HttpResponse:
         try:
             services.do_update_asset(actor=request.user, asset=asset, **form.cleaned_data)
         except ServiceError as error:
-            _apply_error(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("Information asset saved."))
             return redirect("asset_detail", pk=asset.pk)
@@ -195,7 +186,7 @@ def asset_edit(request: HttpRequest, asset: InformationAsset) -> HttpResponse:
 @require_POST
 def asset_assess(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a new version (re-assess) or resume the open one."""
-    asset = selectors.get_visible_asset(request.user, _org(request), pk)
+    asset = selectors.get_visible_asset(request.user, current_organisation(request), pk)
     assessment = services.do_start_assessment(actor=request.user, asset=asset)
     first = frameworks.load_scheme(assessment.scheme).codes[0]
     return redirect("assessment_step", pk=assessment.pk, aspect=first)
@@ -299,7 +290,7 @@ def _preview(
 
 @require_http_methods(["GET", "POST"])
 def assessment_step(request: HttpRequest, pk: int, aspect: str) -> HttpResponse:
-    assessment = selectors.get_visible_assessment(request.user, _org(request), pk)
+    assessment = selectors.get_visible_assessment(request.user, current_organisation(request), pk)
     context = _step_context(assessment, aspect)
     can_edit = assessment.is_editable and access.can_edit_assets(
         request.user, assessment.asset.department
@@ -337,7 +328,7 @@ def assessment_step(request: HttpRequest, pk: int, aspect: str) -> HttpResponse:
                 messages.warning(request, error.message)
                 return redirect("assessment_step", pk=assessment.pk, aspect=aspect)
             except ServiceError as error:
-                _apply_error(form, error)
+                apply_service_error(form, error)
             else:
                 target = request.POST.get("go")
                 if target == "summary" or (target == "next" and not context["next_code"]):
@@ -365,7 +356,7 @@ def assessment_step(request: HttpRequest, pk: int, aspect: str) -> HttpResponse:
 
 @require_GET
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _org(request)
+    organisation = current_organisation(request)
     assessment = selectors.get_visible_assessment(request.user, organisation, pk)
     scheme = frameworks.load_scheme(assessment.scheme)
     results = {r.aspect_code: r for r in assessment.results.all()}
@@ -410,7 +401,7 @@ def _visible_session(request: HttpRequest, assessment: Assessment):
 
 @require_POST
 def assessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.get_visible_assessment(request.user, _org(request), pk)
+    assessment = selectors.get_visible_assessment(request.user, current_organisation(request), pk)
     try:
         lock = int(request.POST.get("lock_version", ""))
     except ValueError:
@@ -426,12 +417,12 @@ def assessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def overdue_reviews(request: HttpRequest) -> HttpResponse:
-    organisation = _org(request)
+    organisation = current_organisation(request)
     assets = selectors.asset_register(request.user, organisation, review="overdue", sort="review")
     return render(
         request,
         "assessments/overdue_reviews.html",
-        {"page_obj": _page(request, assets), "querystring": ""},
+        {"page_obj": paginate(request, assets), "querystring": ""},
     )
 
 
@@ -440,7 +431,7 @@ def overdue_reviews(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def initiative_list(request: HttpRequest) -> HttpResponse:
-    organisation = _org(request)
+    organisation = current_organisation(request)
     departments = access.visible_departments(request.user, organisation).order_by("name")
     form = InitiativeFilterForm(
         request.GET or None, departments=departments, organisation=organisation
@@ -454,7 +445,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
             else None,
             "area_id": form.cleaned_data["area"].pk if form.cleaned_data["area"] else None,
         }
-    page = _page(request, selectors.initiative_list(request.user, organisation, **filters))
+    page = paginate(request, selectors.initiative_list(request.user, organisation, **filters))
     scheme = (
         frameworks.load_scheme(frameworks.current_scheme(organisation)) if organisation else None
     )
@@ -467,7 +458,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "rows": rows,
             "aspects": scheme.aspects if scheme else [],
-            "querystring": _querystring(request),
+            "querystring": querystring_without_page(request),
             "can_create": _may_create_in_any(request, access.can_edit_initiatives),
         },
     )
@@ -487,7 +478,7 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
         try:
             initiative = services.do_create_initiative(actor=request.user, **form.cleaned_data)
         except ServiceError as error:
-            _apply_error(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("Initiative %(code)s created.") % {"code": initiative.code})
             return redirect("initiative_assets", pk=initiative.pk)
@@ -495,7 +486,7 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_initiative(request: HttpRequest, pk: int) -> Initiative:
-    return selectors.get_visible_initiative(request.user, _org(request), pk)
+    return selectors.get_visible_initiative(request.user, current_organisation(request), pk)
 
 
 # Who may change an initiative, its assets and adjustments: 404 unseen, 403 for readers.
@@ -509,7 +500,7 @@ _initiative_editor = permission_required(
 
 @require_GET
 def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _org(request)
+    organisation = current_organisation(request)
     initiative = selectors.get_visible_initiative(request.user, organisation, pk)
     scheme = frameworks.load_scheme(frameworks.current_scheme(organisation))
     classification = selectors.initiative_classification(initiative, scheme)
@@ -548,7 +539,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @_initiative_editor
 def initiative_edit(request: HttpRequest, initiative: Initiative) -> HttpResponse:
-    departments = access.visible_departments(request.user, _org(request)).filter(
+    departments = access.visible_departments(request.user, current_organisation(request)).filter(
         pk=initiative.department_id
     )
     form = InitiativeForm(
@@ -568,7 +559,7 @@ def initiative_edit(request: HttpRequest, initiative: Initiative) -> HttpRespons
         try:
             services.do_update_initiative(actor=request.user, initiative=initiative, **data)
         except ServiceError as error:
-            _apply_error(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("Initiative saved."))
             return redirect("initiative_detail", pk=initiative.pk)
@@ -581,7 +572,7 @@ def initiative_edit(request: HttpRequest, initiative: Initiative) -> HttpRespons
 @_initiative_editor
 def initiative_assets(request: HttpRequest, initiative: Initiative) -> HttpResponse:
     choices = (
-        selectors.visible_assets(request.user, _org(request))
+        selectors.visible_assets(request.user, current_organisation(request))
         .select_related("department")
         .order_by("code")
     )
@@ -596,7 +587,7 @@ def initiative_assets(request: HttpRequest, initiative: Initiative) -> HttpRespo
                 actor=request.user, initiative=initiative, assets=form.cleaned_data["assets"]
             )
         except ServiceError as error:
-            _apply_error(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("The initiative's information assets were saved."))
             return redirect("initiative_detail", pk=initiative.pk)
@@ -642,7 +633,7 @@ def initiative_adjustment_remove(
 
 @require_http_methods(["GET", "POST"])
 def initiative_action_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _org(request)
+    organisation = current_organisation(request)
     initiative = selectors.get_visible_initiative(request.user, organisation, pk)
     can_edit = access.can_edit_initiatives(request.user, initiative.department)
     if request.method == "POST":
@@ -687,7 +678,7 @@ def initiative_action_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def frameworks_overview(request: HttpRequest) -> HttpResponse:
-    organisation = _org(request)
+    organisation = current_organisation(request)
     if organisation is None or not access.is_member(request.user, organisation):
         raise Http404("No organisation.")
     scheme = frameworks.load_scheme(frameworks.current_scheme(organisation))

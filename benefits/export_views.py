@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from assessments import selectors as assessment_selectors
 from benefits import document as benefit_document
 from benefits.models import BenefitModel
+from klassa_app.viewhelpers import current_organisation
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -20,7 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @require_GET
 def benefit_model_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = assessment_selectors.get_visible_initiative(
-        request.user, getattr(request, "organisation", None), pk
+        request.user, current_organisation(request), pk
     )
     model = BenefitModel.objects.filter(initiative=initiative).first()
     if model is None:

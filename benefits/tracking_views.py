@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,10 +19,7 @@ from benefits.models import BenefitModel
 from benefits.tracking_forms import TrackingSettingsForm, YearValuesForm
 from klassa_app import access
 from klassa_app.services import ServiceError
-
-
-def _apply_error(form: Any, error: ServiceError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+from klassa_app.viewhelpers import apply_service_error, current_organisation, paginate
 
 
 def _mark_invalid(form: Any) -> None:
@@ -76,7 +71,7 @@ def _values_form(lever: selectors.LeverTracking, targets_editable: bool, prefix:
 
 @require_http_methods(["GET", "POST"])
 def benefit_tracking(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = getattr(request, "organisation", None)
+    organisation = current_organisation(request)
     initiative = assessment_selectors.get_visible_initiative(request.user, organisation, pk)
     model = BenefitModel.objects.filter(initiative=initiative).first()
     if model is None:
@@ -112,7 +107,7 @@ def benefit_tracking(request: HttpRequest, pk: int) -> HttpResponse:
                         **form.cleaned_data,
                     )
                 except ServiceError as error:
-                    _apply_error(form, error)
+                    apply_service_error(form, error)
                 else:
                     messages.success(request, _("Benefit tracking saved."))
                     return redirect("benefit_tracking", pk=initiative.pk)
@@ -138,7 +133,7 @@ def benefit_tracking(request: HttpRequest, pk: int) -> HttpResponse:
                         actor=request.user, tracking=lever.tracking, values=values
                     )
                 except ServiceError as error:
-                    _apply_error(form, error)
+                    apply_service_error(form, error)
                 else:
                     messages.success(request, _("Targets and actuals saved."))
                     return redirect("benefit_tracking", pk=initiative.pk)
@@ -210,7 +205,7 @@ def benefit_tracking(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def benefits_behind(request: HttpRequest) -> HttpResponse:
-    organisation = getattr(request, "organisation", None)
+    organisation = current_organisation(request)
     departments = access.visible_departments(request.user, organisation).order_by("name")
     department_id = None
     wanted = request.GET.get("department", "")
@@ -223,7 +218,7 @@ def benefits_behind(request: HttpRequest) -> HttpResponse:
     behind = selectors.behind_queryset(
         request.user, organisation, department_id=department_id, status=status
     )
-    page = Paginator(behind, settings.KLASSA_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, behind)
     params = request.GET.copy()
     params.pop("page", None)
     return render(

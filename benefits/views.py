@@ -36,14 +36,14 @@ from benefits.forms import (
 from benefits.models import BenefitModel
 from klassa_app.services import ServiceError
 from klassa_app.templatetags.klassa_format import money
-from klassa_app.viewhelpers import permission_required
+from klassa_app.viewhelpers import current_organisation, permission_required
 
 _TORNADO_INPUT = re.compile(r"^levers\[(\d+)\]\.(\w+)$|^costs\[(\d+)\]$|^discount_rate$")
 
 
 def _initiative(request: HttpRequest, pk: int) -> Initiative:
     return assessment_selectors.get_visible_initiative(
-        request.user, getattr(request, "organisation", None), pk
+        request.user, current_organisation(request), pk
     )
 
 

@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -29,34 +28,20 @@ from klassa_app.forms import (
 from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.middleware import SESSION_KEY
 from klassa_app.models import Department, Organisation
-from klassa_app.viewhelpers import on_organisation, permission_required
-
-
-def _organisation(request: HttpRequest) -> Organisation | None:
-    return getattr(request, "organisation", None)
-
+from klassa_app.viewhelpers import (
+    apply_service_error,
+    current_organisation,
+    on_organisation,
+    paginate,
+    permission_required,
+    querystring_without_page,
+)
 
 _ADMINS_ONLY = gettext_lazy("Only organisation admins may do this.")
 
 
 def _visible_department(request: AuthenticatedHttpRequest, pk: int) -> Department:
-    return access.get_visible_department(request.user, _organisation(request), pk)
-
-
-def _page(request: HttpRequest, items: Any, size: int | None = None) -> Page:
-    paginator = Paginator(items, size or settings.KLASSA_LIST_PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
-
-
-def _apply_service_error(form: Any, error: services.ServiceError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
-def _querystring_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+    return access.get_visible_department(request.user, current_organisation(request), pk)
 
 
 # --- Home and organisation ------------------------------------------------------------------
@@ -64,7 +49,7 @@ def _querystring_without_page(request: HttpRequest) -> str:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    organisation = _organisation(request)
+    organisation = current_organisation(request)
     context: dict[str, Any] = {
         "my_departments": selectors.my_departments(request.user, organisation)
     }
@@ -97,7 +82,7 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def department_list(request: HttpRequest) -> HttpResponse:
-    organisation = _organisation(request)
+    organisation = current_organisation(request)
     form = DepartmentFilterForm(request.GET or None)
     q, status = "", "active"
     if form.is_valid():
@@ -109,8 +94,8 @@ def department_list(request: HttpRequest) -> HttpResponse:
         "klassa/department_list.html",
         {
             "filter_form": form,
-            "page_obj": _page(request, departments),
-            "querystring": _querystring_without_page(request),
+            "page_obj": paginate(request, departments),
+            "querystring": querystring_without_page(request),
         },
     )
 
@@ -125,7 +110,7 @@ def department_create(request: HttpRequest, organisation: Organisation) -> HttpR
                 actor=request.user, organisation=organisation, **form.cleaned_data
             )
         except services.ServiceError as error:
-            _apply_service_error(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("Department %(name)s created.") % {"name": department.name})
             return redirect("department_detail", pk=department.pk)
@@ -134,7 +119,7 @@ def department_create(request: HttpRequest, organisation: Organisation) -> HttpR
 
 @require_GET
 def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _organisation(request)
+    organisation = current_organisation(request)
     department = access.get_visible_department(request.user, organisation, pk)
     return render(
         request,
@@ -162,7 +147,7 @@ def department_edit(request: HttpRequest, department: Department) -> HttpRespons
                 actor=request.user, department=department, **form.cleaned_data
             )
         except services.ServiceError as error:
-            _apply_service_error(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("Department saved."))
             return redirect("department_detail", pk=department.pk)
@@ -188,8 +173,8 @@ def member_list(request: HttpRequest, organisation: Organisation) -> HttpRespons
         "klassa/member_list.html",
         {
             "filter_form": form,
-            "page_obj": _page(request, memberships),
-            "querystring": _querystring_without_page(request),
+            "page_obj": paginate(request, memberships),
+            "querystring": querystring_without_page(request),
         },
     )
 
@@ -207,7 +192,7 @@ def member_invite(request: HttpRequest, organisation: Organisation) -> HttpRespo
                 actor=request.user, organisation=organisation, **form.cleaned_data
             )
         except services.ServiceError as error:
-            _apply_service_error(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -220,7 +205,7 @@ def member_invite(request: HttpRequest, organisation: Organisation) -> HttpRespo
 
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _organisation(request)
+    organisation = current_organisation(request)
     membership = access.get_manageable_membership(request.user, organisation, pk)
     assert organisation is not None
     form = MembershipForm(
@@ -234,7 +219,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, membership=membership, **form.cleaned_data
             )
         except services.ServiceError as error:
-            _apply_service_error(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("Role changed."))
             return redirect("member_list")
@@ -243,7 +228,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _organisation(request)
+    organisation = current_organisation(request)
     membership = access.get_manageable_membership(request.user, organisation, pk)
     if request.method == "POST":
         try:
@@ -277,8 +262,8 @@ def audit_log(request: HttpRequest, organisation: Organisation) -> HttpResponse:
         "klassa/audit_log.html",
         {
             "filter_form": form,
-            "page_obj": _page(request, events, settings.KLASSA_AUDIT_PAGE_SIZE),
-            "querystring": _querystring_without_page(request),
+            "page_obj": paginate(request, events, settings.KLASSA_AUDIT_PAGE_SIZE),
+            "querystring": querystring_without_page(request),
         },
     )
 

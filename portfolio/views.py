@@ -28,7 +28,13 @@ from assessments.report_views import progress_width_class
 from klassa_app import access
 from klassa_app.models import Organisation, User
 from klassa_app.services import ServiceError
-from klassa_app.viewhelpers import on_organisation, permission_required
+from klassa_app.viewhelpers import (
+    current_organisation,
+    member_organisation,
+    on_organisation,
+    permission_required,
+    querystring_without_page,
+)
 from portfolio import exports, forms, pages, results, scoring, selectors, services
 from portfolio.models import (
     BenefitScenario,
@@ -37,27 +43,21 @@ from portfolio.models import (
     PortfolioScenario,
 )
 
-
-def _org(request: HttpRequest):
-    return getattr(request, "organisation", None)
-
-
-def _member_org(request: HttpRequest):
-    organisation = _org(request)
-    if organisation is None or not access.is_member(request.user, organisation):
-        raise Http404("No such organisation.")
-    return organisation
+# The name the export status and download views below read the organisation by.
+_org = current_organisation
 
 
 _ADMINS_ONLY = gettext_lazy("Only organisation admins manage the portfolio.")
 
 
 def _visible_initiative(request: HttpRequest, pk: int) -> Initiative:
-    return assessment_selectors.get_visible_initiative(request.user, _member_org(request), pk)
+    return assessment_selectors.get_visible_initiative(
+        request.user, member_organisation(request), pk
+    )
 
 
 def _visible_scenario(request: HttpRequest, pk: int) -> PortfolioScenario:
-    return selectors.get_visible_scenario(request.user, _member_org(request), pk)
+    return selectors.get_visible_scenario(request.user, member_organisation(request), pk)
 
 
 def _posted(request: HttpRequest):
@@ -73,13 +73,6 @@ def _saved(request: HttpRequest, organisation, value: Any):
     return selectors.get_visible_scenario(request.user, organisation, int(value))
 
 
-def _querystring(request: HttpRequest) -> str:
-    """The GET parameters other than the page, for the page links."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 def _priority_of(initiative) -> InitiativePriority | None:
     return InitiativePriority.objects.filter(initiative=initiative).first()
 
@@ -89,7 +82,7 @@ def _priority_of(initiative) -> InitiativePriority | None:
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    organisation = _member_org(request)
+    organisation = member_organisation(request)
     departments = list(access.visible_departments(request.user, organisation).order_by("name"))
     areas = list(Area.objects.filter(organisation=organisation).order_by("name"))
     scenarios = list(selectors.scenarios(request.user, organisation))
@@ -117,7 +110,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "scenario_label": BenefitScenario(portfolio.scenario).label,
         "can_manage": services.can_manage_portfolio(request.user, organisation),
         "sees_all": access.visible_department_ids(request.user, organisation) is None,
-        "querystring": _querystring(request),
+        "querystring": querystring_without_page(request),
         **exports.chart_context(portfolio),
     }
     template = "portfolio/_dashboard_body.html" if request.htmx else "portfolio/dashboard.html"
@@ -131,7 +124,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def priority(request: HttpRequest) -> HttpResponse:
-    organisation = _member_org(request)
+    organisation = member_organisation(request)
     portfolio = pages.priority(request.user, organisation, page=request.GET.get("page") or 1)
     if request.htmx and request.GET.get("part") == "selection":
         # The progress note polls until the solver's part is stored.
@@ -142,7 +135,7 @@ def priority(request: HttpRequest) -> HttpResponse:
 @require_POST
 def frontier_request(request: HttpRequest) -> HttpResponse:
     """Ask for the efficient frontier of a large portfolio; it is computed in the background."""
-    organisation = _member_org(request)
+    organisation = member_organisation(request)
     portfolio = pages.priority(request.user, organisation)
     if portfolio.sees_all:
         results.request_frontier(portfolio.result)
@@ -215,7 +208,7 @@ def force(request: HttpRequest, initiative: Initiative) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("portfolio.manage_portfolio", _member_org, message=_ADMINS_ONLY)
+@permission_required("portfolio.manage_portfolio", member_organisation, message=_ADMINS_ONLY)
 def settings_view(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     current = selectors.portfolio_settings(organisation)
     weights = selectors.weights_of(current)
@@ -269,7 +262,9 @@ def _people(initiative) -> list[User]:
 
 @require_http_methods(["GET", "POST"])
 def initiative_priority(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = assessment_selectors.get_visible_initiative(request.user, _org(request), pk)
+    initiative = assessment_selectors.get_visible_initiative(
+        request.user, current_organisation(request), pk
+    )
     current = _priority_of(initiative)
     can_edit = services.can_set_priority(request.user, initiative)
     people = _people(initiative)
@@ -322,7 +317,7 @@ def initiative_priority(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def scenario_list(request: HttpRequest) -> HttpResponse:
-    organisation = _member_org(request)
+    organisation = member_organisation(request)
     scenarios = list(selectors.scenarios(request.user, organisation))
     return render(
         request,
@@ -338,7 +333,7 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@permission_required("portfolio.manage_portfolio", _member_org, message=_ADMINS_ONLY)
+@permission_required("portfolio.manage_portfolio", member_organisation, message=_ADMINS_ONLY)
 def scenario_save(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     form = forms.ScenarioForm(request.POST)
     if form.is_valid():
@@ -374,7 +369,7 @@ def scenario_save(request: HttpRequest, organisation: Organisation) -> HttpRespo
 
 @require_GET
 def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _member_org(request)
+    organisation = member_organisation(request)
     scenario = selectors.get_visible_scenario(request.user, organisation, pk)
     view = selectors.scenario_view(scenario, selectors.visible_codes(request.user, organisation))
     rows = pages.rows_for_codes(organisation, view.codes, scenario.benefit_scenario)
@@ -395,7 +390,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def scenario_compare(request: HttpRequest) -> HttpResponse:
-    organisation = _member_org(request)
+    organisation = member_organisation(request)
     scenarios = list(selectors.scenarios(request.user, organisation))
     form = forms.CompareForm(request.GET or None, scenarios=scenarios)
     comparison = None
@@ -420,7 +415,7 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
 )
 def scenario_commit(request: HttpRequest, scenario: PortfolioScenario) -> HttpResponse:
     """Commit a scenario as the decision of its year, after an explicit confirmation."""
-    organisation = _member_org(request)
+    organisation = member_organisation(request)
     form = forms.CommitForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -447,7 +442,7 @@ def scenario_commit(request: HttpRequest, scenario: PortfolioScenario) -> HttpRe
 
 @require_POST
 def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _member_org(request)
+    organisation = member_organisation(request)
     scenario = selectors.get_visible_scenario(request.user, organisation, pk)
     try:
         services.do_delete_scenario(actor=request.user, scenario=scenario)
@@ -463,7 +458,7 @@ def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def export_start(request: HttpRequest, kind: str) -> HttpResponse:
-    organisation = _member_org(request)
+    organisation = member_organisation(request)
     if kind not in PortfolioReportJob.Kind.values:
         raise Http404("No such report.")
     scenario = request.POST.get("scenario") or None
