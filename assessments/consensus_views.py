@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,19 +19,20 @@ from assessments.forms import DecisionForm, DissentForm, RejectForm, SessionForm
 from assessments.i18n import tr
 from assessments.models import Assessment, ConsensusSession, Question
 from assessments.services import StaleVersion
+from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.models import User
 from klassa_app.services import ServiceError
 from klassa_app.viewhelpers import current_organisation, on_organisation, permission_required
 
 
-def _lock(request: HttpRequest) -> int | None:
+def _lock(request: AuthenticatedHttpRequest) -> int | None:
     try:
         return int(request.POST.get("lock_version", ""))
     except ValueError:
         return None
 
 
-def _run(request: HttpRequest, action, success: str) -> None:
+def _run(request: AuthenticatedHttpRequest, action, success: str) -> None:
     """Run a service; show its outcome as a message (stale → the new state is shown)."""
     try:
         action()
@@ -43,7 +44,7 @@ def _run(request: HttpRequest, action, success: str) -> None:
         messages.success(request, success)
 
 
-def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:
+def _visible_assessment(request: AuthenticatedHttpRequest, pk: int) -> Assessment:
     return selectors.get_visible_assessment(request.user, current_organisation(request), pk)
 
 
@@ -54,7 +55,7 @@ def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:
     on=on_organisation,
     message=gettext_lazy("Only the information-security officer facilitates a session."),
 )
-def session_create(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+def session_create(request: AuthenticatedHttpRequest, assessment: Assessment) -> HttpResponse:
     organisation = current_organisation(request)
     department = assessment.asset.department
     people = (
@@ -91,7 +92,9 @@ def session_create(request: HttpRequest, assessment: Assessment) -> HttpResponse
     )
 
 
-def _session_context(request: HttpRequest, session: ConsensusSession) -> dict[str, Any]:
+def _session_context(
+    request: AuthenticatedHttpRequest, session: ConsensusSession
+) -> dict[str, Any]:
     assessment = session.assessment
     scheme = frameworks.load_scheme(assessment.scheme)
     participants = list(session.participants.select_related("user").order_by("id"))
@@ -134,7 +137,7 @@ def _state(session: ConsensusSession) -> str:
 
 
 @require_GET
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     context = _session_context(request, session)
     top = max(context["scheme"].tops.values(), default=4)
@@ -148,7 +151,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @require_GET
-def session_live(request: HttpRequest, pk: int) -> HttpResponse:
+def session_live(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The part of the session page that everyone's browser polls (htmx)."""
     session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     seen = request.GET.get("state")
@@ -164,7 +167,7 @@ def session_live(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def session_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def session_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     participant = consensus.participant_of(session, request.user)
     if participant is None:
@@ -231,7 +234,7 @@ def session_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def session_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def session_reveal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     _run(
         request,
@@ -244,7 +247,7 @@ def session_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def session_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def session_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     scheme = frameworks.load_scheme(session.assessment.scheme)
     form = DecisionForm(
@@ -274,7 +277,7 @@ def session_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def session_dissent(request: HttpRequest, pk: int) -> HttpResponse:
+def session_dissent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     _run(
         request,
@@ -290,7 +293,7 @@ def session_dissent(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def session_conclude(request: HttpRequest, pk: int) -> HttpResponse:
+def session_conclude(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     _run(
         request,
@@ -303,7 +306,7 @@ def session_conclude(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def session_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     _run(
         request,
@@ -313,7 +316,7 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessment_detail", pk=session.assessment_id)
 
 
-def _session_of(request: HttpRequest, assessment_pk: int) -> ConsensusSession:
+def _session_of(request: AuthenticatedHttpRequest, assessment_pk: int) -> ConsensusSession:
     assessment = selectors.get_visible_assessment(
         request.user, current_organisation(request), assessment_pk
     )
@@ -324,7 +327,7 @@ def _session_of(request: HttpRequest, assessment_pk: int) -> ConsensusSession:
 
 
 @require_POST
-def assessment_sign(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session_of(request, pk)
     _run(
         request,
@@ -340,7 +343,7 @@ def assessment_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def assessment_reject(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session_of(request, pk)
     _run(
         request,
@@ -353,6 +356,6 @@ def assessment_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def session_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+def session_minutes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     return render(request, "assessments/session_minutes.html", _session_context(request, session))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +13,7 @@ from assessments import frameworks, selectors, services
 from assessments.forms import AspectEditForm, RequirementForm, SchemeRulesForm
 from assessments.i18n import tr
 from assessments.models import Trigger
+from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.models import Organisation
 from klassa_app.services import ServiceError
 from klassa_app.viewhelpers import current_organisation, permission_required
@@ -28,7 +29,9 @@ def _pair(data: dict, name: str) -> dict[str, str]:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("klassa.manage_frameworks", message=_OFFICER_ONLY)
-def aspect_edit(request: HttpRequest, organisation: Organisation, code: str) -> HttpResponse:
+def aspect_edit(
+    request: AuthenticatedHttpRequest, organisation: Organisation, code: str
+) -> HttpResponse:
     scheme = frameworks.current_scheme(organisation)
     aspect = scheme.aspects.prefetch_related("levels").filter(code=code).first()
     if aspect is None:
@@ -82,7 +85,7 @@ def aspect_edit(request: HttpRequest, organisation: Organisation, code: str) -> 
 @require_http_methods(["GET", "POST"])
 @permission_required("klassa.manage_frameworks", message=_OFFICER_ONLY)
 def requirement_edit(
-    request: HttpRequest, organisation: Organisation, code: str | None = None
+    request: AuthenticatedHttpRequest, organisation: Organisation, code: str | None = None
 ) -> HttpResponse:
     catalogue = frameworks.current_catalogue(organisation)
     scheme = frameworks.load_scheme(frameworks.current_scheme(organisation))
@@ -134,7 +137,7 @@ def requirement_edit(
 
 
 @require_POST
-def action_plan_upgrade(request: HttpRequest, pk: int) -> HttpResponse:
+def action_plan_upgrade(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     initiative = selectors.get_visible_initiative(request.user, current_organisation(request), pk)
     services.do_move_action_plan_to_current_catalogue(actor=request.user, initiative=initiative)
     messages.success(request, _("The action plan now follows the current requirement catalogue."))
@@ -143,7 +146,9 @@ def action_plan_upgrade(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("klassa.manage_frameworks", message=_OFFICER_ONLY)
-def scheme_rules_edit(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+def scheme_rules_edit(
+    request: AuthenticatedHttpRequest, organisation: Organisation
+) -> HttpResponse:
     current = frameworks.current_scheme(organisation)
     scheme = frameworks.load_scheme(current)
     availability = scheme.aspect("T")

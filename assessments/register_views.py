@@ -32,6 +32,7 @@ from assessments import register_export as export_jobs
 from assessments.models import RegisterExportJob
 from assessments.report_views import progress_width_class
 from klassa_app import access, jsonload
+from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.models import Organisation
 from klassa_app.viewhelpers import current_organisation, permission_required
 
@@ -78,7 +79,9 @@ def _canonical(document: dict[str, Any]) -> bytes:
     return json.dumps(document, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
-def _remember(request: HttpRequest, organisation: Organisation, document: dict[str, Any]) -> str:
+def _remember(
+    request: AuthenticatedHttpRequest, organisation: Organisation, document: dict[str, Any]
+) -> str:
     raw = _canonical(document)
     digest = hashlib.sha256(raw).hexdigest()
     request.session[SESSION_KEY] = {
@@ -89,7 +92,9 @@ def _remember(request: HttpRequest, organisation: Organisation, document: dict[s
     return digest
 
 
-def _recall(request: HttpRequest, organisation: Organisation, digest: str) -> dict[str, Any] | None:
+def _recall(
+    request: AuthenticatedHttpRequest, organisation: Organisation, digest: str
+) -> dict[str, Any] | None:
     """The previewed document, if the confirm belongs to this organisation's last preview."""
     pending = request.session.get(SESSION_KEY)
     if not pending or pending.get("organisation") != organisation.pk or not digest:
@@ -112,7 +117,9 @@ def _kinds(summary: register.ImportSummary) -> list[tuple[str, register.KindSumm
     return [(labels[kind], summary.kind(kind)) for kind in register.KINDS]
 
 
-def _page(request: HttpRequest, organisation: Organisation, **extra: Any) -> dict[str, Any]:
+def _page(
+    request: AuthenticatedHttpRequest, organisation: Organisation, **extra: Any
+) -> dict[str, Any]:
     return {
         "form": RegisterUploadForm(),
         "organisation": organisation,
@@ -121,7 +128,7 @@ def _page(request: HttpRequest, organisation: Organisation, **extra: Any) -> dic
     }
 
 
-def _render(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+def _render(request: AuthenticatedHttpRequest, context: dict[str, Any]) -> HttpResponse:
     return render(request, "assessments/register_import.html", context)
 
 
@@ -134,7 +141,7 @@ def _render(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
         "Only organisation admins and information-security officers import a register."
     ),
 )
-def register_import(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+def register_import(request: AuthenticatedHttpRequest, organisation: Organisation) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "confirm":
         return _confirm(request, organisation)
     form = RegisterUploadForm(
@@ -159,7 +166,7 @@ def register_import(request: HttpRequest, organisation: Organisation) -> HttpRes
     return _render(request, context)
 
 
-def _confirm(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+def _confirm(request: AuthenticatedHttpRequest, organisation: Organisation) -> HttpResponse:
     document = _recall(request, organisation, request.POST.get("digest", ""))
     if document is None:
         messages.error(request, _("The preview is no longer available. Upload the file again."))
@@ -189,7 +196,7 @@ def _confirm(request: HttpRequest, organisation: Organisation) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def register_export(request: HttpRequest) -> HttpResponse:
+def register_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET: the page that starts an export and lists the user's latest; POST: start one. The
     file is built in the background, however large the register."""
     organisation = current_organisation(request)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +26,7 @@ from assessments.forms import (
 from assessments.i18n import tr
 from assessments.models import Assessment, InformationAsset, Initiative, Question, Requirement
 from klassa_app import access
+from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.services import ServiceError
 from klassa_app.viewhelpers import (
     apply_service_error,
@@ -37,7 +38,7 @@ from klassa_app.viewhelpers import (
 )
 
 
-def _editable_departments(request: HttpRequest, check) -> Any:
+def _editable_departments(request: AuthenticatedHttpRequest, check) -> Any:
     departments = access.visible_departments(request.user, current_organisation(request)).filter(
         is_active=True
     )
@@ -45,7 +46,7 @@ def _editable_departments(request: HttpRequest, check) -> Any:
     return departments.filter(pk__in=allowed).order_by("name")
 
 
-def _may_create_in_any(request: HttpRequest, check) -> bool:
+def _may_create_in_any(request: AuthenticatedHttpRequest, check) -> bool:
     """Whether the person may create in at least one active department (one query)."""
     departments = access.visible_departments(request.user, current_organisation(request)).filter(
         is_active=True
@@ -53,7 +54,7 @@ def _may_create_in_any(request: HttpRequest, check) -> bool:
     return any(check(request.user, d) for d in departments)
 
 
-def _department_initial(request: HttpRequest, departments: Any) -> dict[str, Any]:
+def _department_initial(request: AuthenticatedHttpRequest, departments: Any) -> dict[str, Any]:
     """Preselect the department named in the link, or the only one the person may use."""
     wanted = request.GET.get("department", "")
     if wanted.isdigit() and departments.filter(pk=int(wanted)).exists():
@@ -66,7 +67,7 @@ def _department_initial(request: HttpRequest, departments: Any) -> dict[str, Any
 
 
 @require_GET
-def asset_list(request: HttpRequest) -> HttpResponse:
+def asset_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = current_organisation(request)
     departments = access.visible_departments(request.user, organisation).order_by("name")
     form = AssetFilterForm(request.GET or None, departments=departments)
@@ -99,7 +100,7 @@ def asset_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def asset_create(request: HttpRequest) -> HttpResponse:
+def asset_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     departments = _editable_departments(request, access.can_edit_assets)
     if not departments:
         raise PermissionDenied(_("You may not register information assets."))
@@ -122,7 +123,7 @@ def asset_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def asset_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = current_organisation(request)
     asset = selectors.get_visible_asset(request.user, organisation, pk)
     assessments = selectors.asset_assessments(asset)
@@ -143,7 +144,7 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _visible_asset(request: HttpRequest, pk: int) -> InformationAsset:
+def _visible_asset(request: AuthenticatedHttpRequest, pk: int) -> InformationAsset:
     return selectors.get_visible_asset(request.user, current_organisation(request), pk)
 
 
@@ -154,7 +155,7 @@ def _visible_asset(request: HttpRequest, pk: int) -> InformationAsset:
     on=on_department,
     message=gettext_lazy("You may not change this department's information assets."),
 )
-def asset_edit(request: HttpRequest, asset: InformationAsset) -> HttpResponse:
+def asset_edit(request: AuthenticatedHttpRequest, asset: InformationAsset) -> HttpResponse:
     departments = _editable_departments(request, access.can_edit_assets)
     initial = {
         name: getattr(asset, name)
@@ -184,7 +185,7 @@ def asset_edit(request: HttpRequest, asset: InformationAsset) -> HttpResponse:
 
 
 @require_POST
-def asset_assess(request: HttpRequest, pk: int) -> HttpResponse:
+def asset_assess(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Start a new version (re-assess) or resume the open one."""
     asset = selectors.get_visible_asset(request.user, current_organisation(request), pk)
     assessment = services.do_start_assessment(actor=request.user, asset=asset)
@@ -289,7 +290,7 @@ def _preview(
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_step(request: HttpRequest, pk: int, aspect: str) -> HttpResponse:
+def assessment_step(request: AuthenticatedHttpRequest, pk: int, aspect: str) -> HttpResponse:
     assessment = selectors.get_visible_assessment(request.user, current_organisation(request), pk)
     context = _step_context(assessment, aspect)
     can_edit = assessment.is_editable and access.can_edit_assets(
@@ -355,7 +356,7 @@ def assessment_step(request: HttpRequest, pk: int, aspect: str) -> HttpResponse:
 
 
 @require_GET
-def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = current_organisation(request)
     assessment = selectors.get_visible_assessment(request.user, organisation, pk)
     scheme = frameworks.load_scheme(assessment.scheme)
@@ -386,7 +387,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _visible_session(request: HttpRequest, assessment: Assessment):
+def _visible_session(request: AuthenticatedHttpRequest, assessment: Assessment):
     """The latest session of this assessment, if the person takes part in it."""
     session = assessment.consensus_sessions.order_by("-created_at").first()
     if session is None:
@@ -400,7 +401,7 @@ def _visible_session(request: HttpRequest, assessment: Assessment):
 
 
 @require_POST
-def assessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.get_visible_assessment(request.user, current_organisation(request), pk)
     try:
         lock = int(request.POST.get("lock_version", ""))
@@ -416,7 +417,7 @@ def assessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def overdue_reviews(request: HttpRequest) -> HttpResponse:
+def overdue_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = current_organisation(request)
     assets = selectors.asset_register(request.user, organisation, review="overdue", sort="review")
     return render(
@@ -430,7 +431,7 @@ def overdue_reviews(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def initiative_list(request: HttpRequest) -> HttpResponse:
+def initiative_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = current_organisation(request)
     departments = access.visible_departments(request.user, organisation).order_by("name")
     form = InitiativeFilterForm(
@@ -465,7 +466,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def initiative_create(request: HttpRequest) -> HttpResponse:
+def initiative_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     departments = _editable_departments(request, access.can_edit_initiatives)
     if not departments:
         raise PermissionDenied(_("You may not create initiatives."))
@@ -485,7 +486,7 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/initiative_form.html", {"form": form, "initiative": None})
 
 
-def _visible_initiative(request: HttpRequest, pk: int) -> Initiative:
+def _visible_initiative(request: AuthenticatedHttpRequest, pk: int) -> Initiative:
     return selectors.get_visible_initiative(request.user, current_organisation(request), pk)
 
 
@@ -499,7 +500,7 @@ _initiative_editor = permission_required(
 
 
 @require_GET
-def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def initiative_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = current_organisation(request)
     initiative = selectors.get_visible_initiative(request.user, organisation, pk)
     scheme = frameworks.load_scheme(frameworks.current_scheme(organisation))
@@ -538,7 +539,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @_initiative_editor
-def initiative_edit(request: HttpRequest, initiative: Initiative) -> HttpResponse:
+def initiative_edit(request: AuthenticatedHttpRequest, initiative: Initiative) -> HttpResponse:
     departments = access.visible_departments(request.user, current_organisation(request)).filter(
         pk=initiative.department_id
     )
@@ -570,7 +571,7 @@ def initiative_edit(request: HttpRequest, initiative: Initiative) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @_initiative_editor
-def initiative_assets(request: HttpRequest, initiative: Initiative) -> HttpResponse:
+def initiative_assets(request: AuthenticatedHttpRequest, initiative: Initiative) -> HttpResponse:
     choices = (
         selectors.visible_assets(request.user, current_organisation(request))
         .select_related("department")
@@ -598,7 +599,7 @@ def initiative_assets(request: HttpRequest, initiative: Initiative) -> HttpRespo
 
 @require_POST
 @_initiative_editor
-def initiative_adjust(request: HttpRequest, initiative: Initiative) -> HttpResponse:
+def initiative_adjust(request: AuthenticatedHttpRequest, initiative: Initiative) -> HttpResponse:
     scheme = frameworks.load_scheme(frameworks.current_scheme(initiative.organisation))
     form = AdjustmentForm(
         request.POST,
@@ -624,7 +625,7 @@ def initiative_adjust(request: HttpRequest, initiative: Initiative) -> HttpRespo
 @require_POST
 @_initiative_editor
 def initiative_adjustment_remove(
-    request: HttpRequest, initiative: Initiative, aspect: str
+    request: AuthenticatedHttpRequest, initiative: Initiative, aspect: str
 ) -> HttpResponse:
     services.do_remove_adjustment(actor=request.user, initiative=initiative, aspect_code=aspect)
     messages.success(request, _("Adjustment removed."))
@@ -632,7 +633,7 @@ def initiative_adjustment_remove(
 
 
 @require_http_methods(["GET", "POST"])
-def initiative_action_plan(request: HttpRequest, pk: int) -> HttpResponse:
+def initiative_action_plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = current_organisation(request)
     initiative = selectors.get_visible_initiative(request.user, organisation, pk)
     can_edit = access.can_edit_initiatives(request.user, initiative.department)
@@ -677,7 +678,7 @@ def initiative_action_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def frameworks_overview(request: HttpRequest) -> HttpResponse:
+def frameworks_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = current_organisation(request)
     if organisation is None or not access.is_member(request.user, organisation):
         raise Http404("No organisation.")

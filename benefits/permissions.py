@@ -42,6 +42,6 @@ def can_record_actuals(user: User, tracking: BenefitTracking) -> bool:
     )
 
 
-rules.add_perm("benefits.edit_benefit_model", can_edit_benefit_model)
-rules.add_perm("benefits.edit_tracking", can_edit_tracking)
-rules.add_perm("benefits.record_actuals", can_record_actuals)
+rules.add_perm("klassa.edit_benefit_model", can_edit_benefit_model)
+rules.add_perm("klassa.edit_tracking", can_edit_tracking)
+rules.add_perm("klassa.record_actuals", can_record_actuals)

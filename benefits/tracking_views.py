@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from benefits import selectors, tracking, tracking_rules
 from benefits.models import BenefitModel
 from benefits.tracking_forms import TrackingSettingsForm, YearValuesForm
 from klassa_app import access
+from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.services import ServiceError
 from klassa_app.viewhelpers import apply_service_error, current_organisation, paginate
 
@@ -70,7 +71,7 @@ def _values_form(lever: selectors.LeverTracking, targets_editable: bool, prefix:
 
 
 @require_http_methods(["GET", "POST"])
-def benefit_tracking(request: HttpRequest, pk: int) -> HttpResponse:
+def benefit_tracking(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = current_organisation(request)
     initiative = assessment_selectors.get_visible_initiative(request.user, organisation, pk)
     model = BenefitModel.objects.filter(initiative=initiative).first()
@@ -204,7 +205,7 @@ def benefit_tracking(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def benefits_behind(request: HttpRequest) -> HttpResponse:
+def benefits_behind(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = current_organisation(request)
     departments = access.visible_departments(request.user, organisation).order_by("name")
     department_id = None

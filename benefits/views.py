@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
@@ -34,6 +34,7 @@ from benefits.forms import (
     translate_message,
 )
 from benefits.models import BenefitModel
+from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.services import ServiceError
 from klassa_app.templatetags.klassa_format import money
 from klassa_app.viewhelpers import current_organisation, permission_required
@@ -41,7 +42,7 @@ from klassa_app.viewhelpers import current_organisation, permission_required
 _TORNADO_INPUT = re.compile(r"^levers\[(\d+)\]\.(\w+)$|^costs\[(\d+)\]$|^discount_rate$")
 
 
-def _initiative(request: HttpRequest, pk: int) -> Initiative:
+def _initiative(request: AuthenticatedHttpRequest, pk: int) -> Initiative:
     return assessment_selectors.get_visible_initiative(
         request.user, current_organisation(request), pk
     )
@@ -53,7 +54,7 @@ def _not_editor() -> str:
 
 # 404 for people outside the initiative's department, 403 for readers.
 _benefit_editor = permission_required(
-    "benefits.edit_benefit_model",
+    "klassa.edit_benefit_model",
     _initiative,
     message=gettext_lazy("Only business owners, economists and admins edit benefit models."),
 )
@@ -182,7 +183,7 @@ def _blank_draft(initiative: Initiative) -> editor.Draft:
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     initiative: Initiative,
     model: BenefitModel | None,
     *,
@@ -236,7 +237,7 @@ def _row_action(action: str) -> tuple[str, int | None]:
 
 
 def _editor_post(
-    request: HttpRequest, initiative: Initiative, model: BenefitModel | None
+    request: AuthenticatedHttpRequest, initiative: Initiative, model: BenefitModel | None
 ) -> HttpResponse:
     draft = editor.draft_from_data(request.POST)
     lock_version = editor.parse_number(request.POST.get("lock_version", ""))
@@ -278,7 +279,7 @@ def _editor_post(
 
 
 def _json_post(
-    request: HttpRequest, initiative: Initiative, model: BenefitModel | None
+    request: AuthenticatedHttpRequest, initiative: Initiative, model: BenefitModel | None
 ) -> HttpResponse:
     form = BenefitDocumentForm(request.POST)
     errors: list[str] = []
@@ -306,7 +307,7 @@ def _json_post(
 
 
 @require_http_methods(["GET", "POST"])
-def benefit_model(request: HttpRequest, pk: int) -> HttpResponse:
+def benefit_model(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     initiative = _initiative(request, pk)
     model = BenefitModel.objects.filter(initiative=initiative).first()
     can_edit = services.can_edit_benefit_model(request.user, initiative)
@@ -335,7 +336,7 @@ def benefit_model(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Live preview ------------------------------------------------------------------------------
 
 
-def _preview_context(draft: editor.Draft, request: HttpRequest) -> dict[str, Any]:
+def _preview_context(draft: editor.Draft, request: AuthenticatedHttpRequest) -> dict[str, Any]:
     """The results of an unsaved draft, or its errors (each linked to its input)."""
     document = editor.document_from_draft(draft)
     errors = benefit_document.validate(document)
@@ -348,7 +349,9 @@ def _preview_context(draft: editor.Draft, request: HttpRequest) -> dict[str, Any
 
 @require_POST
 @_benefit_editor
-def benefit_model_preview(request: HttpRequest, initiative: Initiative) -> HttpResponse:
+def benefit_model_preview(
+    request: AuthenticatedHttpRequest, initiative: Initiative
+) -> HttpResponse:
     """The results panel for the editor's current (unsaved) inputs. Never saves."""
     draft = editor.draft_from_data(request.POST)
     return render(
@@ -360,7 +363,7 @@ def benefit_model_preview(request: HttpRequest, initiative: Initiative) -> HttpR
 
 @require_POST
 @_benefit_editor
-def benefit_fte_cost(request: HttpRequest, initiative: Initiative) -> HttpResponse:
+def benefit_fte_cost(request: AuthenticatedHttpRequest, initiative: Initiative) -> HttpResponse:
     """The valuation helper: annual cost per FTE from a monthly salary, with the same formula
     as the calculation (monthly × 12 × on-cost factor)."""
     lever = editor.parse_number(request.POST.get("lever", ""))
@@ -393,7 +396,7 @@ def benefit_fte_cost(request: HttpRequest, initiative: Initiative) -> HttpRespon
 
 @require_POST
 @_benefit_editor
-def benefit_model_import(request: HttpRequest, initiative: Initiative) -> HttpResponse:
+def benefit_model_import(request: AuthenticatedHttpRequest, initiative: Initiative) -> HttpResponse:
     """Replace the model with an uploaded ``klassa.benefit-model/1`` file (e.g. exported from
     another organisation); nothing is saved when any field is wrong."""
     model = BenefitModel.objects.filter(initiative=initiative).first()
@@ -420,7 +423,7 @@ def benefit_model_import(request: HttpRequest, initiative: Initiative) -> HttpRe
 
 
 @require_GET
-def benefit_model_export(request: HttpRequest, pk: int) -> HttpResponse:
+def benefit_model_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     initiative = _initiative(request, pk)
     model = BenefitModel.objects.filter(initiative=initiative).first()
     if model is None:

@@ -10,14 +10,16 @@ templates and loops cost no queries.
 
 Every ``can_*`` is a django-rules predicate, callable as ``can_x(user, obj)`` by services and
 registered as a named permission for views (``klassa_app.viewhelpers.permission_required``).
+Permission names are ``klassa.<verb>_<thing>`` in every app, so they never read like an audit
+action (``<thing>.<verb>``).
 Each app keeps its own permissions; this module holds those of the core and of assessments:
 
 - ``klassa_app/access.py`` (here): ``klassa.manage_organisation``, ``klassa.view_audit``,
   ``klassa.import_register``, ``klassa.approve_classifications``, ``klassa.manage_frameworks``,
   ``klassa.view_department``, ``klassa.edit_assets``, ``klassa.edit_initiatives``.
-- ``benefits/permissions.py``: ``benefits.edit_benefit_model``, ``benefits.edit_tracking``,
-  ``benefits.record_actuals``.
-- ``portfolio/permissions.py``: ``portfolio.manage_portfolio``, ``portfolio.set_priority``.
+- ``benefits/permissions.py``: ``klassa.edit_benefit_model``, ``klassa.edit_tracking``,
+  ``klassa.record_actuals``.
+- ``portfolio/permissions.py``: ``klassa.manage_portfolio``, ``klassa.set_priority``.
 
 Views check a permission by name with ``rules.has_perm`` (never ``user.has_perm``: Django's
 model backend grants a superuser everything, and a superuser is no member of anything).

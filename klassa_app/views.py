@@ -48,7 +48,7 @@ def _visible_department(request: AuthenticatedHttpRequest, pk: int) -> Departmen
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = current_organisation(request)
     context: dict[str, Any] = {
         "my_departments": selectors.my_departments(request.user, organisation)
@@ -65,7 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def switch_organisation(request: HttpRequest) -> HttpResponse:
+def switch_organisation(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         wanted = int(request.POST.get("organisation", ""))
     except ValueError:
@@ -81,7 +81,7 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def department_list(request: HttpRequest) -> HttpResponse:
+def department_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = current_organisation(request)
     form = DepartmentFilterForm(request.GET or None)
     q, status = "", "active"
@@ -102,7 +102,9 @@ def department_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("klassa.manage_organisation", message=_ADMINS_ONLY)
-def department_create(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+def department_create(
+    request: AuthenticatedHttpRequest, organisation: Organisation
+) -> HttpResponse:
     form = DepartmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -118,7 +120,7 @@ def department_create(request: HttpRequest, organisation: Organisation) -> HttpR
 
 
 @require_GET
-def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def department_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = current_organisation(request)
     department = access.get_visible_department(request.user, organisation, pk)
     return render(
@@ -132,7 +134,7 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(
     "klassa.manage_organisation", _visible_department, on=on_organisation, message=_ADMINS_ONLY
 )
-def department_edit(request: HttpRequest, department: Department) -> HttpResponse:
+def department_edit(request: AuthenticatedHttpRequest, department: Department) -> HttpResponse:
     initial = {
         "code": department.code,
         "name": department.name,
@@ -159,7 +161,7 @@ def department_edit(request: HttpRequest, department: Department) -> HttpRespons
 
 @require_GET
 @permission_required("klassa.manage_organisation", message=_ADMINS_ONLY)
-def member_list(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+def member_list(request: AuthenticatedHttpRequest, organisation: Organisation) -> HttpResponse:
     form = MemberFilterForm(request.GET or None, organisation=organisation)
     q, role, department = "", "", None
     if form.is_valid():
@@ -181,7 +183,7 @@ def member_list(request: HttpRequest, organisation: Organisation) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @permission_required("klassa.manage_organisation", message=_ADMINS_ONLY)
-def member_invite(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+def member_invite(request: AuthenticatedHttpRequest, organisation: Organisation) -> HttpResponse:
     initial = {}
     if request.GET.get("department"):
         initial["department"] = request.GET["department"]
@@ -204,7 +206,7 @@ def member_invite(request: HttpRequest, organisation: Organisation) -> HttpRespo
 
 
 @require_http_methods(["GET", "POST"])
-def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def member_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = current_organisation(request)
     membership = access.get_manageable_membership(request.user, organisation, pk)
     assert organisation is not None
@@ -227,7 +229,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = current_organisation(request)
     membership = access.get_manageable_membership(request.user, organisation, pk)
     if request.method == "POST":
@@ -251,7 +253,7 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     "klassa.view_audit",
     message=gettext_lazy("Only admins, security officers and auditors read the audit trail."),
 )
-def audit_log(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+def audit_log(request: AuthenticatedHttpRequest, organisation: Organisation) -> HttpResponse:
     form = AuditFilterForm(request.GET or None, actions=selectors.audit_actions())
     filters: dict[str, Any] = {}
     if form.is_valid():

@@ -27,5 +27,5 @@ def can_set_priority(user: User, initiative: Initiative) -> bool:
     )
 
 
-rules.add_perm("portfolio.manage_portfolio", can_manage_portfolio)
-rules.add_perm("portfolio.set_priority", can_set_priority)
+rules.add_perm("klassa.manage_portfolio", can_manage_portfolio)
+rules.add_perm("klassa.set_priority", can_set_priority)

@@ -26,6 +26,7 @@ from assessments import selectors as assessment_selectors
 from assessments.models import Area, Initiative
 from assessments.report_views import progress_width_class
 from klassa_app import access
+from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.models import Organisation, User
 from klassa_app.services import ServiceError
 from klassa_app.viewhelpers import (
@@ -50,22 +51,22 @@ _org = current_organisation
 _ADMINS_ONLY = gettext_lazy("Only organisation admins manage the portfolio.")
 
 
-def _visible_initiative(request: HttpRequest, pk: int) -> Initiative:
+def _visible_initiative(request: AuthenticatedHttpRequest, pk: int) -> Initiative:
     return assessment_selectors.get_visible_initiative(
         request.user, member_organisation(request), pk
     )
 
 
-def _visible_scenario(request: HttpRequest, pk: int) -> PortfolioScenario:
+def _visible_scenario(request: AuthenticatedHttpRequest, pk: int) -> PortfolioScenario:
     return selectors.get_visible_scenario(request.user, member_organisation(request), pk)
 
 
-def _posted(request: HttpRequest):
+def _posted(request: AuthenticatedHttpRequest):
     """The POST data for a bound form (even when empty), None for a GET."""
     return request.POST if request.method == "POST" else None
 
 
-def _saved(request: HttpRequest, organisation, value: Any):
+def _saved(request: AuthenticatedHttpRequest, organisation, value: Any):
     if not value:
         return None
     if not str(value).isdigit():  # a hand-made request: no such scenario
@@ -81,7 +82,7 @@ def _priority_of(initiative) -> InitiativePriority | None:
 
 
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = member_organisation(request)
     departments = list(access.visible_departments(request.user, organisation).order_by("name"))
     areas = list(Area.objects.filter(organisation=organisation).order_by("name"))
@@ -123,7 +124,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def priority(request: HttpRequest) -> HttpResponse:
+def priority(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = member_organisation(request)
     portfolio = pages.priority(request.user, organisation, page=request.GET.get("page") or 1)
     if request.htmx and request.GET.get("part") == "selection":
@@ -133,7 +134,7 @@ def priority(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def frontier_request(request: HttpRequest) -> HttpResponse:
+def frontier_request(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ask for the efficient frontier of a large portfolio; it is computed in the background."""
     organisation = member_organisation(request)
     portfolio = pages.priority(request.user, organisation)
@@ -143,7 +144,7 @@ def frontier_request(request: HttpRequest) -> HttpResponse:
 
 
 def _priority_context(
-    request: HttpRequest, portfolio: selectors.Portfolio, **extra: Any
+    request: AuthenticatedHttpRequest, portfolio: selectors.Portfolio, **extra: Any
 ) -> dict[str, Any]:
     can_manage = services.can_manage_portfolio(request.user, portfolio.organisation)
     greedy_codes = set(portfolio.greedy.codes)
@@ -171,9 +172,9 @@ def _priority_context(
 
 @require_http_methods(["GET", "POST"])
 @permission_required(
-    "portfolio.manage_portfolio", _visible_initiative, on=on_organisation, message=_ADMINS_ONLY
+    "klassa.manage_portfolio", _visible_initiative, on=on_organisation, message=_ADMINS_ONLY
 )
-def force(request: HttpRequest, initiative: Initiative) -> HttpResponse:
+def force(request: AuthenticatedHttpRequest, initiative: Initiative) -> HttpResponse:
     """Force an initiative in or out with a reason, or release it; admins only."""
     current = _priority_of(initiative)
     form = forms.ForceForm(
@@ -208,8 +209,8 @@ def force(request: HttpRequest, initiative: Initiative) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("portfolio.manage_portfolio", member_organisation, message=_ADMINS_ONLY)
-def settings_view(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+@permission_required("klassa.manage_portfolio", member_organisation, message=_ADMINS_ONLY)
+def settings_view(request: AuthenticatedHttpRequest, organisation: Organisation) -> HttpResponse:
     current = selectors.portfolio_settings(organisation)
     weights = selectors.weights_of(current)
     initial = {
@@ -261,7 +262,7 @@ def _people(initiative) -> list[User]:
 
 
 @require_http_methods(["GET", "POST"])
-def initiative_priority(request: HttpRequest, pk: int) -> HttpResponse:
+def initiative_priority(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     initiative = assessment_selectors.get_visible_initiative(
         request.user, current_organisation(request), pk
     )
@@ -316,7 +317,7 @@ def initiative_priority(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def scenario_list(request: HttpRequest) -> HttpResponse:
+def scenario_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = member_organisation(request)
     scenarios = list(selectors.scenarios(request.user, organisation))
     return render(
@@ -333,8 +334,8 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@permission_required("portfolio.manage_portfolio", member_organisation, message=_ADMINS_ONLY)
-def scenario_save(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+@permission_required("klassa.manage_portfolio", member_organisation, message=_ADMINS_ONLY)
+def scenario_save(request: AuthenticatedHttpRequest, organisation: Organisation) -> HttpResponse:
     form = forms.ScenarioForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -368,7 +369,7 @@ def scenario_save(request: HttpRequest, organisation: Organisation) -> HttpRespo
 
 
 @require_GET
-def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def scenario_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = member_organisation(request)
     scenario = selectors.get_visible_scenario(request.user, organisation, pk)
     view = selectors.scenario_view(scenario, selectors.visible_codes(request.user, organisation))
@@ -389,7 +390,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def scenario_compare(request: HttpRequest) -> HttpResponse:
+def scenario_compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = member_organisation(request)
     scenarios = list(selectors.scenarios(request.user, organisation))
     form = forms.CompareForm(request.GET or None, scenarios=scenarios)
@@ -411,9 +412,9 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(
-    "portfolio.manage_portfolio", _visible_scenario, on=on_organisation, message=_ADMINS_ONLY
+    "klassa.manage_portfolio", _visible_scenario, on=on_organisation, message=_ADMINS_ONLY
 )
-def scenario_commit(request: HttpRequest, scenario: PortfolioScenario) -> HttpResponse:
+def scenario_commit(request: AuthenticatedHttpRequest, scenario: PortfolioScenario) -> HttpResponse:
     """Commit a scenario as the decision of its year, after an explicit confirmation."""
     organisation = member_organisation(request)
     form = forms.CommitForm(_posted(request))
@@ -441,7 +442,7 @@ def scenario_commit(request: HttpRequest, scenario: PortfolioScenario) -> HttpRe
 
 
 @require_POST
-def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def scenario_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = member_organisation(request)
     scenario = selectors.get_visible_scenario(request.user, organisation, pk)
     try:
@@ -457,7 +458,7 @@ def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def export_start(request: HttpRequest, kind: str) -> HttpResponse:
+def export_start(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     organisation = member_organisation(request)
     if kind not in PortfolioReportJob.Kind.values:
         raise Http404("No such report.")
