@@ -7,9 +7,10 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,23 +19,20 @@ from assessments.forms import DecisionForm, DissentForm, RejectForm, SessionForm
 from assessments.i18n import tr
 from assessments.models import Assessment, ConsensusSession, Question
 from assessments.services import StaleVersion
-from klassa_app import access
+from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.models import User
 from klassa_app.services import ServiceError
+from klassa_app.viewhelpers import current_organisation, on_organisation, permission_required
 
 
-def _org(request: HttpRequest):
-    return getattr(request, "organisation", None)
-
-
-def _lock(request: HttpRequest) -> int | None:
+def _lock(request: AuthenticatedHttpRequest) -> int | None:
     try:
         return int(request.POST.get("lock_version", ""))
     except ValueError:
         return None
 
 
-def _run(request: HttpRequest, action, success: str) -> None:
+def _run(request: AuthenticatedHttpRequest, action, success: str) -> None:
     """Run a service; show its outcome as a message (stale → the new state is shown)."""
     try:
         action()
@@ -46,13 +44,20 @@ def _run(request: HttpRequest, action, success: str) -> None:
         messages.success(request, success)
 
 
+def _visible_assessment(request: AuthenticatedHttpRequest, pk: int) -> Assessment:
+    return selectors.get_visible_assessment(request.user, current_organisation(request), pk)
+
+
 @require_http_methods(["GET", "POST"])
-def session_create(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _org(request)
-    assessment = selectors.get_visible_assessment(request.user, organisation, pk)
+@permission_required(
+    "klassa.approve_classifications",
+    _visible_assessment,
+    on=on_organisation,
+    message=gettext_lazy("Only the information-security officer facilitates a session."),
+)
+def session_create(request: AuthenticatedHttpRequest, assessment: Assessment) -> HttpResponse:
+    organisation = current_organisation(request)
     department = assessment.asset.department
-    if not access.can_approve_classifications(request.user, organisation):
-        raise PermissionDenied(_("Only the information-security officer facilitates a session."))
     people = (
         User.objects.filter(is_active=True, memberships__organisation=organisation)
         .filter(Q(memberships__department=department) | Q(memberships__department__isnull=True))
@@ -87,7 +92,9 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _session_context(request: HttpRequest, session: ConsensusSession) -> dict[str, Any]:
+def _session_context(
+    request: AuthenticatedHttpRequest, session: ConsensusSession
+) -> dict[str, Any]:
     assessment = session.assessment
     scheme = frameworks.load_scheme(assessment.scheme)
     participants = list(session.participants.select_related("user").order_by("id"))
@@ -130,8 +137,8 @@ def _state(session: ConsensusSession) -> str:
 
 
 @require_GET
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = consensus.get_session_for_user(request.user, _org(request), pk)
+def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     context = _session_context(request, session)
     top = max(context["scheme"].tops.values(), default=4)
     context["decision_form"] = DecisionForm(
@@ -144,9 +151,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @require_GET
-def session_live(request: HttpRequest, pk: int) -> HttpResponse:
+def session_live(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The part of the session page that everyone's browser polls (htmx)."""
-    session = consensus.get_session_for_user(request.user, _org(request), pk)
+    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     seen = request.GET.get("state")
     if seen and seen != _state(session):
         # Someone revealed, concluded, signed or rejected: reload the whole page so that
@@ -160,8 +167,8 @@ def session_live(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def session_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    session = consensus.get_session_for_user(request.user, _org(request), pk)
+def session_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     participant = consensus.participant_of(session, request.user)
     if participant is None:
         raise PermissionDenied(_("Only invited participants answer."))
@@ -227,8 +234,8 @@ def session_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def session_reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    session = consensus.get_session_for_user(request.user, _org(request), pk)
+def session_reveal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     _run(
         request,
         lambda: consensus.do_reveal(
@@ -240,8 +247,8 @@ def session_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def session_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    session = consensus.get_session_for_user(request.user, _org(request), pk)
+def session_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     scheme = frameworks.load_scheme(session.assessment.scheme)
     form = DecisionForm(
         request.POST,
@@ -270,8 +277,8 @@ def session_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def session_dissent(request: HttpRequest, pk: int) -> HttpResponse:
-    session = consensus.get_session_for_user(request.user, _org(request), pk)
+def session_dissent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     _run(
         request,
         lambda: consensus.do_dissent(
@@ -286,8 +293,8 @@ def session_dissent(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def session_conclude(request: HttpRequest, pk: int) -> HttpResponse:
-    session = consensus.get_session_for_user(request.user, _org(request), pk)
+def session_conclude(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     _run(
         request,
         lambda: consensus.do_conclude(
@@ -299,8 +306,8 @@ def session_conclude(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    session = consensus.get_session_for_user(request.user, _org(request), pk)
+def session_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     _run(
         request,
         lambda: consensus.do_cancel(actor=request.user, session=session),
@@ -309,16 +316,18 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessment_detail", pk=session.assessment_id)
 
 
-def _session_of(request: HttpRequest, assessment_pk: int) -> ConsensusSession:
-    assessment = selectors.get_visible_assessment(request.user, _org(request), assessment_pk)
+def _session_of(request: AuthenticatedHttpRequest, assessment_pk: int) -> ConsensusSession:
+    assessment = selectors.get_visible_assessment(
+        request.user, current_organisation(request), assessment_pk
+    )
     session = assessment.consensus_sessions.order_by("-created_at").first()
     if session is None:
         raise PermissionDenied(_("This classification has no consensus session."))
-    return consensus.get_session_for_user(request.user, _org(request), session.pk)
+    return consensus.get_session_for_user(request.user, current_organisation(request), session.pk)
 
 
 @require_POST
-def assessment_sign(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session_of(request, pk)
     _run(
         request,
@@ -334,7 +343,7 @@ def assessment_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def assessment_reject(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session_of(request, pk)
     _run(
         request,
@@ -347,6 +356,6 @@ def assessment_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def session_minutes(request: HttpRequest, pk: int) -> HttpResponse:
-    session = consensus.get_session_for_user(request.user, _org(request), pk)
+def session_minutes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     return render(request, "assessments/session_minutes.html", _session_context(request, session))

@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import frameworks, selectors, services
 from assessments.forms import AspectEditForm, RequirementForm, SchemeRulesForm
 from assessments.i18n import tr
 from assessments.models import Trigger
-from klassa_app import access
+from klassa_app.http import AuthenticatedHttpRequest
+from klassa_app.models import Organisation
 from klassa_app.services import ServiceError
+from klassa_app.viewhelpers import current_organisation, permission_required
 
-
-def _organisation_for_officer(request: HttpRequest):
-    organisation = getattr(request, "organisation", None)
-    if not access.can_manage_frameworks(request.user, organisation):
-        raise PermissionDenied(
-            _("Only the information-security officer changes the classification model.")
-        )
-    return organisation
+_OFFICER_ONLY = gettext_lazy(
+    "Only the information-security officer changes the classification model."
+)
 
 
 def _pair(data: dict, name: str) -> dict[str, str]:
@@ -31,8 +28,10 @@ def _pair(data: dict, name: str) -> dict[str, str]:
 
 
 @require_http_methods(["GET", "POST"])
-def aspect_edit(request: HttpRequest, code: str) -> HttpResponse:
-    organisation = _organisation_for_officer(request)
+@permission_required("klassa.manage_frameworks", message=_OFFICER_ONLY)
+def aspect_edit(
+    request: AuthenticatedHttpRequest, organisation: Organisation, code: str
+) -> HttpResponse:
     scheme = frameworks.current_scheme(organisation)
     aspect = scheme.aspects.prefetch_related("levels").filter(code=code).first()
     if aspect is None:
@@ -84,8 +83,10 @@ def aspect_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def requirement_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
-    organisation = _organisation_for_officer(request)
+@permission_required("klassa.manage_frameworks", message=_OFFICER_ONLY)
+def requirement_edit(
+    request: AuthenticatedHttpRequest, organisation: Organisation, code: str | None = None
+) -> HttpResponse:
     catalogue = frameworks.current_catalogue(organisation)
     scheme = frameworks.load_scheme(frameworks.current_scheme(organisation))
     requirement = catalogue.requirements.filter(code=code).first() if code else None
@@ -136,18 +137,18 @@ def requirement_edit(request: HttpRequest, code: str | None = None) -> HttpRespo
 
 
 @require_POST
-def action_plan_upgrade(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = selectors.get_visible_initiative(
-        request.user, getattr(request, "organisation", None), pk
-    )
+def action_plan_upgrade(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    initiative = selectors.get_visible_initiative(request.user, current_organisation(request), pk)
     services.do_move_action_plan_to_current_catalogue(actor=request.user, initiative=initiative)
     messages.success(request, _("The action plan now follows the current requirement catalogue."))
     return redirect("initiative_action_plan", pk=initiative.pk)
 
 
 @require_http_methods(["GET", "POST"])
-def scheme_rules_edit(request: HttpRequest) -> HttpResponse:
-    organisation = _organisation_for_officer(request)
+@permission_required("klassa.manage_frameworks", message=_OFFICER_ONLY)
+def scheme_rules_edit(
+    request: AuthenticatedHttpRequest, organisation: Organisation
+) -> HttpResponse:
     current = frameworks.current_scheme(organisation)
     scheme = frameworks.load_scheme(current)
     availability = scheme.aspect("T")

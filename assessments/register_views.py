@@ -32,7 +32,9 @@ from assessments import register_export as export_jobs
 from assessments.models import RegisterExportJob
 from assessments.report_views import progress_width_class
 from klassa_app import access, jsonload
+from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.models import Organisation
+from klassa_app.viewhelpers import current_organisation, permission_required
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 SESSION_KEY = "klassa_register_import"
@@ -73,23 +75,13 @@ class RegisterUploadForm(forms.Form):
         return upload
 
 
-def _require_importer(request: HttpRequest) -> Organisation:
-    """Admins and security officers; which classifications each may approve through a file
-    the preview checks with the same actor as the import."""
-    organisation = getattr(request, "organisation", None)
-    if not access.can_import_register(request.user, organisation):
-        raise PermissionDenied(
-            _("Only organisation admins and information-security officers import a register.")
-        )
-    assert organisation is not None
-    return organisation
-
-
 def _canonical(document: dict[str, Any]) -> bytes:
     return json.dumps(document, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
-def _remember(request: HttpRequest, organisation: Organisation, document: dict[str, Any]) -> str:
+def _remember(
+    request: AuthenticatedHttpRequest, organisation: Organisation, document: dict[str, Any]
+) -> str:
     raw = _canonical(document)
     digest = hashlib.sha256(raw).hexdigest()
     request.session[SESSION_KEY] = {
@@ -100,7 +92,9 @@ def _remember(request: HttpRequest, organisation: Organisation, document: dict[s
     return digest
 
 
-def _recall(request: HttpRequest, organisation: Organisation, digest: str) -> dict[str, Any] | None:
+def _recall(
+    request: AuthenticatedHttpRequest, organisation: Organisation, digest: str
+) -> dict[str, Any] | None:
     """The previewed document, if the confirm belongs to this organisation's last preview."""
     pending = request.session.get(SESSION_KEY)
     if not pending or pending.get("organisation") != organisation.pk or not digest:
@@ -123,7 +117,9 @@ def _kinds(summary: register.ImportSummary) -> list[tuple[str, register.KindSumm
     return [(labels[kind], summary.kind(kind)) for kind in register.KINDS]
 
 
-def _page(request: HttpRequest, organisation: Organisation, **extra: Any) -> dict[str, Any]:
+def _page(
+    request: AuthenticatedHttpRequest, organisation: Organisation, **extra: Any
+) -> dict[str, Any]:
     return {
         "form": RegisterUploadForm(),
         "organisation": organisation,
@@ -132,13 +128,20 @@ def _page(request: HttpRequest, organisation: Organisation, **extra: Any) -> dic
     }
 
 
-def _render(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+def _render(request: AuthenticatedHttpRequest, context: dict[str, Any]) -> HttpResponse:
     return render(request, "assessments/register_import.html", context)
 
 
 @require_http_methods(["GET", "POST"])
-def register_import(request: HttpRequest) -> HttpResponse:
-    organisation = _require_importer(request)
+@permission_required(
+    # Admins and security officers; which classifications each may approve through a file
+    # the preview checks with the same actor as the import.
+    "klassa.import_register",
+    message=gettext_lazy(
+        "Only organisation admins and information-security officers import a register."
+    ),
+)
+def register_import(request: AuthenticatedHttpRequest, organisation: Organisation) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "confirm":
         return _confirm(request, organisation)
     form = RegisterUploadForm(
@@ -163,7 +166,7 @@ def register_import(request: HttpRequest) -> HttpResponse:
     return _render(request, context)
 
 
-def _confirm(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+def _confirm(request: AuthenticatedHttpRequest, organisation: Organisation) -> HttpResponse:
     document = _recall(request, organisation, request.POST.get("digest", ""))
     if document is None:
         messages.error(request, _("The preview is no longer available. Upload the file again."))
@@ -193,10 +196,10 @@ def _confirm(request: HttpRequest, organisation: Organisation) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def register_export(request: HttpRequest) -> HttpResponse:
+def register_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET: the page that starts an export and lists the user's latest; POST: start one. The
     file is built in the background, however large the register."""
-    organisation = getattr(request, "organisation", None)
+    organisation = current_organisation(request)
     if not export_jobs.may_export(request.user, organisation):
         raise PermissionDenied(
             _("Only admins, security officers and auditors export the register.")

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments import consensus, reports, selectors
 from assessments.models import ReportJob
+from klassa_app.http import AuthenticatedHttpRequest
+from klassa_app.viewhelpers import current_organisation
 
-
-def _org(request: HttpRequest):
-    return getattr(request, "organisation", None)
+# The name the report views below read the organisation by.
+_org = current_organisation
 
 
 def _visible_job(request: HttpRequest, pk: int) -> ReportJob:
@@ -55,7 +56,7 @@ def progress_width_class(progress: int) -> str:
 
 
 @require_POST
-def report_start(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def report_start(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in ReportJob.Kind.values:
         raise Http404("No such report.")
     initiative = selectors.get_visible_initiative(request.user, _org(request), pk)
@@ -69,7 +70,7 @@ def report_start(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @require_POST
-def minutes_start(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Have the minutes of a consensus session built as PDF; follow it on the status page."""
     session = consensus.get_session_for_user(request.user, _org(request), pk)
     job = reports.do_request_minutes(

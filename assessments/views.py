@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import classification_rules, frameworks, selectors, services
@@ -25,42 +24,37 @@ from assessments.forms import (
     StepForm,
 )
 from assessments.i18n import tr
-from assessments.models import Assessment, Initiative, Question, Requirement
+from assessments.models import Assessment, InformationAsset, Initiative, Question, Requirement
 from klassa_app import access
+from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.services import ServiceError
+from klassa_app.viewhelpers import (
+    apply_service_error,
+    current_organisation,
+    on_department,
+    paginate,
+    permission_required,
+    querystring_without_page,
+)
 
 
-def _org(request: HttpRequest):
-    return getattr(request, "organisation", None)
-
-
-def _page(request: HttpRequest, items: Any):
-    return Paginator(items, settings.KLASSA_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _querystring(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
-def _apply_error(form: Any, error: ServiceError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
-def _editable_departments(request: HttpRequest, check) -> Any:
-    departments = access.visible_departments(request.user, _org(request)).filter(is_active=True)
+def _editable_departments(request: AuthenticatedHttpRequest, check) -> Any:
+    departments = access.visible_departments(request.user, current_organisation(request)).filter(
+        is_active=True
+    )
     allowed = [d.pk for d in departments if check(request.user, d)]
     return departments.filter(pk__in=allowed).order_by("name")
 
 
-def _may_create_in_any(request: HttpRequest, check) -> bool:
+def _may_create_in_any(request: AuthenticatedHttpRequest, check) -> bool:
     """Whether the person may create in at least one active department (one query)."""
-    departments = access.visible_departments(request.user, _org(request)).filter(is_active=True)
+    departments = access.visible_departments(request.user, current_organisation(request)).filter(
+        is_active=True
+    )
     return any(check(request.user, d) for d in departments)
 
 
-def _department_initial(request: HttpRequest, departments: Any) -> dict[str, Any]:
+def _department_initial(request: AuthenticatedHttpRequest, departments: Any) -> dict[str, Any]:
     """Preselect the department named in the link, or the only one the person may use."""
     wanted = request.GET.get("department", "")
     if wanted.isdigit() and departments.filter(pk=int(wanted)).exists():
@@ -73,8 +67,8 @@ def _department_initial(request: HttpRequest, departments: Any) -> dict[str, Any
 
 
 @require_GET
-def asset_list(request: HttpRequest) -> HttpResponse:
-    organisation = _org(request)
+def asset_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisation = current_organisation(request)
     departments = access.visible_departments(request.user, organisation).order_by("name")
     form = AssetFilterForm(request.GET or None, departments=departments)
     filters: dict[str, Any] = {}
@@ -97,8 +91,8 @@ def asset_list(request: HttpRequest) -> HttpResponse:
         "assessments/asset_list.html",
         {
             "filter_form": form,
-            "page_obj": _page(request, assets),
-            "querystring": _querystring(request),
+            "page_obj": paginate(request, assets),
+            "querystring": querystring_without_page(request),
             "aspects": scheme.aspects if scheme else [],
             "can_create": _may_create_in_any(request, access.can_edit_assets),
         },
@@ -106,7 +100,7 @@ def asset_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def asset_create(request: HttpRequest) -> HttpResponse:
+def asset_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     departments = _editable_departments(request, access.can_edit_assets)
     if not departments:
         raise PermissionDenied(_("You may not register information assets."))
@@ -119,7 +113,7 @@ def asset_create(request: HttpRequest) -> HttpResponse:
         try:
             asset = services.do_create_asset(actor=request.user, **form.cleaned_data)
         except ServiceError as error:
-            _apply_error(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(
                 request, _("Information asset %(code)s registered.") % {"code": asset.code}
@@ -129,8 +123,8 @@ def asset_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _org(request)
+def asset_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    organisation = current_organisation(request)
     asset = selectors.get_visible_asset(request.user, organisation, pk)
     assessments = selectors.asset_assessments(asset)
     scheme = frameworks.load_scheme(
@@ -150,11 +144,18 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _visible_asset(request: AuthenticatedHttpRequest, pk: int) -> InformationAsset:
+    return selectors.get_visible_asset(request.user, current_organisation(request), pk)
+
+
 @require_http_methods(["GET", "POST"])
-def asset_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    asset = selectors.get_visible_asset(request.user, _org(request), pk)
-    if not access.can_edit_assets(request.user, asset.department):
-        raise PermissionDenied(_("You may not change this department's information assets."))
+@permission_required(
+    "klassa.edit_assets",
+    _visible_asset,
+    on=on_department,
+    message=gettext_lazy("You may not change this department's information assets."),
+)
+def asset_edit(request: AuthenticatedHttpRequest, asset: InformationAsset) -> HttpResponse:
     departments = _editable_departments(request, access.can_edit_assets)
     initial = {
         name: getattr(asset, name)
@@ -176,7 +177,7 @@ def asset_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.do_update_asset(actor=request.user, asset=asset, **form.cleaned_data)
         except ServiceError as error:
-            _apply_error(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("Information asset saved."))
             return redirect("asset_detail", pk=asset.pk)
@@ -184,9 +185,9 @@ def asset_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def asset_assess(request: HttpRequest, pk: int) -> HttpResponse:
+def asset_assess(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Start a new version (re-assess) or resume the open one."""
-    asset = selectors.get_visible_asset(request.user, _org(request), pk)
+    asset = selectors.get_visible_asset(request.user, current_organisation(request), pk)
     assessment = services.do_start_assessment(actor=request.user, asset=asset)
     first = frameworks.load_scheme(assessment.scheme).codes[0]
     return redirect("assessment_step", pk=assessment.pk, aspect=first)
@@ -291,8 +292,8 @@ def _preview(
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_step(request: HttpRequest, pk: int, aspect: str) -> HttpResponse:
-    assessment = selectors.get_visible_assessment(request.user, _org(request), pk)
+def assessment_step(request: AuthenticatedHttpRequest, pk: int, aspect: str) -> HttpResponse:
+    assessment = selectors.get_visible_assessment(request.user, current_organisation(request), pk)
     context = _step_context(assessment, aspect)
     can_edit = assessment.is_editable and access.can_edit_assets(
         request.user, assessment.asset.department
@@ -330,7 +331,7 @@ def assessment_step(request: HttpRequest, pk: int, aspect: str) -> HttpResponse:
                 messages.warning(request, error.message)
                 return redirect("assessment_step", pk=assessment.pk, aspect=aspect)
             except ServiceError as error:
-                _apply_error(form, error)
+                apply_service_error(form, error)
             else:
                 target = request.POST.get("go")
                 if target == "summary" or (target == "next" and not context["next_code"]):
@@ -357,8 +358,8 @@ def assessment_step(request: HttpRequest, pk: int, aspect: str) -> HttpResponse:
 
 
 @require_GET
-def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _org(request)
+def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    organisation = current_organisation(request)
     assessment = selectors.get_visible_assessment(request.user, organisation, pk)
     scheme = frameworks.load_scheme(assessment.scheme)
     results = {r.aspect_code: r for r in assessment.results.all()}
@@ -388,7 +389,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _visible_session(request: HttpRequest, assessment: Assessment):
+def _visible_session(request: AuthenticatedHttpRequest, assessment: Assessment):
     """The latest session of this assessment, if the person takes part in it."""
     session = assessment.consensus_sessions.order_by("-created_at").first()
     if session is None:
@@ -402,8 +403,8 @@ def _visible_session(request: HttpRequest, assessment: Assessment):
 
 
 @require_POST
-def assessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.get_visible_assessment(request.user, _org(request), pk)
+def assessment_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.get_visible_assessment(request.user, current_organisation(request), pk)
     try:
         lock = int(request.POST.get("lock_version", ""))
     except ValueError:
@@ -418,13 +419,13 @@ def assessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def overdue_reviews(request: HttpRequest) -> HttpResponse:
-    organisation = _org(request)
+def overdue_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisation = current_organisation(request)
     assets = selectors.asset_register(request.user, organisation, review="overdue", sort="review")
     return render(
         request,
         "assessments/overdue_reviews.html",
-        {"page_obj": _page(request, assets), "querystring": ""},
+        {"page_obj": paginate(request, assets), "querystring": ""},
     )
 
 
@@ -432,8 +433,8 @@ def overdue_reviews(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def initiative_list(request: HttpRequest) -> HttpResponse:
-    organisation = _org(request)
+def initiative_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisation = current_organisation(request)
     departments = access.visible_departments(request.user, organisation).order_by("name")
     form = InitiativeFilterForm(
         request.GET or None, departments=departments, organisation=organisation
@@ -447,7 +448,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
             else None,
             "area_id": form.cleaned_data["area"].pk if form.cleaned_data["area"] else None,
         }
-    page = _page(request, selectors.initiative_list(request.user, organisation, **filters))
+    page = paginate(request, selectors.initiative_list(request.user, organisation, **filters))
     scheme = (
         frameworks.load_scheme(frameworks.current_scheme(organisation)) if organisation else None
     )
@@ -460,14 +461,14 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "rows": rows,
             "aspects": scheme.aspects if scheme else [],
-            "querystring": _querystring(request),
+            "querystring": querystring_without_page(request),
             "can_create": _may_create_in_any(request, access.can_edit_initiatives),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-def initiative_create(request: HttpRequest) -> HttpResponse:
+def initiative_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     departments = _editable_departments(request, access.can_edit_initiatives)
     if not departments:
         raise PermissionDenied(_("You may not create initiatives."))
@@ -480,23 +481,29 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
         try:
             initiative = services.do_create_initiative(actor=request.user, **form.cleaned_data)
         except ServiceError as error:
-            _apply_error(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("Initiative %(code)s created.") % {"code": initiative.code})
             return redirect("initiative_assets", pk=initiative.pk)
     return render(request, "assessments/initiative_form.html", {"form": form, "initiative": None})
 
 
-def _initiative_for_edit(request: HttpRequest, pk: int) -> Initiative:
-    initiative = selectors.get_visible_initiative(request.user, _org(request), pk)
-    if not access.can_edit_initiatives(request.user, initiative.department):
-        raise PermissionDenied(_("You may not change this department's initiatives."))
-    return initiative
+def _visible_initiative(request: AuthenticatedHttpRequest, pk: int) -> Initiative:
+    return selectors.get_visible_initiative(request.user, current_organisation(request), pk)
+
+
+# Who may change an initiative, its assets and adjustments: 404 unseen, 403 for readers.
+_initiative_editor = permission_required(
+    "klassa.edit_initiatives",
+    _visible_initiative,
+    on=on_department,
+    message=gettext_lazy("You may not change this department's initiatives."),
+)
 
 
 @require_GET
-def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _org(request)
+def initiative_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    organisation = current_organisation(request)
     initiative = selectors.get_visible_initiative(request.user, organisation, pk)
     scheme = frameworks.load_scheme(frameworks.current_scheme(organisation))
     classification = selectors.initiative_classification(initiative, scheme)
@@ -533,9 +540,9 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = _initiative_for_edit(request, pk)
-    departments = access.visible_departments(request.user, _org(request)).filter(
+@_initiative_editor
+def initiative_edit(request: AuthenticatedHttpRequest, initiative: Initiative) -> HttpResponse:
+    departments = access.visible_departments(request.user, current_organisation(request)).filter(
         pk=initiative.department_id
     )
     form = InitiativeForm(
@@ -555,7 +562,7 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.do_update_initiative(actor=request.user, initiative=initiative, **data)
         except ServiceError as error:
-            _apply_error(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("Initiative saved."))
             return redirect("initiative_detail", pk=initiative.pk)
@@ -565,10 +572,10 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def initiative_assets(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = _initiative_for_edit(request, pk)
+@_initiative_editor
+def initiative_assets(request: AuthenticatedHttpRequest, initiative: Initiative) -> HttpResponse:
     choices = (
-        selectors.visible_assets(request.user, _org(request))
+        selectors.visible_assets(request.user, current_organisation(request))
         .select_related("department")
         .order_by("code")
     )
@@ -583,7 +590,7 @@ def initiative_assets(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, initiative=initiative, assets=form.cleaned_data["assets"]
             )
         except ServiceError as error:
-            _apply_error(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("The initiative's information assets were saved."))
             return redirect("initiative_detail", pk=initiative.pk)
@@ -593,8 +600,8 @@ def initiative_assets(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def initiative_adjust(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = _initiative_for_edit(request, pk)
+@_initiative_editor
+def initiative_adjust(request: AuthenticatedHttpRequest, initiative: Initiative) -> HttpResponse:
     scheme = frameworks.load_scheme(frameworks.current_scheme(initiative.organisation))
     form = AdjustmentForm(
         request.POST,
@@ -618,16 +625,18 @@ def initiative_adjust(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def initiative_adjustment_remove(request: HttpRequest, pk: int, aspect: str) -> HttpResponse:
-    initiative = _initiative_for_edit(request, pk)
+@_initiative_editor
+def initiative_adjustment_remove(
+    request: AuthenticatedHttpRequest, initiative: Initiative, aspect: str
+) -> HttpResponse:
     services.do_remove_adjustment(actor=request.user, initiative=initiative, aspect_code=aspect)
     messages.success(request, _("Adjustment removed."))
     return redirect("initiative_detail", pk=initiative.pk)
 
 
 @require_http_methods(["GET", "POST"])
-def initiative_action_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _org(request)
+def initiative_action_plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    organisation = current_organisation(request)
     initiative = selectors.get_visible_initiative(request.user, organisation, pk)
     can_edit = access.can_edit_initiatives(request.user, initiative.department)
     if request.method == "POST":
@@ -671,8 +680,8 @@ def initiative_action_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def frameworks_overview(request: HttpRequest) -> HttpResponse:
-    organisation = _org(request)
+def frameworks_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisation = current_organisation(request)
     if organisation is None or not access.is_member(request.user, organisation):
         raise Http404("No organisation.")
     scheme = frameworks.load_scheme(frameworks.current_scheme(organisation))

@@ -12,7 +12,7 @@ class BenefitsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from benefits import derived
+        from benefits import derived, permissions  # noqa: F401  (registers the permissions)
         from benefits.models import BenefitModel, BenefitTracking, BenefitTrackingYear
 
         post_save.connect(

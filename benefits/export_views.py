@@ -4,7 +4,7 @@ spreadsheets, not code). Same access as the benefit model page."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -13,14 +13,16 @@ from django.views.decorators.http import require_GET
 from assessments import selectors as assessment_selectors
 from benefits import document as benefit_document
 from benefits.models import BenefitModel
+from klassa_app.http import AuthenticatedHttpRequest
+from klassa_app.viewhelpers import current_organisation
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @require_GET
-def benefit_model_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def benefit_model_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     initiative = assessment_selectors.get_visible_initiative(
-        request.user, getattr(request, "organisation", None), pk
+        request.user, current_organisation(request), pk
     )
     model = BenefitModel.objects.filter(initiative=initiative).first()
     if model is None:

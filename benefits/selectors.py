@@ -255,6 +255,8 @@ def initiative_tracking(model: BenefitModel, today_year: int | None = None) -> l
     parsed = benefit_document.parse(model.document)
     horizon = parsed.horizon_years
     trackings = {t.lever_name: t for t in _trackings().filter(benefit_model=model)}
+    for item in trackings.values():
+        item.benefit_model = model  # the permission checks read it; no query per lever
     result = []
     for lever in parsed.levers:
         tracking = trackings.pop(lever.name, None)

@@ -13,18 +13,10 @@ from assessments.models import Initiative
 from assessments.services import StaleVersion
 from benefits import document as benefit_document
 from benefits.models import BenefitModel
-from klassa_app import access, audit
-from klassa_app.models import Role, User
+from benefits.permissions import can_edit_benefit_model
+from klassa_app import audit
+from klassa_app.models import User
 from klassa_app.services import ServiceError
-
-# Business owners, economists and admins of the initiative's department edit its model.
-BENEFIT_EDITOR_ROLES = frozenset({Role.ORG_ADMIN, Role.BUSINESS_OWNER, Role.ECONOMIST})
-
-
-def can_edit_benefit_model(user: User, initiative: Initiative) -> bool:
-    return access.can_view_department(user, initiative.department) and bool(
-        access.roles_for_department(user, initiative.department) & BENEFIT_EDITOR_ROLES
-    )
 
 
 class BenefitModelInvalid(ServiceError):

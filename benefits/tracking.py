@@ -21,7 +21,7 @@ from assessments.models import Initiative
 from benefits import document as benefit_document
 from benefits import selectors
 from benefits.models import BenefitModel, BenefitTracking, BenefitTrackingYear
-from benefits.services import can_edit_benefit_model
+from benefits.permissions import can_edit_tracking, can_record_actuals
 from klassa_app import access, audit
 from klassa_app.models import User
 from klassa_app.services import ServiceError
@@ -31,22 +31,6 @@ MAX_DECIMALS = 4  # the columns keep 4 decimals; more would be silently rounded
 MAX_MAGNITUDE = Decimal("1e15")
 MONEY_PLACES = Decimal("0.01")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-
-
-def can_edit_tracking(user: User, initiative: Initiative) -> bool:
-    """Owners, indicators, baselines and targets: the benefit model's editors."""
-    return can_edit_benefit_model(user, initiative)
-
-
-def can_record_actuals(user: User, tracking: BenefitTracking, initiative: Initiative) -> bool:
-    """Actuals: the editors, and the owner of the lever's benefit while they still see it."""
-    if can_edit_tracking(user, initiative):
-        return True
-    return (
-        tracking.owner_id is not None
-        and tracking.owner_id == user.pk
-        and access.can_view_department(user, initiative.department)
-    )
 
 
 def _require_editor(actor: User, initiative: Initiative) -> None:
@@ -242,7 +226,7 @@ def _save_years(
 ) -> BenefitTracking:
     tracking = _locked(tracking)
     initiative = tracking.benefit_model.initiative
-    if not can_record_actuals(actor, tracking, initiative):
+    if not can_record_actuals(actor, tracking):
         raise PermissionDenied(
             _("Only the benefit's owner and the model's editors record actuals.")
         )

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,11 +18,9 @@ from benefits import selectors, tracking, tracking_rules
 from benefits.models import BenefitModel
 from benefits.tracking_forms import TrackingSettingsForm, YearValuesForm
 from klassa_app import access
+from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.services import ServiceError
-
-
-def _apply_error(form: Any, error: ServiceError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+from klassa_app.viewhelpers import apply_service_error, current_organisation, paginate
 
 
 def _mark_invalid(form: Any) -> None:
@@ -75,8 +71,8 @@ def _values_form(lever: selectors.LeverTracking, targets_editable: bool, prefix:
 
 
 @require_http_methods(["GET", "POST"])
-def benefit_tracking(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = getattr(request, "organisation", None)
+def benefit_tracking(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    organisation = current_organisation(request)
     initiative = assessment_selectors.get_visible_initiative(request.user, organisation, pk)
     model = BenefitModel.objects.filter(initiative=initiative).first()
     if model is None:
@@ -112,7 +108,7 @@ def benefit_tracking(request: HttpRequest, pk: int) -> HttpResponse:
                         **form.cleaned_data,
                     )
                 except ServiceError as error:
-                    _apply_error(form, error)
+                    apply_service_error(form, error)
                 else:
                     messages.success(request, _("Benefit tracking saved."))
                     return redirect("benefit_tracking", pk=initiative.pk)
@@ -120,7 +116,7 @@ def benefit_tracking(request: HttpRequest, pk: int) -> HttpResponse:
         elif lever.tracking is None:
             raise Http404("The lever is not tracked yet.")
         elif action == "values":
-            if not tracking.can_record_actuals(request.user, lever.tracking, initiative):
+            if not tracking.can_record_actuals(request.user, lever.tracking):
                 raise PermissionDenied(
                     _("Only the benefit's owner and the model's editors record actuals.")
                 )
@@ -138,7 +134,7 @@ def benefit_tracking(request: HttpRequest, pk: int) -> HttpResponse:
                         actor=request.user, tracking=lever.tracking, values=values
                     )
                 except ServiceError as error:
-                    _apply_error(form, error)
+                    apply_service_error(form, error)
                 else:
                     messages.success(request, _("Targets and actuals saved."))
                     return redirect("benefit_tracking", pk=initiative.pk)
@@ -160,7 +156,7 @@ def benefit_tracking(request: HttpRequest, pk: int) -> HttpResponse:
     for i, lever in enumerate(levers):
         prefix = f"lever{i}"
         may_record = lever.tracking is not None and tracking.can_record_actuals(
-            request.user, lever.tracking, initiative
+            request.user, lever.tracking
         )
         settings_form = bound.get((lever.lever_name, "settings")) or (
             _settings_form(lever, owners, prefix) if can_edit else None
@@ -209,8 +205,8 @@ def benefit_tracking(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def benefits_behind(request: HttpRequest) -> HttpResponse:
-    organisation = getattr(request, "organisation", None)
+def benefits_behind(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisation = current_organisation(request)
     departments = access.visible_departments(request.user, organisation).order_by("name")
     department_id = None
     wanted = request.GET.get("department", "")
@@ -223,7 +219,7 @@ def benefits_behind(request: HttpRequest) -> HttpResponse:
     behind = selectors.behind_queryset(
         request.user, organisation, department_id=department_id, status=status
     )
-    page = Paginator(behind, settings.KLASSA_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, behind)
     params = request.GET.copy()
     params.pop("page", None)
     return render(

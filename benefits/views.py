@@ -10,12 +10,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import selectors as assessment_selectors
@@ -33,15 +34,17 @@ from benefits.forms import (
     translate_message,
 )
 from benefits.models import BenefitModel
+from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.services import ServiceError
 from klassa_app.templatetags.klassa_format import money
+from klassa_app.viewhelpers import current_organisation, permission_required
 
 _TORNADO_INPUT = re.compile(r"^levers\[(\d+)\]\.(\w+)$|^costs\[(\d+)\]$|^discount_rate$")
 
 
-def _initiative(request: HttpRequest, pk: int) -> Initiative:
+def _initiative(request: AuthenticatedHttpRequest, pk: int) -> Initiative:
     return assessment_selectors.get_visible_initiative(
-        request.user, getattr(request, "organisation", None), pk
+        request.user, current_organisation(request), pk
     )
 
 
@@ -49,12 +52,12 @@ def _not_editor() -> str:
     return _("Only business owners, economists and admins edit benefit models.")
 
 
-def _editable_initiative(request: HttpRequest, pk: int) -> Initiative:
-    """404 for people outside the initiative's department, 403 for readers."""
-    initiative = _initiative(request, pk)
-    if not services.can_edit_benefit_model(request.user, initiative):
-        raise PermissionDenied(_not_editor())
-    return initiative
+# 404 for people outside the initiative's department, 403 for readers.
+_benefit_editor = permission_required(
+    "klassa.edit_benefit_model",
+    _initiative,
+    message=gettext_lazy("Only business owners, economists and admins edit benefit models."),
+)
 
 
 def _separator() -> str:
@@ -180,7 +183,7 @@ def _blank_draft(initiative: Initiative) -> editor.Draft:
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     initiative: Initiative,
     model: BenefitModel | None,
     *,
@@ -234,7 +237,7 @@ def _row_action(action: str) -> tuple[str, int | None]:
 
 
 def _editor_post(
-    request: HttpRequest, initiative: Initiative, model: BenefitModel | None
+    request: AuthenticatedHttpRequest, initiative: Initiative, model: BenefitModel | None
 ) -> HttpResponse:
     draft = editor.draft_from_data(request.POST)
     lock_version = editor.parse_number(request.POST.get("lock_version", ""))
@@ -276,7 +279,7 @@ def _editor_post(
 
 
 def _json_post(
-    request: HttpRequest, initiative: Initiative, model: BenefitModel | None
+    request: AuthenticatedHttpRequest, initiative: Initiative, model: BenefitModel | None
 ) -> HttpResponse:
     form = BenefitDocumentForm(request.POST)
     errors: list[str] = []
@@ -304,7 +307,7 @@ def _json_post(
 
 
 @require_http_methods(["GET", "POST"])
-def benefit_model(request: HttpRequest, pk: int) -> HttpResponse:
+def benefit_model(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     initiative = _initiative(request, pk)
     model = BenefitModel.objects.filter(initiative=initiative).first()
     can_edit = services.can_edit_benefit_model(request.user, initiative)
@@ -333,7 +336,7 @@ def benefit_model(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Live preview ------------------------------------------------------------------------------
 
 
-def _preview_context(draft: editor.Draft, request: HttpRequest) -> dict[str, Any]:
+def _preview_context(draft: editor.Draft, request: AuthenticatedHttpRequest) -> dict[str, Any]:
     """The results of an unsaved draft, or its errors (each linked to its input)."""
     document = editor.document_from_draft(draft)
     errors = benefit_document.validate(document)
@@ -345,9 +348,11 @@ def _preview_context(draft: editor.Draft, request: HttpRequest) -> dict[str, Any
 
 
 @require_POST
-def benefit_model_preview(request: HttpRequest, pk: int) -> HttpResponse:
+@_benefit_editor
+def benefit_model_preview(
+    request: AuthenticatedHttpRequest, initiative: Initiative
+) -> HttpResponse:
     """The results panel for the editor's current (unsaved) inputs. Never saves."""
-    initiative = _editable_initiative(request, pk)
     draft = editor.draft_from_data(request.POST)
     return render(
         request,
@@ -357,10 +362,10 @@ def benefit_model_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def benefit_fte_cost(request: HttpRequest, pk: int) -> HttpResponse:
+@_benefit_editor
+def benefit_fte_cost(request: AuthenticatedHttpRequest, initiative: Initiative) -> HttpResponse:
     """The valuation helper: annual cost per FTE from a monthly salary, with the same formula
     as the calculation (monthly × 12 × on-cost factor)."""
-    initiative = _editable_initiative(request, pk)
     lever = editor.parse_number(request.POST.get("lever", ""))
     index = int(lever) if lever is not None and 0 <= lever < editor.MAX_ROWS else 0
     prefix = f"levers-{index}-"
@@ -390,10 +395,10 @@ def benefit_fte_cost(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def benefit_model_import(request: HttpRequest, pk: int) -> HttpResponse:
+@_benefit_editor
+def benefit_model_import(request: AuthenticatedHttpRequest, initiative: Initiative) -> HttpResponse:
     """Replace the model with an uploaded ``klassa.benefit-model/1`` file (e.g. exported from
     another organisation); nothing is saved when any field is wrong."""
-    initiative = _editable_initiative(request, pk)
     model = BenefitModel.objects.filter(initiative=initiative).first()
     form = BenefitImportForm(request.POST, request.FILES)
     errors: list[str] = []
@@ -418,7 +423,7 @@ def benefit_model_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def benefit_model_export(request: HttpRequest, pk: int) -> HttpResponse:
+def benefit_model_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     initiative = _initiative(request, pk)
     model = BenefitModel.objects.filter(initiative=initiative).first()
     if model is None:

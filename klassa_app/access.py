@@ -7,6 +7,22 @@ included, since the technical admin is not a way into an organisation's data.
 
 Memberships are read once per request and kept on the user object, so permission checks in
 templates and loops cost no queries.
+
+Every ``can_*`` is a django-rules predicate, callable as ``can_x(user, obj)`` by services and
+registered as a named permission for views (``klassa_app.viewhelpers.permission_required``).
+Permission names are ``klassa.<verb>_<thing>`` in every app, so they never read like an audit
+action (``<thing>.<verb>``).
+Each app keeps its own permissions; this module holds those of the core and of assessments:
+
+- ``klassa_app/access.py`` (here): ``klassa.manage_organisation``, ``klassa.view_audit``,
+  ``klassa.import_register``, ``klassa.approve_classifications``, ``klassa.manage_frameworks``,
+  ``klassa.view_department``, ``klassa.edit_assets``, ``klassa.edit_initiatives``.
+- ``benefits/permissions.py``: ``klassa.edit_benefit_model``, ``klassa.edit_tracking``,
+  ``klassa.record_actuals``.
+- ``portfolio/permissions.py``: ``klassa.manage_portfolio``, ``klassa.set_priority``.
+
+Views check a permission by name with ``rules.has_perm`` (never ``user.has_perm``: Django's
+model backend grants a superuser everything, and a superuser is no member of anything).
 """
 
 from __future__ import annotations
@@ -84,25 +100,26 @@ def is_org_wide_viewer(user: User, organisation: Organisation | None) -> bool:
     return any(m.department_id is None and m.role == Role.VIEWER for m in _in(user, organisation))
 
 
-# Rules by name, so that a reader finds each one here.
-rules.add_rule("manage_organisation", is_org_admin)
-rules.add_rule("view_audit", is_org_admin | is_security_officer | is_org_wide_viewer)
-# Approved classifications in a register file need the officer's own right besides this one.
-rules.add_rule("import_register", is_org_admin | is_security_officer)
-
-
+@rules.predicate
 def can_manage_organisation(user: User, organisation: Organisation | None) -> bool:
     """Create and edit departments, invite members and change their roles."""
-    return rules.test_rule("manage_organisation", user, organisation)
+    return is_org_admin(user, organisation)
 
 
+@rules.predicate
 def can_view_audit(user: User, organisation: Organisation | None) -> bool:
-    return rules.test_rule("view_audit", user, organisation)
+    return (
+        is_org_admin(user, organisation)
+        or is_security_officer(user, organisation)
+        or is_org_wide_viewer(user, organisation)
+    )
 
 
+@rules.predicate
 def can_import_register(user: User, organisation: Organisation | None) -> bool:
-    """Import a register file from the web (the command imports as nobody)."""
-    return rules.test_rule("import_register", user, organisation)
+    """Import a register file from the web (the command imports as nobody). Approved
+    classifications in the file need the officer's own right besides this one."""
+    return is_org_admin(user, organisation) or is_security_officer(user, organisation)
 
 
 def is_member(user: User, organisation: Organisation | None) -> bool:
@@ -145,29 +162,46 @@ INITIATIVE_EDITOR_ROLES = frozenset(
 )
 
 
+@rules.predicate
 def can_edit_assets(user: User, department: Department) -> bool:
     return bool(roles_for_department(user, department) & ASSET_EDITOR_ROLES)
 
 
+@rules.predicate
 def can_edit_initiatives(user: User, department: Department) -> bool:
     return bool(roles_for_department(user, department) & INITIATIVE_EDITOR_ROLES)
 
 
+@rules.predicate
 def can_approve_classifications(user: User, organisation: Organisation | None) -> bool:
     """Until consensus sessions exist, the security officer approves directly."""
     return is_security_officer(user, organisation)
 
 
+@rules.predicate
 def can_manage_frameworks(user: User, organisation: Organisation | None) -> bool:
     """Edit the scheme, the question bank and the requirement catalogue."""
     return is_security_officer(user, organisation)
 
 
+@rules.predicate
 def can_view_department(user: User, department: Department) -> bool:
     memberships = [
         m for m in memberships_of(user) if m.organisation_id == department.organisation_id
     ]
     return any(m.department_id in (None, department.pk) for m in memberships)
+
+
+# Every permission by name (``rules.has_perm(name, user, obj)``, the view decorator
+# ``klassa_app.viewhelpers.permission_required``); the object is an organisation or a department.
+rules.add_perm("klassa.manage_organisation", can_manage_organisation)
+rules.add_perm("klassa.view_audit", can_view_audit)
+rules.add_perm("klassa.import_register", can_import_register)
+rules.add_perm("klassa.approve_classifications", can_approve_classifications)
+rules.add_perm("klassa.manage_frameworks", can_manage_frameworks)
+rules.add_perm("klassa.view_department", can_view_department)
+rules.add_perm("klassa.edit_assets", can_edit_assets)
+rules.add_perm("klassa.edit_initiatives", can_edit_initiatives)
 
 
 def get_visible_department(user: User, organisation: Organisation | None, pk: int) -> Department:

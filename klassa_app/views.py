@@ -7,12 +7,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,44 +25,31 @@ from klassa_app.forms import (
     MemberFilterForm,
     MembershipForm,
 )
+from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.middleware import SESSION_KEY
-from klassa_app.models import Organisation
+from klassa_app.models import Department, Organisation
+from klassa_app.viewhelpers import (
+    apply_service_error,
+    current_organisation,
+    on_organisation,
+    paginate,
+    permission_required,
+    querystring_without_page,
+)
+
+_ADMINS_ONLY = gettext_lazy("Only organisation admins may do this.")
 
 
-def _organisation(request: HttpRequest) -> Organisation | None:
-    return getattr(request, "organisation", None)
-
-
-def _require_admin(request: HttpRequest) -> Organisation:
-    organisation = _organisation(request)
-    if not access.can_manage_organisation(request.user, organisation):
-        raise PermissionDenied(_("Only organisation admins may do this."))
-    assert organisation is not None
-    return organisation
-
-
-def _page(request: HttpRequest, items: Any, size: int | None = None) -> Page:
-    paginator = Paginator(items, size or settings.KLASSA_LIST_PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
-
-
-def _apply_service_error(form: Any, error: services.ServiceError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
-def _querystring_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+def _visible_department(request: AuthenticatedHttpRequest, pk: int) -> Department:
+    return access.get_visible_department(request.user, current_organisation(request), pk)
 
 
 # --- Home and organisation ------------------------------------------------------------------
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    organisation = _organisation(request)
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisation = current_organisation(request)
     context: dict[str, Any] = {
         "my_departments": selectors.my_departments(request.user, organisation)
     }
@@ -79,7 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def switch_organisation(request: HttpRequest) -> HttpResponse:
+def switch_organisation(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         wanted = int(request.POST.get("organisation", ""))
     except ValueError:
@@ -95,8 +81,8 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def department_list(request: HttpRequest) -> HttpResponse:
-    organisation = _organisation(request)
+def department_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisation = current_organisation(request)
     form = DepartmentFilterForm(request.GET or None)
     q, status = "", "active"
     if form.is_valid():
@@ -108,15 +94,17 @@ def department_list(request: HttpRequest) -> HttpResponse:
         "klassa/department_list.html",
         {
             "filter_form": form,
-            "page_obj": _page(request, departments),
-            "querystring": _querystring_without_page(request),
+            "page_obj": paginate(request, departments),
+            "querystring": querystring_without_page(request),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-def department_create(request: HttpRequest) -> HttpResponse:
-    organisation = _require_admin(request)
+@permission_required("klassa.manage_organisation", message=_ADMINS_ONLY)
+def department_create(
+    request: AuthenticatedHttpRequest, organisation: Organisation
+) -> HttpResponse:
     form = DepartmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -124,7 +112,7 @@ def department_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, organisation=organisation, **form.cleaned_data
             )
         except services.ServiceError as error:
-            _apply_service_error(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("Department %(name)s created.") % {"name": department.name})
             return redirect("department_detail", pk=department.pk)
@@ -132,8 +120,8 @@ def department_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _organisation(request)
+def department_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    organisation = current_organisation(request)
     department = access.get_visible_department(request.user, organisation, pk)
     return render(
         request,
@@ -143,10 +131,10 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _organisation(request)
-    department = access.get_visible_department(request.user, organisation, pk)
-    _require_admin(request)
+@permission_required(
+    "klassa.manage_organisation", _visible_department, on=on_organisation, message=_ADMINS_ONLY
+)
+def department_edit(request: AuthenticatedHttpRequest, department: Department) -> HttpResponse:
     initial = {
         "code": department.code,
         "name": department.name,
@@ -161,7 +149,7 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, department=department, **form.cleaned_data
             )
         except services.ServiceError as error:
-            _apply_service_error(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("Department saved."))
             return redirect("department_detail", pk=department.pk)
@@ -172,8 +160,8 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def member_list(request: HttpRequest) -> HttpResponse:
-    organisation = _require_admin(request)
+@permission_required("klassa.manage_organisation", message=_ADMINS_ONLY)
+def member_list(request: AuthenticatedHttpRequest, organisation: Organisation) -> HttpResponse:
     form = MemberFilterForm(request.GET or None, organisation=organisation)
     q, role, department = "", "", None
     if form.is_valid():
@@ -187,15 +175,15 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "klassa/member_list.html",
         {
             "filter_form": form,
-            "page_obj": _page(request, memberships),
-            "querystring": _querystring_without_page(request),
+            "page_obj": paginate(request, memberships),
+            "querystring": querystring_without_page(request),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-def member_invite(request: HttpRequest) -> HttpResponse:
-    organisation = _require_admin(request)
+@permission_required("klassa.manage_organisation", message=_ADMINS_ONLY)
+def member_invite(request: AuthenticatedHttpRequest, organisation: Organisation) -> HttpResponse:
     initial = {}
     if request.GET.get("department"):
         initial["department"] = request.GET["department"]
@@ -206,7 +194,7 @@ def member_invite(request: HttpRequest) -> HttpResponse:
                 actor=request.user, organisation=organisation, **form.cleaned_data
             )
         except services.ServiceError as error:
-            _apply_service_error(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -218,8 +206,8 @@ def member_invite(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _organisation(request)
+def member_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    organisation = current_organisation(request)
     membership = access.get_manageable_membership(request.user, organisation, pk)
     assert organisation is not None
     form = MembershipForm(
@@ -233,7 +221,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, membership=membership, **form.cleaned_data
             )
         except services.ServiceError as error:
-            _apply_service_error(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("Role changed."))
             return redirect("member_list")
@@ -241,8 +229,8 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _organisation(request)
+def member_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    organisation = current_organisation(request)
     membership = access.get_manageable_membership(request.user, organisation, pk)
     if request.method == "POST":
         try:
@@ -261,13 +249,11 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def audit_log(request: HttpRequest) -> HttpResponse:
-    organisation = _organisation(request)
-    if not access.can_view_audit(request.user, organisation):
-        raise PermissionDenied(
-            _("Only admins, security officers and auditors read the audit trail.")
-        )
-    assert organisation is not None
+@permission_required(
+    "klassa.view_audit",
+    message=gettext_lazy("Only admins, security officers and auditors read the audit trail."),
+)
+def audit_log(request: AuthenticatedHttpRequest, organisation: Organisation) -> HttpResponse:
     form = AuditFilterForm(request.GET or None, actions=selectors.audit_actions())
     filters: dict[str, Any] = {}
     if form.is_valid():
@@ -278,8 +264,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "klassa/audit_log.html",
         {
             "filter_form": form,
-            "page_obj": _page(request, events, settings.KLASSA_AUDIT_PAGE_SIZE),
-            "querystring": _querystring_without_page(request),
+            "page_obj": paginate(request, events, settings.KLASSA_AUDIT_PAGE_SIZE),
+            "querystring": querystring_without_page(request),
         },
     )
 

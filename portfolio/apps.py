@@ -11,7 +11,7 @@ class PortfolioConfig(AppConfig):
 
     def ready(self) -> None:
         from klassa_app.derived import figures_changed_signal
-        from portfolio import receivers
+        from portfolio import permissions, receivers  # noqa: F401  (registers the permissions)
         from portfolio.figures import on_figures_changed
 
         # The apps below announce changes; the portfolio keeps its stored figures in step.

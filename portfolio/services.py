@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Initiative
 from klassa_app import access, audit, numbers
-from klassa_app.models import Organisation, Role, User
+from klassa_app.models import Organisation, User
 from klassa_app.services import ServiceError
 from portfolio import results, scoring, selectors
 from portfolio.models import (
@@ -25,6 +25,7 @@ from portfolio.models import (
     PortfolioSettings,
     RankingMethod,
 )
+from portfolio.permissions import can_manage_portfolio, can_set_priority
 
 SETTINGS_FIELDS = ("year", "budget", "scenario", "method", "weights", "fulfilment_threshold")
 PRIORITY_FIELDS = (
@@ -36,20 +37,7 @@ PRIORITY_FIELDS = (
     "dpia_reference",
 )
 FORCED_FIELDS = ("forced", "forced_reason", "forced_by", "forced_at")
-# Business owners, economists and admins of the initiative's department set its priority.
-PRIORITY_EDITOR_ROLES = frozenset({Role.ORG_ADMIN, Role.BUSINESS_OWNER, Role.ECONOMIST})
 MAX_BUDGET = Decimal("1e15")
-
-
-def can_manage_portfolio(user: User, organisation: Organisation | None) -> bool:
-    """Budget, weights, forced choices and scenarios are the steering group's: org admins."""
-    return access.can_manage_organisation(user, organisation)
-
-
-def can_set_priority(user: User, initiative: Initiative) -> bool:
-    return access.can_view_department(user, initiative.department) and bool(
-        access.roles_for_department(user, initiative.department) & PRIORITY_EDITOR_ROLES
-    )
 
 
 def _require_manager(actor: User, organisation: Organisation) -> None:

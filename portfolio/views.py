@@ -18,48 +18,60 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import selectors as assessment_selectors
-from assessments.models import Area
+from assessments.models import Area, Initiative
 from assessments.report_views import progress_width_class
 from klassa_app import access
-from klassa_app.models import User
+from klassa_app.http import AuthenticatedHttpRequest
+from klassa_app.models import Organisation, User
 from klassa_app.services import ServiceError
+from klassa_app.viewhelpers import (
+    current_organisation,
+    member_organisation,
+    on_organisation,
+    permission_required,
+    querystring_without_page,
+)
 from portfolio import exports, forms, pages, results, scoring, selectors, services
-from portfolio.models import BenefitScenario, InitiativePriority, PortfolioReportJob
+from portfolio.models import (
+    BenefitScenario,
+    InitiativePriority,
+    PortfolioReportJob,
+    PortfolioScenario,
+)
+
+# The name the export status and download views below read the organisation by.
+_org = current_organisation
 
 
-def _org(request: HttpRequest):
-    return getattr(request, "organisation", None)
+_ADMINS_ONLY = gettext_lazy("Only organisation admins manage the portfolio.")
 
 
-def _member_org(request: HttpRequest):
-    organisation = _org(request)
-    if organisation is None or not access.is_member(request.user, organisation):
-        raise Http404("No such organisation.")
-    return organisation
+def _visible_initiative(request: AuthenticatedHttpRequest, pk: int) -> Initiative:
+    return assessment_selectors.get_visible_initiative(
+        request.user, member_organisation(request), pk
+    )
 
 
-def _posted(request: HttpRequest):
+def _visible_scenario(request: AuthenticatedHttpRequest, pk: int) -> PortfolioScenario:
+    return selectors.get_visible_scenario(request.user, member_organisation(request), pk)
+
+
+def _posted(request: AuthenticatedHttpRequest):
     """The POST data for a bound form (even when empty), None for a GET."""
     return request.POST if request.method == "POST" else None
 
 
-def _saved(request: HttpRequest, organisation, value: Any):
+def _saved(request: AuthenticatedHttpRequest, organisation, value: Any):
     if not value:
         return None
     if not str(value).isdigit():  # a hand-made request: no such scenario
         raise Http404
     return selectors.get_visible_scenario(request.user, organisation, int(value))
-
-
-def _querystring(request: HttpRequest) -> str:
-    """The GET parameters other than the page, for the page links."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def _priority_of(initiative) -> InitiativePriority | None:
@@ -70,8 +82,8 @@ def _priority_of(initiative) -> InitiativePriority | None:
 
 
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    organisation = _member_org(request)
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisation = member_organisation(request)
     departments = list(access.visible_departments(request.user, organisation).order_by("name"))
     areas = list(Area.objects.filter(organisation=organisation).order_by("name"))
     scenarios = list(selectors.scenarios(request.user, organisation))
@@ -99,7 +111,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "scenario_label": BenefitScenario(portfolio.scenario).label,
         "can_manage": services.can_manage_portfolio(request.user, organisation),
         "sees_all": access.visible_department_ids(request.user, organisation) is None,
-        "querystring": _querystring(request),
+        "querystring": querystring_without_page(request),
         **exports.chart_context(portfolio),
     }
     template = "portfolio/_dashboard_body.html" if request.htmx else "portfolio/dashboard.html"
@@ -112,8 +124,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def priority(request: HttpRequest) -> HttpResponse:
-    organisation = _member_org(request)
+def priority(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisation = member_organisation(request)
     portfolio = pages.priority(request.user, organisation, page=request.GET.get("page") or 1)
     if request.htmx and request.GET.get("part") == "selection":
         # The progress note polls until the solver's part is stored.
@@ -122,9 +134,9 @@ def priority(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def frontier_request(request: HttpRequest) -> HttpResponse:
+def frontier_request(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ask for the efficient frontier of a large portfolio; it is computed in the background."""
-    organisation = _member_org(request)
+    organisation = member_organisation(request)
     portfolio = pages.priority(request.user, organisation)
     if portfolio.sees_all:
         results.request_frontier(portfolio.result)
@@ -132,7 +144,7 @@ def frontier_request(request: HttpRequest) -> HttpResponse:
 
 
 def _priority_context(
-    request: HttpRequest, portfolio: selectors.Portfolio, **extra: Any
+    request: AuthenticatedHttpRequest, portfolio: selectors.Portfolio, **extra: Any
 ) -> dict[str, Any]:
     can_manage = services.can_manage_portfolio(request.user, portfolio.organisation)
     greedy_codes = set(portfolio.greedy.codes)
@@ -159,12 +171,11 @@ def _priority_context(
 
 
 @require_http_methods(["GET", "POST"])
-def force(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required(
+    "klassa.manage_portfolio", _visible_initiative, on=on_organisation, message=_ADMINS_ONLY
+)
+def force(request: AuthenticatedHttpRequest, initiative: Initiative) -> HttpResponse:
     """Force an initiative in or out with a reason, or release it; admins only."""
-    organisation = _member_org(request)
-    initiative = assessment_selectors.get_visible_initiative(request.user, organisation, pk)
-    if not services.can_manage_portfolio(request.user, organisation):
-        raise PermissionDenied(_("Only organisation admins manage the portfolio."))
     current = _priority_of(initiative)
     form = forms.ForceForm(
         _posted(request),
@@ -198,10 +209,8 @@ def force(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def settings_view(request: HttpRequest) -> HttpResponse:
-    organisation = _member_org(request)
-    if not services.can_manage_portfolio(request.user, organisation):
-        raise PermissionDenied(_("Only organisation admins manage the portfolio."))
+@permission_required("klassa.manage_portfolio", member_organisation, message=_ADMINS_ONLY)
+def settings_view(request: AuthenticatedHttpRequest, organisation: Organisation) -> HttpResponse:
     current = selectors.portfolio_settings(organisation)
     weights = selectors.weights_of(current)
     initial = {
@@ -253,8 +262,10 @@ def _people(initiative) -> list[User]:
 
 
 @require_http_methods(["GET", "POST"])
-def initiative_priority(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = assessment_selectors.get_visible_initiative(request.user, _org(request), pk)
+def initiative_priority(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    initiative = assessment_selectors.get_visible_initiative(
+        request.user, current_organisation(request), pk
+    )
     current = _priority_of(initiative)
     can_edit = services.can_set_priority(request.user, initiative)
     people = _people(initiative)
@@ -306,8 +317,8 @@ def initiative_priority(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def scenario_list(request: HttpRequest) -> HttpResponse:
-    organisation = _member_org(request)
+def scenario_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisation = member_organisation(request)
     scenarios = list(selectors.scenarios(request.user, organisation))
     return render(
         request,
@@ -323,10 +334,8 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def scenario_save(request: HttpRequest) -> HttpResponse:
-    organisation = _member_org(request)
-    if not services.can_manage_portfolio(request.user, organisation):
-        raise PermissionDenied(_("Only organisation admins manage the portfolio."))
+@permission_required("klassa.manage_portfolio", member_organisation, message=_ADMINS_ONLY)
+def scenario_save(request: AuthenticatedHttpRequest, organisation: Organisation) -> HttpResponse:
     form = forms.ScenarioForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -360,8 +369,8 @@ def scenario_save(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _member_org(request)
+def scenario_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    organisation = member_organisation(request)
     scenario = selectors.get_visible_scenario(request.user, organisation, pk)
     view = selectors.scenario_view(scenario, selectors.visible_codes(request.user, organisation))
     rows = pages.rows_for_codes(organisation, view.codes, scenario.benefit_scenario)
@@ -381,8 +390,8 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def scenario_compare(request: HttpRequest) -> HttpResponse:
-    organisation = _member_org(request)
+def scenario_compare(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisation = member_organisation(request)
     scenarios = list(selectors.scenarios(request.user, organisation))
     form = forms.CompareForm(request.GET or None, scenarios=scenarios)
     comparison = None
@@ -402,12 +411,12 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def scenario_commit(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required(
+    "klassa.manage_portfolio", _visible_scenario, on=on_organisation, message=_ADMINS_ONLY
+)
+def scenario_commit(request: AuthenticatedHttpRequest, scenario: PortfolioScenario) -> HttpResponse:
     """Commit a scenario as the decision of its year, after an explicit confirmation."""
-    organisation = _member_org(request)
-    scenario = selectors.get_visible_scenario(request.user, organisation, pk)
-    if not services.can_manage_portfolio(request.user, organisation):
-        raise PermissionDenied(_("Only organisation admins manage the portfolio."))
+    organisation = member_organisation(request)
     form = forms.CommitForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -433,8 +442,8 @@ def scenario_commit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _member_org(request)
+def scenario_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    organisation = member_organisation(request)
     scenario = selectors.get_visible_scenario(request.user, organisation, pk)
     try:
         services.do_delete_scenario(actor=request.user, scenario=scenario)
@@ -449,8 +458,8 @@ def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def export_start(request: HttpRequest, kind: str) -> HttpResponse:
-    organisation = _member_org(request)
+def export_start(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
+    organisation = member_organisation(request)
     if kind not in PortfolioReportJob.Kind.values:
         raise Http404("No such report.")
     scenario = request.POST.get("scenario") or None

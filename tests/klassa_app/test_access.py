@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+import rules
 from django.http import Http404
 
+from benefits.permissions import can_edit_benefit_model
 from klassa_app import access
 from klassa_app.models import Role
-from tests.factories import MembershipFactory
+from portfolio.permissions import can_manage_portfolio
+from tests.factories import InitiativeFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +112,27 @@ def test_memberships_are_read_once_per_request(
             access.can_manage_organisation(owner, norrkoping)
             access.can_view_audit(owner, norrkoping)
             access.roles_in(owner, norrkoping)
+
+
+def test_each_named_permission_answers_as_its_can_function(
+    admin, officer, owner, culture_viewer, norrkoping, utbildning
+):
+    initiative = InitiativeFactory(organisation=norrkoping, department=utbildning)
+    checks = [
+        ("klassa.manage_organisation", access.can_manage_organisation, norrkoping),
+        ("klassa.approve_classifications", access.can_approve_classifications, norrkoping),
+        ("klassa.edit_assets", access.can_edit_assets, utbildning),
+        ("klassa.edit_benefit_model", can_edit_benefit_model, initiative),
+        ("klassa.manage_portfolio", can_manage_portfolio, norrkoping),
+    ]
+    for name, check, obj in checks:
+        for person in (admin, officer, owner, culture_viewer):
+            assert rules.has_perm(name, person, obj) == check(person, obj), (name, person)
+    assert rules.has_perm("klassa.edit_assets", owner, utbildning)
+    assert not rules.has_perm("klassa.manage_organisation", owner, norrkoping)
+
+
+def test_a_superuser_without_a_membership_holds_no_permission(norrkoping):
+    root = UserFactory(is_superuser=True, is_staff=True)
+    assert not rules.has_perm("klassa.manage_organisation", root, norrkoping)
+    assert not access.can_view_audit(root, norrkoping)
