@@ -36,7 +36,8 @@ def max_level(levels: Iterable[int | None]) -> int | None:
     return max(known) if known else None
 
 
-def check_level(field: str, level: int | None, top: int) -> None:
+def check_level(field: str, level: object, top: int) -> None:
+    """Refuse anything but None or a whole level 0..top (documents and forms may hold any value)."""
     if level is None:
         return
     if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= top:

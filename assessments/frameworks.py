@@ -81,7 +81,10 @@ def create_default_scheme(organisation: Organisation, version: int = 1) -> Class
                 ordinal=level["ordinal"],
                 name=dict(level["name"]),
                 description=dict(level["description"]),
-                consequences={k: list(v) for k, v in level["consequences"].items()},
+                consequences={
+                    "sv": list(level["consequences"]["sv"]),
+                    "en": list(level["consequences"]["en"]),
+                },
             )
             for level in default_scheme.LEVELS
         )

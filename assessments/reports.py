@@ -12,7 +12,7 @@ minutes of a consensus session as PDF.
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -80,9 +80,10 @@ def percent(value: Decimal | None) -> Decimal | None:
 
 def format_percent(value: Decimal | None) -> str:
     """``66,7 %`` in Swedish, ``66.7 %`` in English; ``–`` when nothing is measured."""
-    if value is None:
+    rounded = percent(value)
+    if rounded is None:
         return "–"
-    number = formats.number_format(percent(value), decimal_pos=1, use_l10n=True)
+    number = formats.number_format(rounded, decimal_pos=1, use_l10n=True)
     return f"{number}\u00a0%"
 
 
@@ -589,7 +590,8 @@ def build(kind: str, data: ReportData | MinutesData) -> bytes:
     """The bytes of a report of this kind (looked up at call time, so tests can replace a
     builder). ``data`` comes from ``collect`` for an initiative's reports and from
     ``collect_minutes`` for a session's minutes."""
-    builders = {
+    # Each builder takes the data of its own kind: ReportData, or MinutesData for the minutes.
+    builders: dict[str, Callable[[Any], bytes]] = {
         ReportJob.Kind.ACTION_PLAN_XLSX: action_plan_xlsx,
         ReportJob.Kind.ACTION_PLAN_PDF: action_plan_pdf,
         ReportJob.Kind.PROCUREMENT_XLSX: procurement_xlsx,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from celery import shared_task
@@ -18,11 +19,15 @@ def _load_report_job(job_id: int) -> ReportJob:
     ).get(pk=job_id)
 
 
-def _build_report_file(job: ReportJob, progress) -> tuple[bytes, str]:
-    if job.session_id is not None:  # the minutes of a consensus session
+def _build_report_file(job: ReportJob, progress: Callable[[int], None]) -> tuple[bytes, str]:
+    data: reports.ReportData | reports.MinutesData
+    # Exactly one of the two is set; a job without a session reads no session row.
+    if job.session is not None:  # the minutes of a consensus session
         data = reports.collect_minutes(job.session)
-    else:
+    elif job.initiative is not None:
         data = reports.collect(job.initiative)
+    else:
+        raise ValueError(f"report job {job.pk} has neither an initiative nor a session")
     progress(50)
     return reports.build(job.kind, data), job.extension
 

@@ -32,7 +32,7 @@ from decimal import (
 )
 from functools import wraps
 from itertools import pairwise
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 FORMAT = "klassa.benefit-model/1"
 SCENARIOS = ("low", "medium", "high")
@@ -71,18 +71,19 @@ _CONTEXT = Context(
     traps=[InvalidOperation, DivisionByZero, Overflow],
 )
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def _precise(func: F) -> F:
+def _precise(func: Callable[P, R]) -> Callable[P, R]:
     """Run ``func`` in the module's decimal context, leaving the caller's context as it was."""
 
     @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         with localcontext(_CONTEXT):
             return func(*args, **kwargs)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def to_decimal(value: Any) -> Decimal:
@@ -301,6 +302,8 @@ class Evaluation:
 @_precise
 def potential(lever: Lever, scenario: str) -> Decimal:
     """The lever's potential per year in ``scenario``, before attribution and realisation."""
+    # The ignores: the inputs of the lever's kind are never None (__post_init__ refuses a lever
+    # without them), which the one dataclass for every kind cannot say to the type checker.
     if lever.kind == "staff_time":
         return (
             lever.staff_fte[scenario]  # type: ignore[index]
@@ -547,9 +550,11 @@ def _scaled_lever(lever: Lever, name: str, factor: Decimal) -> Lever:
         return min(scaled, ONE) if clamp else scaled
 
     value = getattr(lever, name)
-    return replace(
-        lever, **{name: value.map(scale) if isinstance(value, ByScenario) else scale(value)}
-    )
+    # The input is named at run time, so its field's type is only known then.
+    change: dict[str, Any] = {
+        name: value.map(scale) if isinstance(value, ByScenario) else scale(value)
+    }
+    return replace(lever, **change)
 
 
 def _scaled_cost(cost: Cost, factor: Decimal) -> Cost:
@@ -595,7 +600,7 @@ def tornado(
     their bar may be one-sided. Sorted by swing = |high_npv − low_npv|, largest first (ties
     keep the document's order). Values are full-precision Decimals."""
     delta = to_decimal(delta)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for path, label, build in _variants(model):
         low_npv = evaluate_scenario(build(ONE - delta), scenario).npv
         high_npv = evaluate_scenario(build(ONE + delta), scenario).npv

@@ -69,7 +69,8 @@ def fresh_summaries(document: Mapping[str, Any]) -> dict[str, dict[str, Decimal 
 
 def store_derived(models: Iterable[BenefitModel]) -> None:
     """Replace the stored summaries and claims of ``models`` (saved, with their initiative)."""
-    models = [m for m in models if m.pk is not None]
+    # The stubs type pk as int, but an unsaved model's is None.
+    models = [m for m in models if m.pk is not None]  # type: ignore[redundant-expr]
     if not models:
         return
     ids = [m.pk for m in models]

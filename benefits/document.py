@@ -252,13 +252,15 @@ class _Checker:
             number = self.number(value, path, bound, message=NOT_A_SCENARIO_NUMBER)
             return None if number is None else ByScenario.same(number)
         self.unknown_keys(value, frozenset(SCENARIOS), path)
-        numbers = {}
+        numbers: dict[str, Decimal] = {}
         for scenario in SCENARIOS:
             if value.get(scenario) is None:
                 self.error(f"{path}.{scenario}", REQUIRED)
                 continue
-            numbers[scenario] = self.number(value[scenario], f"{path}.{scenario}", bound)
-        if len(numbers) != len(SCENARIOS) or None in numbers.values():
+            number = self.number(value[scenario], f"{path}.{scenario}", bound)
+            if number is not None:
+                numbers[scenario] = number
+        if len(numbers) != len(SCENARIOS):
             return None
         return ByScenario(**numbers)
 
@@ -319,6 +321,8 @@ class _Checker:
 
         if self.errors:
             return None
+        # The ignores: each part read above is None only after an error was recorded, and
+        # with errors nothing is built; the checker cannot follow that through self.errors.
         return BenefitModel(
             name=name,  # type: ignore[arg-type]
             currency=currency,  # type: ignore[arg-type]
@@ -383,6 +387,8 @@ class _Checker:
                 self.rates(value, path, before, after)
         if len(self.errors) > errors_before:
             return None
+        # The ignores: each part read above is None only after an error was recorded, and
+        # with errors nothing is built; the checker cannot follow that through self.errors.
         return Lever(
             kind=kind,  # type: ignore[arg-type]
             name=name,  # type: ignore[arg-type]
@@ -392,7 +398,7 @@ class _Checker:
             realisation_rate=realisation,  # type: ignore[arg-type]
             ramp_up=tuple(ramp_up or ()),
             group=group,
-            **inputs,  # type: ignore[arg-type]
+            **inputs,
         )
 
     def group(self, value: Any, path: str) -> str:
@@ -446,6 +452,8 @@ class _Checker:
             annual = self.number(value["annual_amount"], f"{path}.annual_amount", NON_NEGATIVE)
         if len(self.errors) > errors_before:
             return None
+        # The ignores: each part read above is None only after an error was recorded, and
+        # with errors nothing is built; the checker cannot follow that through self.errors.
         return Cost(name=name, kind=kind, amounts=tuple(amounts or ()), annual_amount=annual)  # type: ignore[arg-type]
 
 

@@ -75,7 +75,7 @@ def format_number(value: Decimal, separator: str = ",", grouping: bool = True) -
     negative = text.startswith("-")
     whole, _dot, fraction = text.lstrip("-").partition(".")
     if grouping and len(whole) > 4:
-        groups = []
+        groups: list[str] = []
         while len(whole) > 3:
             groups.insert(0, whole[-3:])
             whole = whole[:-3]

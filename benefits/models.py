@@ -4,11 +4,16 @@ import/export and the command-line evaluation share — so nothing can drift bet
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Initiative
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class BenefitModel(models.Model):
@@ -109,12 +114,12 @@ class BenefitTrackingYear(models.Model):
         return f"{self.tracking} {self.year}"
 
 
-def _amount(label: str, **kwargs) -> models.DecimalField:
+def _amount(label: StrOrPromise, **kwargs: Any) -> models.DecimalField:
     # Money to 1/100 öre: totals of a thousand models stay exact to the krona when summed.
     return models.DecimalField(label, max_digits=30, decimal_places=4, **kwargs)
 
 
-def _ratio(label: str) -> models.DecimalField:
+def _ratio(label: StrOrPromise) -> models.DecimalField:
     return models.DecimalField(label, max_digits=30, decimal_places=6, null=True, blank=True)
 
 

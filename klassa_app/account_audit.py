@@ -40,9 +40,11 @@ def record_account_event(
     the client's address stands in the "who" column."""
     organisation_ids: list[int | None] = [None]
     if user is not None:
-        organisation_ids = sorted(
-            set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
-        ) or [None]
+        member_of = set(
+            Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
+        )
+        if member_of:
+            organisation_ids = [*sorted(member_of)]
     label = actor.email if actor is not None else str((after or {}).get("ip_address") or "")
     name = (user.email if user is not None else username)[:MAX_USERNAME]
     AuditEvent.objects.bulk_create(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.db import DatabaseError
@@ -13,7 +15,9 @@ from klassa_app.demo import DEMO_USERS
 
 @register(Tags.security, Tags.database)
 def no_demo_passwords_outside_demo_mode(
-    app_configs: Any = None, databases: list[str] | None = None, **kwargs: Any
+    app_configs: Sequence[AppConfig] | None = None,
+    databases: Sequence[str] | None = None,
+    **kwargs: Any,
 ) -> list[Error]:
     """Refuse to run a real installation where a published demo password still works.
 

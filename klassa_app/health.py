@@ -103,9 +103,11 @@ def oldest_queued_file_job(organisation: Organisation | None) -> datetime | None
     """A queue probe: the oldest file job not yet started (one indexed query per kind)."""
     oldest: list[datetime] = []
     for model in file_job_models():
-        jobs = model.objects.filter(status=FileJob.Status.QUEUED)
+        # An abstract model declares no manager; each concrete kind has its default one.
+        jobs = model._default_manager.filter(status=FileJob.Status.QUEUED)
         if organisation is not None:
-            jobs = jobs.filter(organisation=organisation)
+            # Every concrete kind has an organisation; the abstract FileJob declares none.
+            jobs = jobs.filter(organisation=organisation)  # type: ignore[misc]
         found = jobs.aggregate(oldest=Min("created_at"))["oldest"]
         if found is not None:
             oldest.append(found)

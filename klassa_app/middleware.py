@@ -8,13 +8,16 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 from klassa_app import access
+from klassa_app.models import Organisation
 
 SESSION_KEY = "klassa_organisation_id"
 
 
-def current_organisation(request: HttpRequest):  # -> Organisation | None
+def current_organisation(request: HttpRequest) -> Organisation | None:
     """The organisation the user works in now: the one chosen in the session if they are
     still a member of it, else their first."""
+    if not request.user.is_authenticated:
+        return None
     organisations = access.organisations_for(request.user)
     if not organisations:
         return None
@@ -30,7 +33,7 @@ class CurrentOrganisationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.organisation = current_organisation(request)  # type: ignore[attr-defined]
+        request.organisation = current_organisation(request)  # type: ignore[attr-defined]  # HttpRequest declares no organisation
         return self.get_response(request)
 
 

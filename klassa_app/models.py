@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -52,11 +52,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("user")
@@ -243,7 +243,8 @@ class Membership(models.Model):
         indexes = [models.Index(fields=["organisation", "role"])]
 
     def __str__(self) -> str:
-        scope = self.department.name if self.department_id else self.organisation.name
+        # No query for the department when there is none: its id is None.
+        scope = self.department.name if self.department is not None else self.organisation.name
         return f"{self.user} — {self.get_role_display()} ({scope})"
 
     @property

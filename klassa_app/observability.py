@@ -40,6 +40,7 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         offered = request.headers.get(REQUEST_ID_HEADER, "")
         request_id = offered if _SANE_ID.match(offered) else uuid.uuid4().hex
+        # For the error pages and logs of this request; HttpRequest declares no request_id.
         request.request_id = request_id  # type: ignore[attr-defined]
         token = _request_id.set(request_id)
         try:

@@ -12,6 +12,7 @@ the whole portfolio as XLSX and the board report for the steering group as PDF.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -583,7 +584,7 @@ def board_report_pdf(portfolio: selectors.Portfolio, generated_at: datetime | No
 
 
 def build(kind: str, portfolio: selectors.Portfolio) -> bytes:
-    builders = {
+    builders: dict[str, Callable[[selectors.Portfolio], bytes]] = {
         PortfolioReportJob.Kind.XLSX: portfolio_xlsx,
         PortfolioReportJob.Kind.PDF: board_report_pdf,
     }

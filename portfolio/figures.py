@@ -161,7 +161,8 @@ def refresh(organisation: Organisation, initiative_ids: Collection[int] | None =
     gone.delete()
     levels.delete()
     now = timezone.now()
-    rows, level_rows = [], []
+    rows: list[InitiativeFigures] = []
+    level_rows: list[InitiativeLevel] = []
     for pk, values in figures.items():
         fields: dict[str, Any] = asdict(values)
         fields["blocker_count"] = len(values.blockers)
@@ -261,15 +262,17 @@ def differences(organisation: Organisation) -> list[int]:
         if expected_levels.get(key) != stored_levels.get(key)
     }
     summaries: dict[int, dict[str, dict[str, Any]]] = {}
-    for row in BenefitSummary.objects.filter(initiative__organisation=organisation).values():
+    for row in BenefitSummary.objects.filter(initiative__organisation=organisation).values(
+        "initiative_id", "scenario", *benefit_derived.SUMMARY_FIELDS
+    ):
         summaries.setdefault(row["initiative_id"], {})[row["scenario"]] = {
             name: row[name] for name in benefit_derived.SUMMARY_FIELDS
         }
     claims: dict[int, list[tuple[str, str, str, Decimal]]] = {}
-    for model_id, *claim in StaffClaim.objects.filter(organisation=organisation).values_list(
-        "benefit_model_id", "group", "label", "lever", "share"
-    ):
-        claims.setdefault(model_id, []).append((*claim[:3], _claim_share(claim[3])))
+    for model_id, group, label, lever, share in StaffClaim.objects.filter(
+        organisation=organisation
+    ).values_list("benefit_model_id", "group", "label", "lever", "share"):
+        claims.setdefault(model_id, []).append((group, label, lever, _claim_share(share)))
     for model in BenefitModel.objects.filter(initiative__organisation=organisation).select_related(
         "initiative"
     ):

@@ -10,6 +10,7 @@ serve both.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -121,6 +122,7 @@ def row_of(
         benefit = selectors.BenefitSummary(*(scenario_values[f] for f in _SUMMARY_FIELDS))
     return selectors.PortfolioRow(
         initiative=initiative,
+        # The part of InitiativeClassification the pages read, from the stored figures.
         classification=StoredClassification(  # type: ignore[arg-type]
             finals=dict(figures.finals),
             status=figures.classification_status,
@@ -223,7 +225,8 @@ def dashboard(
 
     # Area totals in one grouped query.
     sums = {f: Sum(f"summary__{f}") for f in _SUMMARY_FIELDS}
-    grouped = {
+    # Mapping: the sums' names come from _SUMMARY_FIELDS, which the row's inferred type misses.
+    grouped: dict[str, Mapping[str, Any]] = {
         (row["area__name"] or ""): row
         for row in shown.values("area__name").annotate(n=Count("pk"), **sums).order_by()
     }
@@ -306,8 +309,8 @@ def dashboard(
         heat_map=heat,
         aspects=aspects,
         overdue=selectors.overdue_reviews(organisation, department_ids),
-        optimal=optimal,  # type: ignore[arg-type]
-        greedy=results.selection_of(result.greedy, (), budget),  # type: ignore[arg-type]
+        optimal=optimal,
+        greedy=results.selection_of(result.greedy, (), budget),
         budget_line=selection.BudgetLine((), budget, ZERO, ZERO, None),
         frontier=[],
         saved_scenario=saved_scenario,
@@ -366,7 +369,8 @@ class BubbleRow:
 
 def _bubbles(shown: QuerySet[Initiative], chosen: Q, today: date) -> list[BubbleRow]:
     qs = (
-        shown.filter(summary__npv__isnull=False)
+        # "summary" is the FilteredRelation of _with_summary, which the plugin cannot see here.
+        shown.filter(summary__npv__isnull=False)  # type: ignore[misc]
         .annotate(
             b_npv=F("summary__npv"),
             b_cost=F("summary__investment_cost"),
@@ -438,6 +442,7 @@ def priority(
         row.rank = entry.rank
         row.score = Decimal(entry.score) if entry.score else None
         row.contributions = {k: Decimal(v) for k, v in entry.contributions.items()}
+        # The two WSJF parts the page shows, read back from the stored result.
         row.wsjf = _wsjf(entry.wsjf)  # type: ignore[assignment]
         row.selected = entry.optimal
         row.greedy_selected = entry.greedy
@@ -485,7 +490,7 @@ def priority(
         aspects=[],
         overdue=[],
         optimal=optimal or selection.Selection(optimal_codes, ZERO, ZERO, budget, None, None),
-        greedy=greedy,  # type: ignore[arg-type]
+        greedy=greedy,
         budget_line=selection.BudgetLine(
             tuple(line_rows),
             budget,

@@ -41,7 +41,8 @@ def _asset_saved(sender: Any, instance: InformationAsset, raw: bool = False, **k
 
 
 def _asset_deleting(sender: Any, instance: InformationAsset, **kwargs: Any) -> None:
-    # The links go with the asset: remember whom it concerned before they do.
+    # The links go with the asset: remember whom it concerned before they do (on the instance,
+    # which post_delete receives next: an attribute the model does not declare).
     instance._linked_initiatives = list(  # type: ignore[attr-defined]
         InitiativeAsset.objects.filter(asset=instance).values_list("initiative_id", flat=True)
     )
