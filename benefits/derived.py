@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from benefits import calculation, double_counting
+from benefits import calculation, double_counting, tracking_rules, tracking_status
 from benefits import document as benefit_document
 from benefits.models import BenefitModel, BenefitSummary, BenefitTracking, StaffClaim
 
@@ -164,8 +164,6 @@ def refresh_tracking(tracking_ids: Iterable[int], this_year: int | None = None) 
     of benefits behind filters and sorts by in SQL. Returns how many were written."""
     from django.utils import timezone
 
-    from benefits import selectors
-
     this_year = this_year or timezone.localdate().year
     trackings = list(
         BenefitTracking.objects.filter(pk__in=list(tracking_ids))
@@ -176,12 +174,12 @@ def refresh_tracking(tracking_ids: Iterable[int], this_year: int | None = None) 
         document = tracking.benefit_model.document or {}
         names = {lever.get("name") for lever in document.get("levers") or ()}
         horizon = int(document.get("horizon_years") or 1)
-        lever = selectors._lever_tracking(
+        lever = tracking_status.lever_tracking(
             tracking, horizon, tracking.lever_name in names, this_year
         )
         tracking.attention = lever.attention
-        tracking.behind = lever.attention in selectors.BEHIND_STATUSES and not (
-            lever.attention == selectors.tracking_rules.NOT_MEASURED and not lever.overdue
+        tracking.behind = lever.attention in tracking_status.BEHIND_STATUSES and not (
+            lever.attention == tracking_rules.NOT_MEASURED and not lever.overdue
         )
         tracking.realisation = lever.realisation
         tracking.status_year = this_year

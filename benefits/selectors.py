@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case, DecimalField, IntegerField, Q, QuerySet, Value, When
@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from assessments import selectors as assessment_selectors
 from assessments.models import Initiative
-from benefits import calculation, double_counting, tracking_rules
+from benefits import calculation, derived, double_counting, tracking_rules, tracking_status
 from benefits import document as benefit_document
 from benefits.models import BenefitModel, BenefitTracking, StaffClaim
+from benefits.tracking_status import LeverTracking
 from klassa_app import access
 from klassa_app.models import Organisation, User
 
@@ -130,52 +131,6 @@ def double_counting_for(initiative: Initiative, viewer: User | None = None) -> l
 # --- Benefit tracking --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TrackingYearRow:
-    year: int
-    target: Decimal | None
-    actual: Decimal | None
-    realisation: Decimal | None
-    status: str
-    passed: bool  # the calendar year is over
-    model_target: Decimal | None = None  # the lever's medium-scenario benefit that year
-
-
-@dataclass
-class LeverTracking:
-    """One lever's tracking (or, for a lever not tracked yet, ``tracking`` None)."""
-
-    lever_name: str
-    in_model: bool
-    tracking: BenefitTracking | None
-    years: list[TrackingYearRow] = field(default_factory=list)
-    realisation: Decimal | None = None  # cumulative to date
-    status: str = tracking_rules.NOT_MEASURED
-    overdue: bool = False  # a year is over, has a target and no actual
-
-    @property
-    def attention(self) -> str:
-        """The status the overview sorts by: a year gone by without a measurement counts
-        as not measured, unless the measured years are worse."""
-        statuses = [self.status]
-        if self.overdue:
-            statuses.append(tracking_rules.NOT_MEASURED)
-        return tracking_rules.worst(statuses) or tracking_rules.NOT_MEASURED
-
-    @property
-    def is_money(self) -> bool:
-        return self.tracking is not None and is_money_unit(self.tracking.unit)
-
-
-# Units of an indicator in kronor, whose targets can come from the model (thousands of
-# kronor would need scaling, so "tkr" is not one of them).
-MONEY_UNITS = frozenset({"kr", "sek", "kronor"})
-
-
-def is_money_unit(unit: str) -> bool:
-    return unit.strip().casefold() in MONEY_UNITS
-
-
 def model_lever_benefits(
     document: dict, lever_name: str, start_year: int
 ) -> dict[int, Decimal] | None:
@@ -187,61 +142,6 @@ def model_lever_benefits(
             flows = calculation.lever_benefits(lever, "medium", model.horizon_years)
             return {start_year + t - 1: flows[t] for t in range(1, model.horizon_years + 1)}
     return None
-
-
-def tracking_years(tracking: BenefitTracking, horizon: int) -> list[int]:
-    """The model's years as calendar years, plus any stored year outside them (history)."""
-    years = set(range(tracking.start_year, tracking.start_year + horizon))
-    years |= {row.year for row in tracking.years.all()}
-    return sorted(years)
-
-
-def _lever_tracking(
-    tracking: BenefitTracking,
-    horizon: int,
-    in_model: bool,
-    this_year: int,
-    model_targets: dict[int, Decimal] | None = None,
-) -> LeverTracking:
-    stored = {row.year: row for row in tracking.years.all()}
-    baseline = tracking.baseline
-    rows = []
-    for year in tracking_years(tracking, horizon):
-        row = stored.get(year)
-        target = row.target if row else None
-        actual = row.actual if row else None
-        realised = (
-            tracking_rules.realisation(
-                target, actual, baseline=baseline, lower_is_better=tracking.lower_is_better
-            )
-            if target is not None
-            else None
-        )
-        rows.append(
-            TrackingYearRow(
-                year=year,
-                target=target,
-                actual=actual,
-                realisation=realised,
-                status=tracking_rules.status(realised),
-                passed=year < this_year,
-                model_target=(model_targets or {}).get(year),
-            )
-        )
-    cumulative = tracking_rules.cumulative_realisation(
-        ((r.target, r.actual) for r in rows if r.target is not None),
-        baseline=baseline,
-        lower_is_better=tracking.lower_is_better,
-    )
-    return LeverTracking(
-        lever_name=tracking.lever_name,
-        in_model=in_model,
-        tracking=tracking,
-        years=rows,
-        realisation=cumulative,
-        status=tracking_rules.status(cumulative),
-        overdue=any(r.passed and r.target is not None and r.actual is None for r in rows),
-    )
 
 
 def _trackings() -> QuerySet[BenefitTracking]:
@@ -265,9 +165,9 @@ def initiative_tracking(model: BenefitModel, today_year: int | None = None) -> l
             continue
         flows = calculation.lever_benefits(lever, "medium", horizon)
         targets = {tracking.start_year + t - 1: flows[t] for t in range(1, horizon + 1)}
-        result.append(_lever_tracking(tracking, horizon, True, this_year, targets))
+        result.append(tracking_status.lever_tracking(tracking, horizon, True, this_year, targets))
     for name in sorted(trackings):
-        result.append(_lever_tracking(trackings[name], horizon, False, this_year))
+        result.append(tracking_status.lever_tracking(trackings[name], horizon, False, this_year))
     return result
 
 
@@ -279,9 +179,6 @@ class BehindRow:
     @property
     def status(self) -> str:
         return self.lever.attention
-
-
-BEHIND_STATUSES = (tracking_rules.RED, tracking_rules.AMBER, tracking_rules.NOT_MEASURED)
 
 
 def behind_queryset(
@@ -303,8 +200,6 @@ def behind_queryset(
     visible = BenefitTracking.objects.filter(benefit_model__initiative__in=initiatives)
     stale = list(visible.exclude(status_year=this_year).values_list("pk", flat=True))
     if stale:
-        from benefits import derived
-
         derived.refresh_tracking(stale, this_year)
     qs = visible.filter(behind=True)
     if status:
@@ -340,7 +235,9 @@ def behind_rows(
         document = model.document or {}
         names = {lever.get("name") for lever in document.get("levers") or ()}
         horizon = int(document.get("horizon_years") or 1)
-        lever = _lever_tracking(tracking, horizon, tracking.lever_name in names, this_year)
+        lever = tracking_status.lever_tracking(
+            tracking, horizon, tracking.lever_name in names, this_year
+        )
         rows.append(BehindRow(model.initiative, lever))
     return rows
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Initiative
 from benefits import document as benefit_document
-from benefits import selectors
+from benefits import selectors, tracking_status
 from benefits.models import BenefitModel, BenefitTracking, BenefitTrackingYear
 from benefits.permissions import can_edit_tracking, can_record_actuals
 from klassa_app import access, audit
@@ -309,7 +309,7 @@ def do_fill_targets_from_model(*, actor: User, tracking: BenefitTracking) -> Ben
     tracking = _locked(tracking)
     initiative = tracking.benefit_model.initiative
     _require_editor(actor, initiative)
-    if not selectors.is_money_unit(tracking.unit):
+    if not tracking_status.is_money_unit(tracking.unit):
         raise ServiceError(
             _("Only an indicator in kronor can take its targets from the model."), "unit"
         )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments import selectors as assessment_selectors
-from benefits import selectors, tracking, tracking_rules
+from benefits import selectors, tracking, tracking_rules, tracking_status
 from benefits.models import BenefitModel
 from benefits.tracking_forms import TrackingSettingsForm, YearValuesForm
 from klassa_app import access
@@ -34,7 +34,7 @@ def _mark_invalid(form: Any) -> None:
                 attrs["class"] += " is-invalid"
 
 
-def _settings_form(lever: selectors.LeverTracking, owners: Any, prefix: str, data=None):
+def _settings_form(lever: tracking_status.LeverTracking, owners: Any, prefix: str, data=None):
     t = lever.tracking
     initial = (
         {
@@ -55,7 +55,9 @@ def _this_year() -> int:
     return timezone.localdate().year
 
 
-def _values_form(lever: selectors.LeverTracking, targets_editable: bool, prefix: str, data=None):
+def _values_form(
+    lever: tracking_status.LeverTracking, targets_editable: bool, prefix: str, data=None
+):
     initial = {}
     for row in lever.years:
         # Decimals: the field shows them as people write them ("779 730,5").
@@ -214,7 +216,7 @@ def benefits_behind(request: AuthenticatedHttpRequest) -> HttpResponse:
         department = next((d for d in departments if d.pk == int(wanted)), None)
         department_id = department.pk if department else None
     status = request.GET.get("status", "")
-    if status not in selectors.BEHIND_STATUSES:
+    if status not in tracking_status.BEHIND_STATUSES:
         status = ""
     behind = selectors.behind_queryset(
         request.user, organisation, department_id=department_id, status=status
