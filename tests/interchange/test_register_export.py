@@ -194,6 +194,14 @@ def test_the_sweeper_sends_stale_exports_again_and_fails_stuck_ones(officer, nor
     assert stuck.status == RegisterExportJob.Status.FAILED
 
 
+def test_the_register_sweeper_is_in_the_beat_schedule(settings):
+    scheduled = {
+        entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+    # The report sweeper of assessments no longer looks at register exports: this one does.
+    assert scheduled["interchange.tasks.requeue_stale_register_exports"] <= 5 * 60
+
+
 def _jobs(organisation, user, count: int) -> None:
     RegisterExportJob.objects.bulk_create(
         RegisterExportJob(
