@@ -1,4 +1,5 @@
-"""Background work of the classification app: building reports and register exports."""
+"""Background work of the classification app: building reports, sending invitations and
+digests."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone, translation
 
-from assessments import register_export, reports
-from assessments.models import RegisterExportJob, ReportJob
+from assessments import reports
+from assessments.models import ReportJob
 from klassa_app import jobs
 
 
@@ -39,24 +40,10 @@ def build_report(job_id: int) -> str:
 
 
 @shared_task
-def build_register_export(job_id: int) -> str:
-    """Build a requested export of a whole register (safe to run twice)."""
-    return jobs.run_file_job(
-        RegisterExportJob,
-        job_id,
-        load=lambda pk: RegisterExportJob.objects.select_related("organisation").get(pk=pk),
-        build=register_export.build_file,
-    )
-
-
-@shared_task
 def requeue_stale_report_jobs() -> int:
-    """Send report jobs and register exports again that were queued long ago but never
-    started (the broker was down when they were requested), and give up on jobs whose worker
-    died."""
-    return jobs.sweep_file_jobs(ReportJob, build_report) + jobs.sweep_file_jobs(
-        RegisterExportJob, build_register_export
-    )
+    """Send report jobs again that were queued long ago but never started (the broker was
+    down when they were requested), and give up on jobs whose worker died."""
+    return jobs.sweep_file_jobs(ReportJob, build_report)
 
 
 @shared_task

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import consensus_views, framework_views, register_views, report_views, views
+from assessments import consensus_views, framework_views, report_views, views
 
 urlpatterns = [
     path("assets/", views.asset_list, name="asset_list"),
@@ -80,16 +80,4 @@ urlpatterns = [
     ),
     path("reports/<int:pk>/", report_views.report_status, name="report_status"),
     path("reports/<int:pk>/download/", report_views.report_download, name="report_download"),
-    path("register/import/", register_views.register_import, name="register_import"),
-    path("register/export/", register_views.register_export, name="register_export"),
-    path(
-        "register/exports/<int:pk>/",
-        register_views.register_export_status,
-        name="register_export_status",
-    ),
-    path(
-        "register/exports/<int:pk>/download/",
-        register_views.register_export_download,
-        name="register_export_download",
-    ),
 ]

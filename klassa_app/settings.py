@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "assessments.apps.AssessmentsConfig",
     "benefits.apps.BenefitsConfig",
     "portfolio.apps.PortfolioConfig",
+    "interchange.apps.InterchangeConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -339,6 +340,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.requeue_stale_report_jobs",
         "schedule": 5 * 60,
     },
+    "requeue-stale-register-exports": {
+        "task": "interchange.tasks.requeue_stale_register_exports",
+        "schedule": 5 * 60,
+    },
     "requeue-stale-portfolio-jobs": {
         "task": "portfolio.tasks.requeue_stale_portfolio_jobs",
         "schedule": 5 * 60,
@@ -445,7 +450,7 @@ KLASSA_AUDIT_PAGE_SIZE = 50
 # Called by load_demo after the core demo data, so the core needs no import of the apps
 # that build on it (each takes an ``actor`` argument, None for the system).
 KLASSA_DEMO_LOADERS = [
-    "assessments.register.load_demo_register",
+    "interchange.register.load_demo_register",
     "portfolio.demo.load_demo_portfolio",
     "benefits.demo.load_demo_benefits",
 ]

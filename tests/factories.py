@@ -96,7 +96,7 @@ class ReportJobFactory(_FileJobFactory):
 
 class RegisterExportJobFactory(_FileJobFactory):
     class Meta:
-        model = "assessments.RegisterExportJob"
+        model = "interchange.RegisterExportJob"
 
     organisation = factory.SubFactory(OrganisationFactory)
 

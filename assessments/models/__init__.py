@@ -39,7 +39,7 @@ from assessments.models.initiatives import (
     InitiativeAsset,
     RequirementStatus,
 )
-from assessments.models.jobs import RegisterExportJob, ReportJob
+from assessments.models.jobs import ReportJob
 
 __all__ = [
     "CODE_VALIDATOR",
@@ -63,7 +63,6 @@ __all__ = [
     "Proposal",
     "Question",
     "QuestionBank",
-    "RegisterExportJob",
     "ReportJob",
     "Requirement",
     "RequirementCatalogue",

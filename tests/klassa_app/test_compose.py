@@ -556,7 +556,7 @@ def test_balancer_passes_the_tls_proxys_headers_through_unchanged():
 
 
 def test_balancer_accepts_the_largest_upload_klassa_accepts():
-    from assessments.register_views import MAX_UPLOAD_BYTES
+    from interchange.register_views import MAX_UPLOAD_BYTES
 
     (size,) = [
         d[1]

@@ -18,20 +18,20 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
-from assessments import register
 from assessments import services as assessment_services
 from benefits import defaults
 from benefits import document as benefit_document
+from interchange import register
 from klassa_app import numbers
-from tests.assessments.test_register import make_document
-from tests.assessments.test_register import upload as register_upload
+from tests.interchange.test_register import make_document
+from tests.interchange.test_register import upload as register_upload
 
 pytestmark = pytest.mark.django_db
 
 
 ROOT = Path(__file__).resolve().parents[2]
 # The modules whose messages a page shows next to a field path.
-MODULES = ("assessments/register.py", "benefits/document.py", "klassa_app/jsonload.py")
+MODULES = ("interchange/checks.py", "benefits/document.py", "klassa_app/jsonload.py")
 MARKERS = {"gettext_noop", "gettext", "_"}
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 

@@ -14,9 +14,9 @@ from django.utils.module_loading import import_string
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from assessments import register
 from benefits import document as benefit_document
 from benefits.models import BenefitModel
+from interchange import register
 from klassa_app.models import Organisation
 
 FORMATS = Path(settings.BASE_DIR) / "docs" / "formats"

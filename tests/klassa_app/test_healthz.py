@@ -272,6 +272,6 @@ def test_every_kind_of_background_file_is_probed():
     names = {model._meta.label for model in health.file_job_models()}
     assert names == {
         "assessments.ReportJob",
-        "assessments.RegisterExportJob",
+        "interchange.RegisterExportJob",
         "portfolio.PortfolioReportJob",
     }

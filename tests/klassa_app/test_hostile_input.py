@@ -30,11 +30,11 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessments import register
 from assessments.models import Assessment, InformationAsset, Initiative
 from benefits import defaults
 from benefits import document as benefit_document
 from benefits.models import BenefitModel
+from interchange import checks, register
 from klassa_app import jsonload
 from klassa_app.models import AuditEvent, Department
 from tests.factories import InitiativeFactory
@@ -232,7 +232,7 @@ def to_text(document: Any) -> str:
     return json.dumps(document, default=str)
 
 
-TOP_LEVEL = register.DOCUMENT_KEYS | {"document"}
+TOP_LEVEL = checks.DOCUMENT_KEYS | {"document"}
 
 
 def test_the_base_documents_are_valid():
@@ -456,7 +456,7 @@ WORST_CASES = textwrap.dedent(
     resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
     import django
     django.setup()
-    from assessments import register
+    from interchange import register
     from benefits import defaults, document
     from klassa_app import jsonload
 

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils.module_loading import import_string
 
-from assessments import register
 from benefits.models import BenefitModel
+from interchange import register
 from klassa_app.models import Organisation
 from portfolio import demo
 from portfolio.report import portfolio_report

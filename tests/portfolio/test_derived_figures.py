@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from assessments import consensus, frameworks, register, selectors, services
+from assessments import consensus, frameworks, selectors, services
 from assessments.models import (
     Adjustment,
     Assessment,
@@ -44,6 +44,7 @@ from benefits import derived as benefit_derived
 from benefits import services as benefit_services
 from benefits import tracking
 from benefits.models import BenefitModel, BenefitSummary, StaffClaim
+from interchange import register
 from klassa_app import services as organisation_services
 from klassa_app.models import Department, Organisation, Role, User
 from klassa_app.services import ServiceError

@@ -1,11 +1,13 @@
-"""The register document ``klassa.register/1``: validation, import, preview and export.
+"""The register document's import: ``import_document`` writes a ``klassa.register/1``
+document into an organisation, ``preview`` says what it would change.
 
-The format is described in the product's reference (register-format.md). Codes are the keys
-within an organisation, so an import updates what it finds and creates what it does not;
-nothing absent from the document is deleted. Validation is a pure function of the document
-and a ``RegisterContext`` (what the database already knows); ``validate`` only builds that
-context. The import runs in one transaction and writes nothing for objects that are already
-as described, so importing the same document twice changes nothing the second time.
+The format is described in docs/formats/register.md. Codes are the keys within an
+organisation, so an import updates what it finds and creates what it does not; nothing absent
+from the document is deleted. The checks are a pure function of the document and a
+``RegisterContext`` (``interchange.checks``); ``load_context`` reads that context from the
+database and ``validate`` runs the checks against it. The import runs in one transaction and
+writes nothing for objects that are already as described, so importing the same document twice
+changes nothing the second time.
 
 Each initiative may carry its ``benefit_model`` (a ``klassa.benefit-model/1`` document,
 validated as a whole; its errors carry the full path, ``initiatives[3].benefit_model.levers[0]
@@ -19,7 +21,6 @@ values as they are.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,12 +31,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
-from assessments import classification_rules, frameworks, selectors, services
-from assessments.defaults import scheme as default_scheme
+from assessments import classification_rules, frameworks, services
 from assessments.models import (
     Adjustment,
     Area,
@@ -45,24 +44,29 @@ from assessments.models import (
     InformationAsset,
     Initiative,
     InitiativeAsset,
-    PersonalData,
     RequirementCatalogue,
 )
 from benefits import derived as benefit_derived
 from benefits import document as benefit_document
 from benefits.models import BenefitModel
-from klassa_app import access, audit, messages, numbers
-from klassa_app import text as text_rules
+from interchange.checks import (
+    APPROVAL,
+    CONFLICT,
+    DEFAULT_CONTEXT,
+    PRIORITY_KEYS,
+    KnownAsset,
+    RegisterContext,
+    RegisterError,
+    check_document,
+    normalise_code,
+)
+from klassa_app import access, audit
 from klassa_app.derived import figures_changed
 from klassa_app.models import AuditEvent, Department, Organisation, User
-from portfolio.models import BenefitScenario, InitiativePriority, PortfolioSettings
+from portfolio.models import InitiativePriority, PortfolioSettings
 
-FORMAT = "klassa.register/1"
-STATUSES = ("draft", "approved")
-FORCED = ("in", "out")
 # Stored as the override's reason, in the organisation's language (records are kept in it).
 IMPORT_REASON = gettext_noop("Imported from register file")
-APPROVED_NEEDS_LEVELS = gettext_noop("required for an approved classification")
 
 
 def import_reason() -> str:
@@ -70,7 +74,7 @@ def import_reason() -> str:
         return gettext(IMPORT_REASON)
 
 
-DEMO_REGISTER = Path(__file__).resolve().parent / "defaults" / "demo_register.json"
+DEMO_REGISTER = Path(__file__).resolve().parent / "demo_register.json"
 
 # The wizard's open states: at most one version of an asset is in one of them.
 OPEN_STATUSES = (
@@ -78,40 +82,6 @@ OPEN_STATUSES = (
     Assessment.Status.IN_CONSENSUS,
     Assessment.Status.AWAITING_SIGNOFF,
 )
-
-ORGANISATION_CODE = re.compile(r"^[-a-z0-9_]+$")  # Organisation.code is a slug
-DEPARTMENT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]*$")  # as Department.code
-ITEM_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_.-]*$")  # as CODE_VALIDATOR, after upper-casing
-
-DOCUMENT_KEYS = frozenset(
-    {"format", "organisation", "departments", "information_assets", "initiatives", "portfolio"}
-)
-ORGANISATION_KEYS = frozenset({"code", "name"})
-DEPARTMENT_KEYS = frozenset({"code", "name"})
-ASSET_KEYS = frozenset({"code", "department", "name", "description", "legal", "levels", "status"})
-LEGAL_KEYS = frozenset({"personal_data", "secrecy", "protective_security"})
-# The export's computed fields are accepted (and ignored) so that an export imports as is.
-COMPUTED_KEYS = frozenset(
-    {"classification", "classification_status", "requires_protective_security_analysis"}
-    | {"ready", "blockers"}
-)
-INITIATIVE_KEYS = (
-    frozenset(
-        {"code", "department", "name", "area", "assets", "adjustments"}
-        | {"benefit_model", "priority"}
-    )
-    | COMPUTED_KEYS
-)
-ADJUSTMENT_KEYS = frozenset({"aspect", "level", "reason", "justification"})
-PRIORITY_KEYS = frozenset(
-    {"strategic_fit", "time_criticality", "duration_weeks", "forced", "forced_reason"}
-)
-PORTFOLIO_KEYS = frozenset({"year", "budget", "scenario"})
-MAX_BUDGET = Decimal("1e15")
-MAX_DURATION_WEEKS = 520
-# Free texts without a column limit (descriptions, justifications, reasons): bounded all the
-# same, so that one file cannot store megabytes in a field nobody reads whole.
-MAX_TEXT_LENGTH = 10_000
 
 DEPARTMENT_AUDIT_FIELDS = ("code", "name")
 ADJUSTMENT_AUDIT_FIELDS = ("aspect_code", "level", "reason", "justification")
@@ -127,77 +97,6 @@ ASSET_WRITTEN_FIELDS = (
 )
 # The first key of the advisory lock that serialises imports into one organisation.
 REGISTER_LOCK = 0x4B524547  # "KREG"
-
-
-# --- Errors and summaries ----------------------------------------------------------------------
-
-# The checker's messages: English templates, translated when a page shows them
-# (``RegisterError.localized``); the commands print them in English for operators and scripts.
-# The benefit model's messages (``benefits.document``) are used where they say the same.
-REQUIRED = benefit_document.REQUIRED
-UNKNOWN = benefit_document.UNKNOWN
-NOT_A_LIST = benefit_document.NOT_A_LIST
-NOT_AN_OBJECT = benefit_document.NOT_AN_OBJECT
-NOT_A_JSON_OBJECT = benefit_document.NOT_A_JSON_OBJECT
-MUST_BE = benefit_document.MUST_BE
-ONE_OF = benefit_document.ONE_OF
-NON_NEGATIVE = benefit_document.NON_NEGATIVE
-TOO_LARGE = benefit_document.TOO_LARGE
-CODE_CHARACTERS = gettext_noop("use letters, digits, hyphen and underscore")
-ITEM_CODE_CHARACTERS = gettext_noop("use letters A–Z, digits, dot, hyphen and underscore")
-DUPLICATE_CODE = gettext_noop("duplicate code")
-YEAR = gettext_noop("must be a year from 2000 to 2100")
-SCENARIO = gettext_noop("must be low, medium or high")
-UNKNOWN_DEPARTMENT = gettext_noop("unknown department code")
-STATUS = gettext_noop("must be draft or approved")
-UNKNOWN_ASPECT = gettext_noop("unknown aspect")
-LEVEL = gettext_noop("must be a level from 0 to %(top)s")
-BELOW_MINIMUM = gettext_noop("below the legal minimum %(minimum)s")
-NEEDS_ANALYSIS = gettext_noop(
-    "requires protective-security analysis and cannot be approved through the ordinary path"
-)
-SECRECY = gettext_noop("must be the OSL reference as text, or null")
-BOOLEAN = gettext_noop("must be true or false")
-ASSET_CODE = gettext_noop("must be an asset code")
-UNKNOWN_ASSET = gettext_noop("unknown asset code")
-DUPLICATE_ASPECT = gettext_noop("duplicate aspect")
-SCORE = gettext_noop("must be a whole number from 1 to %(max)s, or null")
-FORCED_VALUE = gettext_noop('must be null, "in" or "out"')
-LOWERING = gettext_noop(
-    "only a documented distribution effect may lower a level below the computed one"
-)
-CONFLICT = gettext_noop(
-    "conflicts with the open assessment of %(code)s (%(error)s); change its override first"
-)
-# The import's, for a person without the security officer's right (the preview names them).
-APPROVAL = gettext_noop(
-    "%(code)s is approved in the file, and only the information-security officer imports "
-    "approved classifications: import it as a draft, or let the information-security officer "
-    "import the file"
-)
-
-
-@dataclass(frozen=True)
-class RegisterError:
-    """One problem in a document: ``path`` names the field (``initiatives[3].name``),
-    ``template`` is an English message (one of the above) and ``params`` fill it in."""
-
-    path: str
-    template: str
-    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
-
-    @property
-    def message(self) -> str:
-        """In English, as tests compare it and the commands print it."""
-        return messages.english(self.template, self.params)
-
-    @property
-    def localized(self) -> str:
-        """In the active language, for pages; the path stays as it is."""
-        return messages.render(self.template, self.params)
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
 
 
 class RegisterInvalid(Exception):
@@ -269,451 +168,6 @@ class ImportSummary:
             )
         created = " (new organisation)" if self.organisation_created else ""
         return f"{self.organisation}{created}: " + "; ".join(parts)
-
-
-# --- Validation (pure) ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class KnownAsset:
-    """An asset already in the database: its effective levels and whether they are approved."""
-
-    levels: Mapping[str, int]
-    approved: bool
-
-
-@dataclass(frozen=True)
-class RegisterContext:
-    """What validation needs to know from the database about the target organisation."""
-
-    aspects: tuple[str, ...]  # enabled aspect codes, in order
-    tops: Mapping[str, int]
-    legal_minimums: Mapping[str, Mapping[str, int]]
-    departments: frozenset[str] = frozenset()
-    assets: Mapping[str, KnownAsset] = field(default_factory=dict)
-
-
-DEFAULT_CONTEXT = RegisterContext(
-    aspects=tuple(a["code"] for a in default_scheme.ASPECTS),
-    tops={a["code"]: default_scheme.MAX_LEVEL for a in default_scheme.ASPECTS},
-    legal_minimums=default_scheme.LEGAL_MINIMUMS,
-)
-
-
-def normalise_code(value: Any) -> str:
-    """Asset, initiative and department codes are stored upper-case, as the UI does."""
-    return value.strip().upper() if isinstance(value, str) else ""
-
-
-def legal_triggers(personal_data: str, secrecy: bool) -> set[str]:
-    # An unsaved instance answers with the model's own rule, so there is one definition.
-    return InformationAsset(personal_data=personal_data, secrecy=secrecy).triggers
-
-
-class _Checker:
-    """Walks a document and collects every error (it never stops at the first)."""
-
-    def __init__(self, context: RegisterContext) -> None:
-        self.context = context
-        self.errors: list[RegisterError] = []
-        self.departments: set[str] = set(context.departments)
-        # Per asset code: the levels it will have after the import (for inherited levels).
-        self.effective: dict[str, dict[str, int]] = {
-            code: dict(known.levels) for code, known in context.assets.items()
-        }
-
-    def error(self, path: str, template: str, params: Mapping[str, Any] | None = None) -> None:
-        self.errors.append(RegisterError(path, template, params or {}))
-
-    # Small field readers: each reports its own problem and returns None when unusable.
-
-    def unknown_keys(self, obj: Mapping[str, Any], allowed: frozenset[str], path: str) -> None:
-        for key in obj:
-            if key not in allowed:
-                self.error(f"{path}.{key}" if path else str(key), UNKNOWN)
-
-    def text(
-        self,
-        obj: Mapping[str, Any],
-        key: str,
-        path: str,
-        *,
-        required: bool = True,
-        max_length: int | None = None,
-    ) -> str | None:
-        value = obj.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.error(path, REQUIRED)
-            return None if required else ""
-        return self.clean_text(value, path, max_length=max_length or MAX_TEXT_LENGTH)
-
-    def clean_text(self, value: Any, path: str, *, max_length: int) -> str | None:
-        """The shared text rules (no NUL, no lone surrogate, bounded), messages as the
-        benefit document's."""
-        try:
-            return text_rules.clean_text(value, path, max_length=max_length)
-        except text_rules.TextError as error:
-            self.error(path, *benefit_document.text_message(error))
-            return None
-
-    def code(
-        self,
-        obj: Mapping[str, Any],
-        path: str,
-        *,
-        pattern: re.Pattern[str],
-        max_length: int,
-        seen: set[str],
-        lower: bool = False,
-    ) -> str | None:
-        raw = self.text(obj, "code", f"{path}.code", max_length=max_length)
-        if raw is None:
-            return None
-        value = raw.lower() if lower else raw.upper()
-        if not pattern.match(value):
-            self.error(
-                f"{path}.code", ITEM_CODE_CHARACTERS if pattern is ITEM_CODE else CODE_CHARACTERS
-            )
-            return None
-        if value in seen:
-            self.error(f"{path}.code", DUPLICATE_CODE)
-            return None
-        seen.add(value)
-        return value
-
-    def items(self, obj: Mapping[str, Any], key: str, path: str) -> list[Any]:
-        value = obj.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.error(path, NOT_A_LIST)
-            return []
-        return value
-
-    def level(self, path: str, value: Any, aspect: str) -> int | None:
-        if value is None:
-            self.error(path, REQUIRED)
-            return None
-        top = self.context.tops[aspect]
-        try:
-            classification_rules.check_level(path, value, top)
-        except classification_rules.RuleError as error:
-            # check_level has this one rule; its message, translatable.
-            self.error(error.field, LEVEL, {"top": top})
-            return None
-        return value
-
-    # The document, part by part.
-
-    def document(self, document: Any, organisation_code_expected: str | None) -> None:
-        if not isinstance(document, dict):
-            self.error("document", NOT_A_JSON_OBJECT)
-            return
-        self.unknown_keys(document, DOCUMENT_KEYS, "")
-        if document.get("format") != FORMAT:
-            self.error("format", MUST_BE, {"value": FORMAT})
-        self.organisation(document.get("organisation"), organisation_code_expected)
-        seen: set[str] = set()
-        for i, item in enumerate(self.items(document, "departments", "departments")):
-            self.department(item, f"departments[{i}]", seen)
-        # Asset codes of the document first: initiatives may name assets listed after them.
-        seen = set()
-        for i, item in enumerate(self.items(document, "information_assets", "information_assets")):
-            self.asset(item, f"information_assets[{i}]", seen)
-        seen = set()
-        for i, item in enumerate(self.items(document, "initiatives", "initiatives")):
-            self.initiative(item, f"initiatives[{i}]", seen)
-        self.portfolio(document.get("portfolio"))
-
-    def portfolio(self, value: Any) -> None:
-        if value is None:
-            return
-        if not isinstance(value, dict):
-            self.error("portfolio", NOT_AN_OBJECT)
-            return
-        self.unknown_keys(value, PORTFOLIO_KEYS, "portfolio")
-        year = value.get("year")
-        if year is not None and (
-            isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100
-        ):
-            self.error("portfolio.year", YEAR)
-        if "budget" in value:
-            try:
-                budget = numbers.parse_document_number(value["budget"], "portfolio.budget")
-            except numbers.NumberError as error:
-                self.error(
-                    "portfolio.budget", benefit_document.number_message(error, value["budget"])
-                )
-            else:
-                if budget < 0:
-                    self.error("portfolio.budget", NON_NEGATIVE)
-                elif budget >= MAX_BUDGET:
-                    self.error("portfolio.budget", TOO_LARGE)
-        scenario = value.get("scenario")
-        if scenario is not None and scenario not in BenefitScenario.values:
-            self.error("portfolio.scenario", SCENARIO)
-
-    def organisation(self, value: Any, expected: str | None) -> None:
-        if value is None:
-            self.error("organisation", REQUIRED)
-            return
-        if not isinstance(value, dict):
-            self.error("organisation", NOT_AN_OBJECT)
-            return
-        self.unknown_keys(value, ORGANISATION_KEYS, "organisation")
-        code = self.code(
-            value, "organisation", pattern=ORGANISATION_CODE, max_length=40, seen=set(), lower=True
-        )
-        if code is not None and expected is not None and code != expected:
-            self.error("organisation.code", MUST_BE, {"value": expected})
-        self.text(value, "name", "organisation.name", max_length=200)
-
-    def department(self, value: Any, path: str, seen: set[str]) -> None:
-        if not isinstance(value, dict):
-            self.error(path, NOT_AN_OBJECT)
-            return
-        self.unknown_keys(value, DEPARTMENT_KEYS, path)
-        code = self.code(value, path, pattern=DEPARTMENT_CODE, max_length=20, seen=seen)
-        self.text(value, "name", f"{path}.name", max_length=200)
-        if code is not None:
-            self.departments.add(code)
-
-    def department_reference(self, value: Mapping[str, Any], path: str) -> None:
-        code = self.text(value, "department", path)
-        if code is not None and normalise_code(code) not in self.departments:
-            self.error(path, UNKNOWN_DEPARTMENT)
-
-    def asset(self, value: Any, path: str, seen: set[str]) -> None:
-        if not isinstance(value, dict):
-            self.error(path, NOT_AN_OBJECT)
-            return
-        self.unknown_keys(value, ASSET_KEYS, path)
-        code = self.code(value, path, pattern=ITEM_CODE, max_length=30, seen=seen)
-        self.department_reference(value, f"{path}.department")
-        self.text(value, "name", f"{path}.name", max_length=200)
-        self.text(value, "description", f"{path}.description", required=False)
-        triggers, protective_security = self.legal(value.get("legal"), f"{path}.legal")
-        minimums = classification_rules.minimum_levels(triggers, self.context.legal_minimums)
-
-        status = value.get("status", "draft")
-        if status not in STATUSES:
-            self.error(f"{path}.status", STATUS)
-            status = None
-        raw_levels = value.get("levels")
-        levels: dict[str, int] = {}
-        if raw_levels is not None and not isinstance(raw_levels, dict):
-            self.error(f"{path}.levels", NOT_AN_OBJECT)
-        elif raw_levels:
-            for aspect, level in raw_levels.items():
-                where = f"{path}.levels.{aspect}"
-                if aspect not in self.context.aspects:
-                    self.error(where, UNKNOWN_ASPECT)
-                    continue
-                checked = self.level(where, level, aspect)
-                if checked is None:
-                    continue
-                minimum = minimums.get(aspect)
-                if minimum is not None:
-                    # As in classification_rules.aspect_outcome: a minimum never exceeds the scale.
-                    minimum = min(minimum, self.context.tops[aspect])
-                    if checked < minimum:
-                        self.error(where, BELOW_MINIMUM, {"minimum": minimum})
-                levels[aspect] = checked
-        if status == "approved":
-            if not raw_levels:
-                self.error(f"{path}.levels", APPROVED_NEEDS_LEVELS)
-            elif isinstance(raw_levels, dict):
-                for aspect in self.context.aspects:
-                    if aspect not in raw_levels:
-                        self.error(f"{path}.levels.{aspect}", APPROVED_NEEDS_LEVELS)
-            # The UI never approves these through the ordinary path; neither does a file.
-            if classification_rules.requires_protective_security_analysis(
-                protective_security=bool(protective_security),
-                finals=levels,
-                tops=self.context.tops,
-            ):
-                self.error(f"{path}.status", NEEDS_ANALYSIS)
-        if code is not None:
-            self.effective[code] = self._effective_levels(code, levels, status, minimums)
-
-    def _effective_levels(
-        self, code: str, levels: dict[str, int], status: str | None, minimums: Mapping[str, int]
-    ) -> dict[str, int]:
-        """The asset's levels after the import, as the initiative pages will read them."""
-        known = self.context.assets.get(code)
-        if levels:
-            # A draft beside an approved version is a re-assessment: the approved one rules.
-            if known is not None and known.approved and status != "approved":
-                return dict(known.levels)
-            return levels
-        if known is None:
-            return {}
-        if known.approved:
-            return dict(known.levels)
-        # A draft is recomputed when the legal triggers change; the minimums lift it.
-        tops = self.context.tops
-        return {
-            aspect: max(level, min(minimums.get(aspect, 0), tops.get(aspect, level)))
-            for aspect, level in known.levels.items()
-        }
-
-    def legal(self, value: Any, path: str) -> tuple[set[str], bool | None]:
-        if value is None:
-            self.error(path, REQUIRED)
-            return set(), None
-        if not isinstance(value, dict):
-            self.error(path, NOT_AN_OBJECT)
-            return set(), None
-        self.unknown_keys(value, LEGAL_KEYS, path)
-        personal_data = value.get("personal_data")
-        if personal_data is None:
-            self.error(f"{path}.personal_data", REQUIRED)
-            personal_data = PersonalData.NO
-        elif personal_data not in PersonalData.values:
-            self.error(f"{path}.personal_data", ONE_OF, {"values": ", ".join(PersonalData.values)})
-            personal_data = PersonalData.NO
-        secrecy = value.get("secrecy")
-        if secrecy is not None and not isinstance(secrecy, str):
-            self.error(f"{path}.secrecy", SECRECY)
-            secrecy = None
-        elif (
-            isinstance(secrecy, str)
-            and self.clean_text(secrecy, f"{path}.secrecy", max_length=100) is None
-        ):
-            secrecy = None
-        protective_security = value.get("protective_security", False)
-        if not isinstance(protective_security, bool):
-            self.error(f"{path}.protective_security", BOOLEAN)
-            protective_security = None
-        return legal_triggers(personal_data, bool(secrecy and secrecy.strip())), protective_security
-
-    def initiative(self, value: Any, path: str, seen: set[str]) -> None:
-        if not isinstance(value, dict):
-            self.error(path, NOT_AN_OBJECT)
-            return
-        self.unknown_keys(value, INITIATIVE_KEYS, path)
-        self.code(value, path, pattern=ITEM_CODE, max_length=30, seen=seen)
-        self.department_reference(value, f"{path}.department")
-        self.text(value, "name", f"{path}.name", max_length=200)
-        self.text(value, "area", f"{path}.area", required=False, max_length=120)
-
-        linked: list[str] = []
-        for j, raw in enumerate(self.items(value, "assets", f"{path}.assets")):
-            where = f"{path}.assets[{j}]"
-            code = normalise_code(raw)
-            if not isinstance(raw, str) or not code:
-                self.error(where, ASSET_CODE)
-            elif code not in self.effective:
-                self.error(where, UNKNOWN_ASSET)
-            elif code in linked:
-                self.error(where, DUPLICATE_CODE)
-            else:
-                linked.append(code)
-
-        aspects_seen: set[str] = set()
-        for j, raw in enumerate(self.items(value, "adjustments", f"{path}.adjustments")):
-            self.adjustment(raw, f"{path}.adjustments[{j}]", linked, aspects_seen)
-        self.priority(value.get("priority"), f"{path}.priority")
-        self.benefit_model(value.get("benefit_model"), f"{path}.benefit_model")
-
-    def benefit_model(self, value: Any, path: str) -> None:
-        if value is None:
-            return
-        for error in benefit_document.validate(value):
-            where = path if error.path in ("", "document") else f"{path}.{error.path}"
-            self.error(where, error.template, error.params)
-
-    def adjustment(self, value: Any, path: str, linked: list[str], aspects_seen: set[str]) -> None:
-        if not isinstance(value, dict):
-            self.error(path, NOT_AN_OBJECT)
-            return
-        self.unknown_keys(value, ADJUSTMENT_KEYS, path)
-        aspect = value.get("aspect")
-        level = None
-        if aspect is None:
-            self.error(f"{path}.aspect", REQUIRED)
-        elif aspect not in self.context.aspects:
-            self.error(f"{path}.aspect", UNKNOWN_ASPECT)
-            aspect = None
-        elif aspect in aspects_seen:
-            self.error(f"{path}.aspect", DUPLICATE_ASPECT)
-            aspect = None
-        else:
-            aspects_seen.add(aspect)
-            level = self.level(f"{path}.level", value.get("level"), aspect)
-        reason = value.get("reason")
-        if reason not in classification_rules.REASONS:
-            self.error(
-                f"{path}.reason", ONE_OF, {"values": ", ".join(classification_rules.REASONS)}
-            )
-        justification = self.text(value, "justification", f"{path}.justification")
-        if (
-            aspect is None
-            or level is None
-            or reason not in classification_rules.REASONS
-            or not justification
-        ):
-            return
-        computed = classification_rules.max_level(
-            self.effective.get(code, {}).get(aspect) for code in linked
-        )
-        try:
-            classification_rules.check_adjustment(
-                classification_rules.AdjustmentInput(aspect, level, reason, justification),
-                computed,
-                self.context.tops[aspect],
-                where=path,
-            )
-        except classification_rules.RuleError as error:
-            # Reason, justification and level were checked above: what is left is the rule
-            # that only a distribution effect lowers a level (anything else, as it came).
-            template = LOWERING if error.message == LOWERING else error.message
-            self.error(error.field, template)
-
-    def priority(self, value: Any, path: str) -> None:
-        if value is None:
-            return
-        if not isinstance(value, dict):
-            self.error(path, NOT_AN_OBJECT)
-            return
-        self.unknown_keys(value, PRIORITY_KEYS, path)
-        for key in ("strategic_fit", "time_criticality"):
-            score = value.get(key)
-            if score is not None and (
-                isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5
-            ):
-                self.error(f"{path}.{key}", SCORE, {"max": 5})
-        weeks = value.get("duration_weeks")
-        if weeks is not None and (
-            isinstance(weeks, bool)
-            or not isinstance(weeks, int)
-            or not 1 <= weeks <= MAX_DURATION_WEEKS
-        ):
-            self.error(f"{path}.duration_weeks", SCORE, {"max": MAX_DURATION_WEEKS})
-        if value.get("forced_reason") is not None and (
-            self.clean_text(
-                value["forced_reason"], f"{path}.forced_reason", max_length=MAX_TEXT_LENGTH
-            )
-            is None
-        ):
-            return
-        forced = value.get("forced")
-        if forced is not None and forced not in FORCED:
-            self.error(f"{path}.forced", FORCED_VALUE)
-        elif forced in FORCED:
-            reason = value.get("forced_reason")
-            if not isinstance(reason, str) or not reason.strip():
-                self.error(f"{path}.forced_reason", REQUIRED)
-
-
-def check_document(
-    document: Any, context: RegisterContext, organisation_code_expected: str | None = None
-) -> list[RegisterError]:
-    """Every error of the document against the format and ``context``; empty if valid."""
-    checker = _Checker(context)
-    checker.document(document, organisation_code_expected)
-    return checker.errors
 
 
 # --- Validation against the database --------------------------------------------------------
@@ -1818,134 +1272,6 @@ def preview(
 
 
 def load_demo_register(actor: User | None = None) -> ImportSummary:
-    """Import the demo register of Norrköping (assessments/defaults/demo_register.json)."""
+    """Import the demo register of Norrköping (interchange/demo_register.json)."""
     document = json.loads(DEMO_REGISTER.read_text(encoding="utf-8"))
     return import_document(document, actor=actor)
-
-
-# --- Export ---------------------------------------------------------------------------------------
-
-
-def export_document(organisation: Organisation) -> dict[str, Any]:
-    """The organisation's register in the import shape, with each initiative's computed
-    classification; imports back unchanged."""
-    scheme = frameworks.load_scheme(frameworks.current_scheme(organisation))
-    codes = scheme.codes
-    departments = [
-        {"code": code, "name": name}
-        for code, name in Department.objects.filter(organisation=organisation)
-        .order_by("code")
-        .values_list("code", "name")
-    ]
-    assets = []
-    for asset in (
-        InformationAsset.objects.filter(organisation=organisation)
-        .select_related("department")
-        .order_by("code")
-    ):
-        item: dict[str, Any] = {
-            "code": asset.code,
-            "department": asset.department.code,
-            "name": asset.name,
-            "description": asset.description,
-            "legal": {
-                "personal_data": asset.personal_data,
-                "secrecy": asset.secrecy_reference if asset.secrecy else None,
-                "protective_security": asset.protective_security,
-            },
-        }
-        # In scheme order: PostgreSQL's jsonb does not keep the order keys were written in.
-        levels = {c: asset.levels[c] for c in codes if (asset.levels or {}).get(c) is not None}
-        if levels:
-            item["levels"] = levels
-        item["status"] = "approved" if asset.status == InformationAsset.Status.APPROVED else "draft"
-        assets.append(item)
-
-    initiatives = list(
-        Initiative.objects.filter(organisation=organisation)
-        .select_related("department", "area")
-        .prefetch_related(
-            Prefetch("assets", queryset=InformationAsset.objects.order_by("code")),
-            Prefetch("adjustments", queryset=Adjustment.objects.order_by("aspect_code")),
-        )
-        .order_by("code")
-    )
-    models = {
-        m.initiative_id: m.document
-        for m in BenefitModel.objects.filter(initiative__organisation=organisation)
-    }
-    priorities = {
-        p.initiative_id: p
-        for p in InitiativePriority.objects.filter(initiative__organisation=organisation)
-    }
-    exported = []
-    today = timezone.localdate()
-    for initiative in initiatives:
-        classification = selectors.classify(
-            initiative,
-            list(initiative.assets.all()),
-            list(initiative.adjustments.all()),
-            scheme,
-            today,
-        )
-        blockers = list(classification.blockers)
-        if initiative.pk not in models:
-            blockers.append("no_benefit_model")  # last in the format's order
-        entry = {
-            "code": initiative.code,
-            "department": initiative.department.code,
-            "name": initiative.name,
-            "area": initiative.area.name if initiative.area_id else None,
-            "assets": [a.code for a in initiative.assets.all()],
-            "adjustments": [
-                {
-                    "aspect": a.aspect_code,
-                    "level": a.level,
-                    "reason": a.reason,
-                    "justification": a.justification,
-                }
-                for a in initiative.adjustments.all()
-                if a.aspect_code in codes
-            ],
-            "classification": {
-                code: {
-                    "computed": row.computed,
-                    "final": row.final,
-                    "sources": list(row.sources),
-                }
-                for code, row in classification.aspects.items()
-            },
-            "classification_status": classification.status,
-            "requires_protective_security_analysis": (
-                classification.requires_protective_security_analysis
-            ),
-            "ready": not blockers,
-            "blockers": blockers,
-        }
-        if initiative.pk in models:
-            entry["benefit_model"] = models[initiative.pk]
-        priority = priorities.get(initiative.pk)
-        if priority is not None:
-            entry["priority"] = {
-                "strategic_fit": priority.strategic_fit,
-                "time_criticality": priority.time_criticality,
-                "duration_weeks": priority.duration_weeks,
-                "forced": priority.forced or None,
-                "forced_reason": priority.forced_reason,
-            }
-        exported.append(entry)
-    document: dict[str, Any] = {
-        "format": FORMAT,
-        "organisation": {"code": organisation.code, "name": organisation.name},
-        "departments": departments,
-        "information_assets": assets,
-        "initiatives": exported,
-    }
-    settings = PortfolioSettings.objects.filter(organisation=organisation).first()
-    if settings is not None:
-        document["portfolio"] = {
-            "year": settings.year,
-            "budget": benefit_document.number_text(settings.budget),
-            "scenario": settings.scenario,
-        }
-    return document

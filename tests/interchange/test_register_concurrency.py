@@ -12,10 +12,10 @@ import threading
 import pytest
 from django.db import OperationalError, connection, connections, transaction
 
-from assessments import register
 from assessments.models import InformationAsset
+from interchange import importer, register
 from klassa_app.models import AuditEvent, Organisation
-from tests.assessments.test_register_bulk import make_register
+from tests.interchange.test_register_bulk import make_register
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -66,7 +66,7 @@ def test_while_an_import_runs_its_organisation_row_and_other_organisations_are_f
     register.import_document(make_register("stor", 10), actor=None)
     register.import_document(make_register("annan", 5), actor=None)
     inside, release = threading.Event(), threading.Event()
-    original = register._Importer.portfolio_step
+    original = importer._Importer.portfolio_step
 
     def paused(importer):
         original(importer)
@@ -75,7 +75,7 @@ def test_while_an_import_runs_its_organisation_row_and_other_organisations_are_f
             release.wait(30)
 
     outcomes: list = [None]
-    register._Importer.portfolio_step = paused
+    importer._Importer.portfolio_step = paused
     try:
         thread = in_thread(
             lambda: register.import_document(make_register("stor", 10, revision=1), actor=None),
@@ -99,7 +99,7 @@ def test_while_an_import_runs_its_organisation_row_and_other_organisations_are_f
                 register.import_document(make_register("stor", 10), actor=None)
     finally:
         release.set()
-        register._Importer.portfolio_step = original
+        importer._Importer.portfolio_step = original
     thread.join(60)
     assert isinstance(outcomes[0], register.ImportSummary), outcomes
     assert outcomes[0].information_assets.counts()["updated"] == 10

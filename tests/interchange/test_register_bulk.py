@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments import register
 from assessments.models import Adjustment, InformationAsset, Initiative
 from benefits.models import BenefitModel, BenefitSummary
+from interchange import importer, register
 from klassa_app.models import AuditEvent
 from portfolio.models import InitiativeFigures, InitiativePriority
 
@@ -177,7 +177,7 @@ def test_changed_items_record_only_the_fields_that_changed_from_and_to(db):
 
 
 def test_a_kind_larger_than_the_chunk_is_split_and_every_item_is_kept(db, monkeypatch):
-    monkeypatch.setattr(register, "AUDIT_CHUNK", 4)
+    monkeypatch.setattr(importer, "AUDIT_CHUNK", 4)
     register.import_document(make_register("stor", 10), actor=None)
     events = list(AuditEvent.objects.filter(action="asset.created").order_by("id"))
     assert [e.after["part"] for e in events] == ["1/3", "2/3", "3/3"]

@@ -27,10 +27,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessments import register
-from assessments import register_export as export_jobs
-from assessments.models import RegisterExportJob
 from assessments.report_views import progress_width_class
+from interchange import register
+from interchange import register_export as export_jobs
+from interchange.models import RegisterExportJob
 from klassa_app import access, jsonload
 from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.models import Organisation
@@ -129,7 +129,7 @@ def _page(
 
 
 def _render(request: AuthenticatedHttpRequest, context: dict[str, Any]) -> HttpResponse:
-    return render(request, "assessments/register_import.html", context)
+    return render(request, "interchange/register_import.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -214,7 +214,7 @@ def register_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         "organisation": organisation,
         "jobs": export_jobs.recent_jobs(request.user, organisation),
     }
-    return render(request, "assessments/register_export.html", context)
+    return render(request, "interchange/register_export.html", context)
 
 
 @never_cache
@@ -223,9 +223,9 @@ def register_export_status(request: HttpRequest, pk: int) -> HttpResponse:
     job = export_jobs.get_visible_job(request.user, getattr(request, "organisation", None), pk)
     context = {"job": job, "width_class": progress_width_class(job.progress)}
     template = (
-        "assessments/_register_export_panel.html"
+        "interchange/_register_export_panel.html"
         if request.htmx
-        else "assessments/register_export_status.html"
+        else "interchange/register_export_status.html"
     )
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])

@@ -11,11 +11,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from assessments import register
 from assessments.models import Assessment, InformationAsset
-from assessments.register_views import SESSION_KEY
+from interchange import register
+from interchange.register_views import SESSION_KEY
 from klassa_app.models import AuditEvent
-from tests.assessments.test_register import make_document, row_counts, upload
+from tests.interchange.test_register import make_document, row_counts, upload
 
 pytestmark = pytest.mark.django_db
 

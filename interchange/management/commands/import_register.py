@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessments import register
+from interchange import register
 from klassa_app import jsonload
 
 

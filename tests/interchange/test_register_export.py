@@ -12,11 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import register, register_export, tasks
-from assessments.models import RegisterExportJob
+from interchange import register, register_export, tasks
+from interchange.models import RegisterExportJob
 from klassa_app.models import AuditEvent, Role
-from tests.assessments.test_register import register_made_in_the_ui  # noqa: F401
 from tests.factories import MembershipFactory, UserFactory
+from tests.interchange.test_register import register_made_in_the_ui  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -187,11 +187,19 @@ def test_the_sweeper_sends_stale_exports_again_and_fails_stuck_ones(officer, nor
     RegisterExportJob.objects.filter(pk=queued.pk).update(
         created_at=timezone.now() - timedelta(minutes=11)
     )
-    assert tasks.requeue_stale_report_jobs() == 1
+    assert tasks.requeue_stale_register_exports() == 1
     queued.refresh_from_db()
     stuck.refresh_from_db()
     assert queued.status == RegisterExportJob.Status.DONE  # tasks run in-process in tests
     assert stuck.status == RegisterExportJob.Status.FAILED
+
+
+def test_the_register_sweeper_is_in_the_beat_schedule(settings):
+    scheduled = {
+        entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+    # The report sweeper of assessments no longer looks at register exports: this one does.
+    assert scheduled["interchange.tasks.requeue_stale_register_exports"] <= 5 * 60
 
 
 def _jobs(organisation, user, count: int) -> None:

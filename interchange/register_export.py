@@ -1,9 +1,9 @@
 """The web export of a whole register, built in the background like every big file.
 
 - ``do_request_register_export`` records the request (audited) and enqueues
-  ``assessments.tasks.build_register_export`` after commit;
+  ``interchange.tasks.build_register_export`` after commit;
 - ``build_file`` is what the job runner calls: the ``klassa.register/1`` document of
-  ``assessments.register.export_document``, as the JSON that ``import_register`` reads;
+  ``interchange.exporter.export_document``, as the JSON that ``import_register`` reads;
 - ``get_visible_job`` / ``recent_jobs`` are the reads that decide who follows and downloads.
 
 ``./dev manage export_register`` prints the same document directly.
@@ -20,9 +20,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from assessments import register
-from assessments.models import RegisterExportJob
 from assessments.reports import report_language
+from interchange import register
+from interchange.models import RegisterExportJob
 from klassa_app import access, audit
 from klassa_app.models import Organisation, User
 from klassa_app.queue import enqueue
@@ -57,7 +57,7 @@ def do_request_register_export(
         after={"language": job.language},
         object_repr=f"{organisation.code} register",
     )
-    enqueue("assessments.tasks.build_register_export", job.pk)
+    enqueue("interchange.tasks.build_register_export", job.pk)
     return job
 
 

@@ -18,9 +18,8 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import classification_rules, register, selectors, services
+from assessments import classification_rules, selectors, services
 from assessments.defaults.scheme import LEGAL_MINIMUMS
-from assessments.management.commands.import_register import Command as ImportCommand
 from assessments.models import (
     Adjustment,
     Area,
@@ -32,6 +31,8 @@ from assessments.models import (
     Question,
 )
 from assessments.services import StepInput
+from interchange import checks, importer, register
+from interchange.management.commands.import_register import Command as ImportCommand
 from klassa_app.models import AuditEvent, Department, Organisation
 
 pytestmark = pytest.mark.django_db
@@ -862,9 +863,9 @@ def test_the_demo_register_imports_with_the_decks_education_initiatives(db):
 
 
 def test_every_demo_level_respects_the_legal_minimums():
-    document = json.loads(register.DEMO_REGISTER.read_text(encoding="utf-8"))
+    document = json.loads(importer.DEMO_REGISTER.read_text(encoding="utf-8"))
     for item in document["information_assets"]:
-        triggers = register.legal_triggers(
+        triggers = checks.legal_triggers(
             item["legal"]["personal_data"], bool(item["legal"]["secrecy"])
         )
         for aspect, minimum in classification_rules.minimum_levels(

@@ -1,0 +1,27 @@
+"""Background work of the register files: building a requested export."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from interchange import register_export
+from interchange.models import RegisterExportJob
+from klassa_app import jobs
+
+
+@shared_task
+def build_register_export(job_id: int) -> str:
+    """Build a requested export of a whole register (safe to run twice)."""
+    return jobs.run_file_job(
+        RegisterExportJob,
+        job_id,
+        load=lambda pk: RegisterExportJob.objects.select_related("organisation").get(pk=pk),
+        build=register_export.build_file,
+    )
+
+
+@shared_task
+def requeue_stale_register_exports() -> int:
+    """Send register exports again that were queued long ago but never started (the broker
+    was down when they were requested), and give up on exports whose worker died."""
+    return jobs.sweep_file_jobs(RegisterExportJob, build_register_export)

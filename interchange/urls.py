@@ -1,0 +1,20 @@
+"""The register files' pages: import with a preview, and the background export."""
+
+from django.urls import path
+
+from interchange import register_views
+
+urlpatterns = [
+    path("register/import/", register_views.register_import, name="register_import"),
+    path("register/export/", register_views.register_export, name="register_export"),
+    path(
+        "register/exports/<int:pk>/",
+        register_views.register_export_status,
+        name="register_export_status",
+    ),
+    path(
+        "register/exports/<int:pk>/download/",
+        register_views.register_export_download,
+        name="register_export_download",
+    ),
+]
