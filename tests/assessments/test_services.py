@@ -14,32 +14,13 @@ from assessments.services import StepInput
 from klassa_app.models import AuditEvent
 from klassa_app.services import ServiceError
 from tests.factories import InformationAssetFactory
+from tests.helpers import answer_all
 
 pytestmark = pytest.mark.django_db
 
 
 def option_for(question: Question, level: int) -> int:
     return next(o.pk for o in question.options.all() if o.level == level)
-
-
-def answer_all(actor, assessment, levels: dict[str, int], **extra):
-    """Answer every question of each aspect with the option of the given level (or the
-    highest option below it), one wizard step per aspect."""
-    for aspect, level in levels.items():
-        questions = Question.objects.filter(bank=assessment.question_bank, aspect_code=aspect)
-        answers = {}
-        for q in questions.prefetch_related("options"):
-            fitting = [o for o in q.options.all() if o.level <= level]
-            answers[q.code] = max(fitting, key=lambda o: o.level).pk
-        assessment.refresh_from_db()
-        assessment = services.do_save_step(
-            actor=actor,
-            assessment=assessment,
-            aspect_code=aspect,
-            step=StepInput(answers=answers, comments={}, **(extra if aspect == "T" else {})),
-            lock_version=assessment.lock_version,
-        )
-    return assessment
 
 
 @pytest.fixture
