@@ -26,16 +26,17 @@ from assessments import services as assessment_services
 from assessments.models import (
     ClassificationScheme,
     Participant,
+    Question,
     QuestionBank,
     RequirementCatalogue,
     RequirementStatus,
 )
+from assessments.services import StepInput
 from benefits import defaults as benefit_defaults
 from benefits import services as benefit_services
 from benefits import tracking as benefit_tracking
 from klassa_app.models import Department, Membership, Organisation, Role, User
 from portfolio import services as portfolio_services
-from tests.helpers import answer_all
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -121,6 +122,26 @@ def member(
         role=role,
     )
     return user
+
+
+def answer_all(actor, assessment, levels: dict[str, int], **extra):
+    """Answer every question of each aspect with the option of the given level (or the
+    highest option below it), one wizard step per aspect."""
+    for aspect, level in levels.items():
+        questions = Question.objects.filter(bank=assessment.question_bank, aspect_code=aspect)
+        answers = {}
+        for q in questions.prefetch_related("options"):
+            fitting = [o for o in q.options.all() if o.level <= level]
+            answers[q.code] = max(fitting, key=lambda o: o.level).pk
+        assessment.refresh_from_db()
+        assessment = assessment_services.do_save_step(
+            actor=actor,
+            assessment=assessment,
+            aspect_code=aspect,
+            step=StepInput(answers=answers, comments={}, **(extra if aspect == "T" else {})),
+            lock_version=assessment.lock_version,
+        )
+    return assessment
 
 
 # --- Classification frameworks -------------------------------------------------------------------

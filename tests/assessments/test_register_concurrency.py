@@ -15,7 +15,7 @@ from django.db import OperationalError, connection, connections, transaction
 from assessments import register
 from assessments.models import InformationAsset
 from klassa_app.models import AuditEvent, Organisation
-from tests.assessments.test_register_bulk import make_register
+from tests.helpers import make_register
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 from assessments import register, register_export, tasks
 from assessments.models import RegisterExportJob
 from klassa_app.models import AuditEvent, Role
-from tests.assessments.test_register import register_made_in_the_ui  # noqa: F401
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

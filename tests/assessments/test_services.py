@@ -13,8 +13,8 @@ from assessments.models import AspectResult, Assessment, InformationAsset, Quest
 from assessments.services import StepInput
 from klassa_app.models import AuditEvent
 from klassa_app.services import ServiceError
-from tests.factories import InformationAssetFactory
-from tests.helpers import answer_all
+from tests.factories import InformationAssetFactory, answer_all
+from tests.helpers import classified
 
 pytestmark = pytest.mark.django_db
 
@@ -262,17 +262,6 @@ def dashboard(owner, utbildning):
         name="Personal dashboard",
         area="Education",
     )
-
-
-def classified(owner, officer, department, code, levels, approve=True, **fields):
-    asset = services.do_create_asset(
-        actor=owner, department=department, code=code, name=code, **fields
-    )
-    assessment = answer_all(owner, services.do_start_assessment(actor=owner, asset=asset), levels)
-    if approve:
-        services.do_approve_assessment(actor=officer, assessment=assessment)
-    asset.refresh_from_db()
-    return asset
 
 
 def test_initiative_inherits_the_maximum_of_its_assets_with_provenance(

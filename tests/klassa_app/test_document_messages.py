@@ -23,8 +23,8 @@ from assessments import services as assessment_services
 from benefits import defaults
 from benefits import document as benefit_document
 from klassa_app import numbers
-from tests.assessments.test_register import make_document
-from tests.assessments.test_register import upload as register_upload
+from tests.helpers import make_document
+from tests.helpers import upload as register_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,9 @@ from io import BytesIO
 import pytest
 from django.conf import settings
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from openpyxl import load_workbook
 
-from klassa_app.models import Organisation, Role
+from klassa_app.models import Role
 from portfolio import exports, selectors, tasks
 from portfolio.models import PortfolioReportJob
 from tests.factories import MembershipFactory, UserFactory
@@ -24,13 +23,6 @@ from tests.factories import MembershipFactory, UserFactory
 DECK_TOTAL_INTERNAL = Decimal(807_018_863)
 DECK_TOTAL_EXTERNAL = Decimal(3_309_081_152)
 DECK_TOTAL = Decimal(4_116_100_015)
-
-
-@pytest.fixture
-def demo(db):
-    for loader in settings.KLASSA_DEMO_LOADERS:
-        import_string(loader)(actor=None)
-    return Organisation.objects.get(code="norrkoping")
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from assessments.models import Area
 from klassa_app.templatetags.klassa_format import money
 from portfolio import charts, exports, selectors
 from portfolio.models import PortfolioSettings
+from tests.helpers import make_initiative, scenario_of
 from tests.portfolio.test_charts import SVG, groups, parse, sample_budget_rows
-from tests.portfolio.test_views import make_initiative, scenario_of
 
 
 def _culture_initiative(kultur, norrkoping):

@@ -16,7 +16,7 @@ from klassa_app.templatetags.klassa_format import money
 from portfolio import exports, selectors
 from portfolio.models import PortfolioScenario, PortfolioSettings
 from portfolio.templatetags.portfolio_format import signed_money
-from tests.portfolio.test_views import BUDGET, scenario_of
+from tests.helpers import BUDGET, scenario_of
 
 
 def _settings_post(**changes: str) -> dict[str, str]:
