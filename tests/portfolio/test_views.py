@@ -480,6 +480,34 @@ def test_outsider_gets_404_on_every_scenario_url(
     assert PortfolioScenario.objects.filter(committed_at__isnull=False).count() == 0
 
 
+def test_comparing_a_scenario_with_itself_is_refused_and_the_form_starts_with_two(
+    as_user, admin, norrkoping, portfolio_data
+):
+    plan_a = scenario_of(norrkoping, admin, "Plan A")
+    plan_b = scenario_of(norrkoping, admin, "Plan B")
+    client = as_user(admin)
+    same = client.get(reverse("portfolio_compare"), {"left": plan_a.pk, "right": plan_a.pk})
+    assert same.status_code == 400
+    assert "right" in same.context["form"].errors
+    assert same.context["comparison"] is None
+    empty = client.get(reverse("portfolio_compare"))
+    form = empty.context["form"]
+    assert form["left"].value() != form["right"].value()
+    assert {form["left"].value(), form["right"].value()} <= {plan_a.pk, plan_b.pk}
+
+
+def test_comparison_shows_the_budget_difference(as_user, admin, norrkoping, portfolio_data):
+    plan_a = scenario_of(norrkoping, admin, "Plan A")
+    PortfolioSettings.objects.filter(organisation=norrkoping).update(budget=Decimal(12_000_000))
+    plan_b = scenario_of(norrkoping, admin, "Plan B")
+    response = as_user(admin).get(
+        reverse("portfolio_compare"), {"left": plan_a.pk, "right": plan_b.pk}
+    )
+    assert response.context["comparison"].budget_difference == Decimal(2_000_000)
+    cell = response.content.decode().split('id="budget-difference">')[1].split("</td>")[0]
+    assert "2\xa0000\xa0000\xa0kr" in cell and cell.startswith("+")
+
+
 # --- Exports ------------------------------------------------------------------------------------
 
 
