@@ -13,10 +13,13 @@ of four initiatives, a register made in the UI, and files kept in a temporary me
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 from django.utils.module_loading import import_string
+from hypothesis import settings as hypothesis_settings
 
 from assessments import services
 from assessments.models import Area, InformationAsset
@@ -31,6 +34,14 @@ from tests.factories import (
     answer_all,
 )
 from tests.helpers import BUDGET, make_initiative
+
+# Hypothesis profiles, chosen by HYPOTHESIS_PROFILE: ``dev`` (the default) keeps a local run
+# short; ``ci`` (set by .ci/run) draws more cases and has no deadline, because timings on a
+# shared CI machine are noise, and prints the blob that reproduces a failure. A property's
+# own ``@settings(max_examples=…)`` still wins: those counts were chosen for that property.
+hypothesis_settings.register_profile("dev", max_examples=50)
+hypothesis_settings.register_profile("ci", max_examples=200, deadline=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(autouse=True)
