@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext_noop
 
-from assessments import rules
+from assessments import classification_rules
 from assessments.defaults import scheme as default_scheme
 from assessments.models import (
     InformationAsset,
@@ -265,8 +265,8 @@ class _Checker:
             return None
         top = self.context.tops[aspect]
         try:
-            rules.check_level(path, value, top)
-        except rules.RuleError as error:
+            classification_rules.check_level(path, value, top)
+        except classification_rules.RuleError as error:
             # check_level has this one rule; its message, translatable.
             self.error(error.field, LEVEL, {"top": top})
             return None
@@ -362,7 +362,7 @@ class _Checker:
         self.text(value, "name", f"{path}.name", max_length=200)
         self.text(value, "description", f"{path}.description", required=False)
         triggers, protective_security = self.legal(value.get("legal"), f"{path}.legal")
-        minimums = rules.minimum_levels(triggers, self.context.legal_minimums)
+        minimums = classification_rules.minimum_levels(triggers, self.context.legal_minimums)
 
         status = value.get("status", "draft")
         if status not in STATUSES:
@@ -383,7 +383,7 @@ class _Checker:
                     continue
                 minimum = minimums.get(aspect)
                 if minimum is not None:
-                    # As in rules.aspect_outcome: a minimum never exceeds the scale.
+                    # As in classification_rules.aspect_outcome: a minimum never exceeds the scale.
                     minimum = min(minimum, self.context.tops[aspect])
                     if checked < minimum:
                         self.error(where, BELOW_MINIMUM, {"minimum": minimum})
@@ -396,7 +396,7 @@ class _Checker:
                     if aspect not in raw_levels:
                         self.error(f"{path}.levels.{aspect}", APPROVED_NEEDS_LEVELS)
             # The UI never approves these through the ordinary path; neither does a file.
-            if rules.requires_protective_security_analysis(
+            if classification_rules.requires_protective_security_analysis(
                 protective_security=bool(protective_security),
                 finals=levels,
                 tops=self.context.tops,
@@ -511,20 +511,29 @@ class _Checker:
             aspects_seen.add(aspect)
             level = self.level(f"{path}.level", value.get("level"), aspect)
         reason = value.get("reason")
-        if reason not in rules.REASONS:
-            self.error(f"{path}.reason", ONE_OF, {"values": ", ".join(rules.REASONS)})
+        if reason not in classification_rules.REASONS:
+            self.error(
+                f"{path}.reason", ONE_OF, {"values": ", ".join(classification_rules.REASONS)}
+            )
         justification = self.text(value, "justification", f"{path}.justification")
-        if aspect is None or level is None or reason not in rules.REASONS or not justification:
+        if (
+            aspect is None
+            or level is None
+            or reason not in classification_rules.REASONS
+            or not justification
+        ):
             return
-        computed = rules.max_level(self.effective.get(code, {}).get(aspect) for code in linked)
+        computed = classification_rules.max_level(
+            self.effective.get(code, {}).get(aspect) for code in linked
+        )
         try:
-            rules.check_adjustment(
-                rules.AdjustmentInput(aspect, level, reason, justification),
+            classification_rules.check_adjustment(
+                classification_rules.AdjustmentInput(aspect, level, reason, justification),
                 computed,
                 self.context.tops[aspect],
                 where=path,
             )
-        except rules.RuleError as error:
+        except classification_rules.RuleError as error:
             # Reason, justification and level were checked above: what is left is the rule
             # that only a distribution effect lowers a level (anything else, as it came).
             template = LOWERING if error.message == LOWERING else error.message

@@ -8,7 +8,7 @@ from django.template import engines
 from django.urls import reverse
 from django.utils import translation
 
-from tests.assessments.test_query_counts import grow
+from tests.assessments.helpers import grow
 
 
 def render(source: str, **context) -> str:

@@ -9,10 +9,11 @@ from django.http import Http404
 from django.urls import reverse
 
 from assessments import consensus, services
-from assessments.models import Assessment, ConsensusSession, Question, SignOff
+from assessments.models import Assessment, ConsensusSession, SignOff
 from assessments.services import StaleVersion
 from klassa_app.models import AuditEvent, Role
 from klassa_app.services import ServiceError
+from tests.assessments.helpers import agree_everything, answers, fresh, propose
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,19 +27,6 @@ def dpo(norrkoping):
 
 
 @pytest.fixture
-def colleague(utbildning):
-    """A member of the same department who was not invited."""
-    return MembershipFactory(department=utbildning, role=Role.ECONOMIST).user
-
-
-@pytest.fixture
-def asset(owner, utbildning):
-    return services.do_create_asset(
-        actor=owner, department=utbildning, code="NARV", name="Närvaro", personal_data="yes"
-    )
-
-
-@pytest.fixture
 def session(officer, owner, lawyer, dpo, asset, django_capture_on_commit_callbacks):
     assessment = services.do_start_assessment(actor=owner, asset=asset)
     with django_capture_on_commit_callbacks(execute=True):
@@ -46,38 +34,6 @@ def session(officer, owner, lawyer, dpo, asset, django_capture_on_commit_callbac
             actor=officer,
             assessment=assessment,
             participants=[(owner, P.BUSINESS_OWNER), (lawyer, P.LEGAL_REVIEWER), (dpo, P.DPO)],
-        )
-
-
-def answers(session, level):
-    result = {}
-    for q in Question.objects.filter(bank=session.assessment.question_bank).prefetch_related(
-        "options"
-    ):
-        fitting = [o for o in q.options.all() if o.level <= level]
-        result[q.code] = max(fitting, key=lambda o: o.level).pk
-    return result
-
-
-def propose(user, session, level, submit=True):
-    return consensus.do_save_proposals(
-        actor=user, session=session, answers=answers(session, level), comments={}, submit=submit
-    )
-
-
-def fresh(session):
-    return ConsensusSession.objects.get(pk=session.pk)
-
-
-def agree_everything(officer, session, levels):
-    for code, level in levels.items():
-        consensus.do_decide(
-            actor=officer,
-            session=fresh(session),
-            aspect_code=code,
-            level=level,
-            rationale=f"Agreed after discussion on {code}",
-            lock_version=fresh(session).lock_version,
         )
 
 

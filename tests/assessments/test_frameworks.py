@@ -10,7 +10,7 @@ from assessments import frameworks, selectors, services
 from assessments.models import Assessment, ClassificationScheme, RequirementCatalogue
 from klassa_app.models import AuditEvent
 from klassa_app.services import ServiceError
-from tests.assessments.test_services import answer_all
+from tests.factories import answer_all
 
 pytestmark = pytest.mark.django_db
 

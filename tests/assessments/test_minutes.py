@@ -15,24 +15,13 @@ from assessments import consensus, reports, services, tasks
 from assessments.models import Assessment, ReportJob
 from klassa_app.models import AuditEvent, Role
 from klassa_app.services import ServiceError
-from tests.assessments.test_consensus import agree_everything, answers, fresh, propose
+from tests.assessments.helpers import agree_everything, answers, fresh, propose
 from tests.factories import InitiativeFactory, MembershipFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_media_in_tmp")]
 
 P = consensus.Role
 LEVELS = {"K": 2, "R": 1, "T": 2, "S": 1}
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def colleague(utbildning):
-    """A member of the same department who was not invited."""
-    return MembershipFactory(department=utbildning, role=Role.ECONOMIST).user
 
 
 @pytest.fixture

@@ -3,9 +3,6 @@ organisation: counted with a few rows, then again after the data grew past a ful
 
 from __future__ import annotations
 
-import itertools
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -13,89 +10,12 @@ from django.utils import timezone
 from assessments import frameworks
 from assessments.models import (
     Adjustment,
-    Area,
     AspectResult,
     Assessment,
-    InformationAsset,
-    Initiative,
-    RequirementStatus,
 )
+from tests.assessments.helpers import add_assets, add_initiatives, grow
 
 pytestmark = pytest.mark.django_db
-
-_codes = itertools.count()
-
-
-def add_assets(department, n: int) -> list[InformationAsset]:
-    """``n`` assets of every kind a row can show: approved (most of them overdue for review),
-    being classified, unclassified, with personal data, secrecy, protective security."""
-    today = timezone.localdate()
-    assets = []
-    for i in range(n):
-        number = next(_codes)
-        kind = i % 5
-        assets.append(
-            InformationAsset(
-                organisation=department.organisation,
-                department=department,
-                code=f"QA{number:05d}",
-                name=f"Mängd {number}",
-                personal_data=("no", "yes", "special_categories")[i % 3],
-                secrecy=kind == 1,
-                secrecy_reference="OSL 23:2" if kind == 1 else "",
-                protective_security=kind == 2 and i % 10 == 2,
-                requires_protective_security_analysis=kind == 2 and i % 10 == 2,
-                levels={} if kind == 4 else {"K": i % 5, "R": 1, "T": (i + 2) % 5, "S": 0},
-                status="unclassified" if kind == 4 else ("draft" if kind == 3 else "approved"),
-                review_due=today - timedelta(days=1 + i) if kind < 3 else None,
-            )
-        )
-    return InformationAsset.objects.bulk_create(assets)
-
-
-def add_initiatives(department, assets, n: int) -> list[Initiative]:
-    """``n`` initiatives with 1–10 of the given assets each, an area, and every third one
-    with an adjustment and an action-plan status."""
-    organisation = department.organisation
-    area, _ = Area.objects.get_or_create(organisation=organisation, name="Skola")
-    initiatives = []
-    for _i in range(n):
-        number = next(_codes)
-        initiatives.append(
-            Initiative(
-                organisation=organisation,
-                department=department,
-                area=area,
-                code=f"QI{number:05d}",
-                name=f"Satsning {number}",
-            )
-        )
-    initiatives = Initiative.objects.bulk_create(initiatives)
-    link_assets(initiatives, assets)
-    requirement = frameworks.current_catalogue(organisation).requirements.first()
-    Adjustment.objects.bulk_create(
-        Adjustment(
-            initiative=initiative,
-            aspect_code="K",
-            level=3,
-            reason="aggregation",
-            justification="Samlad bild av många elever",
-        )
-        for initiative in initiatives[::3]
-    )
-    RequirementStatus.objects.bulk_create(
-        RequirementStatus(initiative=initiative, requirement=requirement, status="partly")
-        for initiative in initiatives[::3]
-    )
-    return initiatives
-
-
-def link_assets(initiatives, assets) -> None:
-    Initiative.assets.through.objects.bulk_create(
-        Initiative.assets.through(initiative=initiative, asset=asset)
-        for n, initiative in enumerate(initiatives)
-        for asset in assets[n % len(assets) :][: 1 + n % 10]
-    )
 
 
 def add_versions(asset, count: int, approver) -> None:
@@ -122,13 +42,6 @@ def add_versions(asset, count: int, approver) -> None:
         for a in versions
         for code in "KRTS"
     )
-
-
-def grow(utbildning, kultur, *, assets: int, initiatives: int) -> None:
-    """The organisation grows in both departments, so department readers see it grow too."""
-    for department in (utbildning, kultur):
-        new_assets = add_assets(department, assets)
-        add_initiatives(department, new_assets, initiatives)
 
 
 def same_queries_after_growth(client, url, grow_it, counting_max, counting_exact):

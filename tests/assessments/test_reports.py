@@ -21,18 +21,13 @@ from assessments.i18n import tr
 from assessments.models import ReportJob
 from assessments.report_views import progress_width_class
 from klassa_app.models import AuditEvent, Role
-from tests.assessments.test_services import classified
 from tests.factories import MembershipFactory, UserFactory
+from tests.helpers import classified
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_media_in_tmp")]
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

@@ -13,33 +13,14 @@ from assessments.models import AspectResult, Assessment, InformationAsset, Quest
 from assessments.services import StepInput
 from klassa_app.models import AuditEvent
 from klassa_app.services import ServiceError
-from tests.factories import InformationAssetFactory
+from tests.factories import InformationAssetFactory, answer_all
+from tests.helpers import classified
 
 pytestmark = pytest.mark.django_db
 
 
 def option_for(question: Question, level: int) -> int:
     return next(o.pk for o in question.options.all() if o.level == level)
-
-
-def answer_all(actor, assessment, levels: dict[str, int], **extra):
-    """Answer every question of each aspect with the option of the given level (or the
-    highest option below it), one wizard step per aspect."""
-    for aspect, level in levels.items():
-        questions = Question.objects.filter(bank=assessment.question_bank, aspect_code=aspect)
-        answers = {}
-        for q in questions.prefetch_related("options"):
-            fitting = [o for o in q.options.all() if o.level <= level]
-            answers[q.code] = max(fitting, key=lambda o: o.level).pk
-        assessment.refresh_from_db()
-        assessment = services.do_save_step(
-            actor=actor,
-            assessment=assessment,
-            aspect_code=aspect,
-            step=StepInput(answers=answers, comments={}, **(extra if aspect == "T" else {})),
-            lock_version=assessment.lock_version,
-        )
-    return assessment
 
 
 @pytest.fixture
@@ -281,17 +262,6 @@ def dashboard(owner, utbildning):
         name="Personal dashboard",
         area="Education",
     )
-
-
-def classified(owner, officer, department, code, levels, approve=True, **fields):
-    asset = services.do_create_asset(
-        actor=owner, department=department, code=code, name=code, **fields
-    )
-    assessment = answer_all(owner, services.do_start_assessment(actor=owner, asset=asset), levels)
-    if approve:
-        services.do_approve_assessment(actor=officer, assessment=assessment)
-    asset.refresh_from_db()
-    return asset
 
 
 def test_initiative_inherits_the_maximum_of_its_assets_with_provenance(

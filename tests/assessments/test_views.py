@@ -7,17 +7,9 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Assessment, InformationAsset, Initiative, Question
-from tests.assessments.test_services import answer_all
-from tests.factories import InformationAssetFactory, InitiativeFactory
+from tests.factories import InformationAssetFactory, InitiativeFactory, answer_all
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def asset(owner, utbildning):
-    return services.do_create_asset(
-        actor=owner, department=utbildning, code="NARV", name="Närvaro", personal_data="yes"
-    )
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from assessments import services as assessment_services
 from benefits import defaults, services
 from benefits.models import BenefitModel
 from klassa_app.models import AuditEvent, Role
@@ -17,13 +16,6 @@ from klassa_app.services import ServiceError
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def initiative(owner, utbildning):
-    return assessment_services.do_create_initiative(
-        actor=owner, department=utbildning, code="EDU-A", name="Personal dashboard"
-    )
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from benefits import defaults, document
 from benefits.calculation import BenefitModel, ByScenario, Cost, Lever, evaluate
 from benefits.document import DocumentError, DocumentInvalid, parse, to_document, validate
-from tests.benefits.test_calculation import models
+from tests.benefits.strategies import models
 
 D = Decimal
 

@@ -19,8 +19,6 @@ from benefits.double_counting import (
     over_claimed,
 )
 from benefits.selectors import double_counting_for, double_counting_for_organisation
-from klassa_app.models import Role
-from tests.factories import MembershipFactory
 
 D = Decimal
 
@@ -129,11 +127,6 @@ def initiative_with(actor, department, code, *levers):
         actor=actor, initiative=initiative, document=staff_document(*levers), lock_version=None
     )
     return initiative
-
-
-@pytest.fixture
-def culture_owner(kultur):
-    return MembershipFactory(department=kultur, role=Role.BUSINESS_OWNER).user
 
 
 @pytest.mark.django_db

@@ -106,13 +106,6 @@ def test_worst_orders_red_amber_not_measured_green():
 
 
 @pytest.fixture
-def initiative(owner, utbildning):
-    return assessment_services.do_create_initiative(
-        actor=owner, department=utbildning, code="EDU-A", name="Personal dashboard"
-    )
-
-
-@pytest.fixture
 def model(owner, initiative):
     return services.do_save_benefit_model(
         actor=owner,
@@ -503,11 +496,6 @@ def make_initiative(actor, department, code):
         document=defaults.load(defaults.NORRKOPING_EDUCATION),
         lock_version=None,
     )
-
-
-@pytest.fixture
-def culture_owner(kultur):
-    return MembershipFactory(department=kultur, role=Role.BUSINESS_OWNER).user
 
 
 @pytest.mark.django_db

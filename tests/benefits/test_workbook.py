@@ -17,7 +17,6 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from pycel import ExcelCompiler
 
-from assessments import services as assessment_services
 from benefits import calculation, defaults, services
 from benefits.calculation import SCENARIOS, BenefitModel, ByScenario, Cost, Lever
 from benefits.document import parse
@@ -29,7 +28,7 @@ from benefits.workbook import (
     build_benefit_workbook,
     sheet_names,
 )
-from tests.benefits.test_calculation import models
+from tests.benefits.strategies import models
 
 D = Decimal
 MONEY_TOLERANCE = D("0.01")  # kronor: Excel computes in binary floating point
@@ -406,13 +405,6 @@ def test_a_name_that_looks_like_a_formula_stays_text():
 
 
 # --- The download ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def initiative(owner, utbildning):
-    return assessment_services.do_create_initiative(
-        actor=owner, department=utbildning, code="EDU-A", name="Personal dashboard"
-    )
 
 
 @pytest.fixture

@@ -6,11 +6,17 @@ browser downloaded by Playwright.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 
+from assessments import services as assessment_services
+from benefits import defaults, services, tracking
 from klassa_app.models import Role
 from tests.factories import (
     PASSWORD,
@@ -149,3 +155,78 @@ def login(page, live_server, email: str, password: str = PASSWORD):
 
 def csp_violations(page) -> list[dict]:
     return page.evaluate("window.__cspViolations || []")
+
+
+# --- Shared by several browser test modules ------------------------------------------------
+
+
+BLOCKING_IMPACTS = {"critical", "serious"}
+
+
+def axe_violations(page) -> list[dict]:
+    return [v for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+
+
+def describe(found: dict[str, list[dict]]) -> str:
+    lines = []
+    for path, violations in found.items():
+        if not violations:
+            continue
+        lines.append(f"{path}:")
+        for violation in violations:
+            lines.append(f"  [{violation['impact']}] {violation['id']}: {violation['help']}")
+            for node in violation["nodes"][:5]:
+                lines.append(f"    {' '.join(node['target'])}: {node['failureSummary']!r}")
+    return "\n".join(lines)
+
+
+def overflowing_elements(page, width: int = PHONE["width"]) -> list[str]:
+    """Elements whose right edge is beyond the viewport, for the failure message."""
+    return page.evaluate(
+        """(width) => Array.from(document.querySelectorAll('body *'))
+            .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+            .filter((el) => !el.closest('.table-responsive'))
+            .slice(0, 10)
+            .map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                 + (el.className && typeof el.className === 'string'
+                    ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+                 + ' right=' + Math.round(el.getBoundingClientRect().right))""",
+        width,
+    )
+
+
+@pytest.fixture
+def tracked_initiative(org_admin, departments):
+    """The Norrköping education model with a tracked lever and amounts of the demo's size."""
+    initiative = assessment_services.do_create_initiative(
+        actor=org_admin, department=departments[0], code="EDU-A", name="Personal dashboard"
+    )
+    document = json.loads(defaults.NORRKOPING_EDUCATION.read_text(), parse_float=Decimal)
+    model = services.do_save_benefit_model(
+        actor=org_admin, initiative=initiative, document=document, lock_version=None
+    )
+    year = timezone.localdate().year
+    lever = tracking.do_save_tracking(
+        actor=org_admin,
+        model=model,
+        lever_name=document["levers"][0]["name"],
+        owner=None,
+        indicator="Value of administration time freed for school managers",
+        unit="kr",
+        start_year=year,
+    )
+    tracking.do_save_years(
+        actor=org_admin,
+        tracking=lever,
+        values={year: tracking.YearValues(Decimal("2051895.93"), Decimal("1949301.13"))},
+    )
+    return initiative
+
+
+# The smallest rendered font size, in CSS pixels, of the texts of an SVG chart.
+SMALLEST_CHART_TEXT = """(selector) => {
+    const svg = document.querySelector(selector);
+    const scale = svg.getScreenCTM().a;
+    return Math.min(...Array.from(svg.querySelectorAll('text')).map(
+        (t) => parseFloat(getComputedStyle(t).fontSize) * scale));
+}"""

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import login, url
+from tests.browser.conftest import axe_violations, describe, login, url
 from tests.factories import PASSWORD
 
 pytestmark = [
@@ -13,7 +12,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
 
-BLOCKING_IMPACTS = {"critical", "serious"}
 SIGNED_IN_PAGES = [
     "/",
     "/departments/",
@@ -27,23 +25,6 @@ SIGNED_IN_PAGES = [
     "/classification/",
     "/reviews/overdue/",
 ]
-
-
-def axe_violations(page) -> list[dict]:
-    return [v for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING_IMPACTS]
-
-
-def describe(found: dict[str, list[dict]]) -> str:
-    lines = []
-    for path, violations in found.items():
-        if not violations:
-            continue
-        lines.append(f"{path}:")
-        for violation in violations:
-            lines.append(f"  [{violation['impact']}] {violation['id']}: {violation['help']}")
-            for node in violation["nodes"][:5]:
-                lines.append(f"    {' '.join(node['target'])}: {node['failureSummary']!r}")
-    return "\n".join(lines)
 
 
 def visit_main_pages(page, live_server, user, department):

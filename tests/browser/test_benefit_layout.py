@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CSP_LISTENER, login, url
-from tests.browser.test_phone import SMALLEST_CHART_TEXT, tracked_initiative  # noqa: F401
+from tests.browser.conftest import CSP_LISTENER, SMALLEST_CHART_TEXT, login, url
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
@@ -28,7 +27,7 @@ def test_results_beside_the_editor_scroll_with_the_page_and_fit_their_column(
     laptop_page,
     live_server,
     org_admin,
-    tracked_initiative,  # noqa: F811
+    tracked_initiative,
 ):
     page = laptop_page
     login(page, live_server, org_admin.email, PASSWORD)
@@ -51,7 +50,7 @@ def test_tornado_text_is_at_least_12_px_and_unambiguous_at_1366(
     laptop_page,
     live_server,
     org_admin,
-    tracked_initiative,  # noqa: F811
+    tracked_initiative,
 ):
     page = laptop_page
     login(page, live_server, org_admin.email, PASSWORD)

@@ -10,8 +10,7 @@ import pytest
 
 from assessments import services as assessment_services
 from benefits import defaults, services
-from tests.browser.conftest import login, url
-from tests.browser.test_accessibility import axe_violations, describe
+from tests.browser.conftest import axe_violations, describe, login, url
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
 

@@ -20,17 +20,16 @@ from klassa_app.models import Role
 from tests.browser.conftest import CSP_LISTENER, csp_violations, login, url
 from tests.factories import MembershipFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
+    pytest.mark.usefixtures("_media_in_tmp"),
+]
 
 # The live part polls every 3 s; give it a few rounds.
 POLL = 15_000
 AGREED = {"K": (2, "Elevuppgifter men inga känsliga"), "R": (2, "Felaktig närvaro får följder")}
 AGREED |= {"T": (1, "Kan vänta en dag"), "S": (1, "Ingen personlig data")}
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -110,7 +109,7 @@ def reloaded(page) -> bool:
 def test_a_whole_session_with_three_people_at_once(
     new_page, live_server, departments, people, held_reports
 ):
-    from tests.browser.test_accessibility import axe_violations, describe
+    from tests.browser.conftest import axe_violations, describe
 
     officer, owner, lawyer = people
     asset = services.do_create_asset(

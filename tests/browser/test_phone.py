@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from decimal import Decimal
 
@@ -10,9 +9,15 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments import services as assessment_services
-from benefits import defaults, services, tracking
-from tests.browser.conftest import CSP_LISTENER, PHONE, login, url
+from benefits import tracking
+from tests.browser.conftest import (
+    CSP_LISTENER,
+    PHONE,
+    SMALLEST_CHART_TEXT,
+    login,
+    overflowing_elements,
+    url,
+)
 from tests.factories import PASSWORD
 
 pytestmark = [
@@ -21,21 +26,6 @@ pytestmark = [
 ]
 
 WIDE_PAGES = ["/", "/departments/", "/members/", "/members/invite/", "/departments/new/"]
-
-
-def overflowing_elements(page, width: int = PHONE["width"]) -> list[str]:
-    """Elements whose right edge is beyond the viewport, for the failure message."""
-    return page.evaluate(
-        """(width) => Array.from(document.querySelectorAll('body *'))
-            .filter((el) => el.getBoundingClientRect().right > width + 0.5)
-            .filter((el) => !el.closest('.table-responsive'))
-            .slice(0, 10)
-            .map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
-                 + (el.className && typeof el.className === 'string'
-                    ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
-                 + ' right=' + Math.round(el.getBoundingClientRect().right))""",
-        width,
-    )
 
 
 def test_pages_fit_a_phone_screen_without_sideways_scrolling(phone_page, live_server, org_admin):
@@ -84,34 +74,6 @@ def test_navbar_toggler_opens_the_menu_on_a_phone(phone_page, live_server, org_a
         page.locator("#main-nav a.nav-link[href='/departments/']").click()
     assert page.url == url(live_server, "/departments/")
     expect(page.locator("main table")).to_be_visible()
-
-
-@pytest.fixture
-def tracked_initiative(org_admin, departments):
-    """The Norrköping education model with a tracked lever and amounts of the demo's size."""
-    initiative = assessment_services.do_create_initiative(
-        actor=org_admin, department=departments[0], code="EDU-A", name="Personal dashboard"
-    )
-    document = json.loads(defaults.NORRKOPING_EDUCATION.read_text(), parse_float=Decimal)
-    model = services.do_save_benefit_model(
-        actor=org_admin, initiative=initiative, document=document, lock_version=None
-    )
-    year = timezone.localdate().year
-    lever = tracking.do_save_tracking(
-        actor=org_admin,
-        model=model,
-        lever_name=document["levers"][0]["name"],
-        owner=None,
-        indicator="Value of administration time freed for school managers",
-        unit="kr",
-        start_year=year,
-    )
-    tracking.do_save_years(
-        actor=org_admin,
-        tracking=lever,
-        values={year: tracking.YearValues(Decimal("2051895.93"), Decimal("1949301.13"))},
-    )
-    return initiative
 
 
 @pytest.mark.parametrize("width", [1366, 1200, 390])
@@ -177,14 +139,6 @@ ON_SCREEN = """(selector) => {
     if (!el) return null;
     const box = el.getBoundingClientRect();
     return box.width > 0 && box.left >= 0 && box.right <= window.innerWidth + 0.5;
-}"""
-
-# The smallest rendered font size, in CSS pixels, of the texts of an SVG chart.
-SMALLEST_CHART_TEXT = """(selector) => {
-    const svg = document.querySelector(selector);
-    const scale = svg.getScreenCTM().a;
-    return Math.min(...Array.from(svg.querySelectorAll('text')).map(
-        (t) => parseFloat(getComputedStyle(t).fontSize) * scale));
 }"""
 
 

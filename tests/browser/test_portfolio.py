@@ -9,9 +9,8 @@ import pytest
 
 from assessments.models import Area
 from portfolio.models import InitiativePriority, PortfolioSettings
-from tests.browser.conftest import csp_violations, login, url
-from tests.browser.test_accessibility import axe_violations, describe
-from tests.portfolio.test_views import make_initiative
+from tests.browser.conftest import axe_violations, csp_violations, describe, login, url
+from tests.helpers import make_initiative
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
 
@@ -96,8 +95,7 @@ def test_dashboard_filters_without_a_reload_and_is_accessible(
 def test_portfolio_pages_fit_a_phone_and_tables_scroll_instead_of_breaking_words(
     phone_page, live_server, org_admin, portfolio
 ):
-    from tests.browser.conftest import PHONE
-    from tests.browser.test_phone import overflowing_elements
+    from tests.browser.conftest import PHONE, overflowing_elements
 
     page = phone_page
     login(page, live_server, org_admin.email)

@@ -83,7 +83,7 @@ def test_owner_walks_the_wizard_and_the_officer_approves(page, live_server, depa
 def test_wizard_and_result_pages_have_no_serious_accessibility_violations(
     page, live_server, departments, people
 ):
-    from tests.browser.test_accessibility import axe_violations, describe
+    from tests.browser.conftest import axe_violations, describe
 
     owner, _officer = people
     asset = services.do_create_asset(

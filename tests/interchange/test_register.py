@@ -18,103 +18,20 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import classification_rules, selectors, services
+from assessments import classification_rules, selectors
 from assessments.defaults.scheme import LEGAL_MINIMUMS
 from assessments.models import (
-    Adjustment,
     Area,
-    AspectResult,
     Assessment,
     InformationAsset,
     Initiative,
-    InitiativeAsset,
-    Question,
 )
-from assessments.services import StepInput
 from interchange import checks, importer, register
 from interchange.management.commands.import_register import Command as ImportCommand
 from klassa_app.models import AuditEvent, Department, Organisation
+from tests.helpers import make_document, row_counts, upload
 
 pytestmark = pytest.mark.django_db
-
-MODELS = (
-    Organisation,
-    Department,
-    InformationAsset,
-    Assessment,
-    AspectResult,
-    Initiative,
-    InitiativeAsset,
-    Adjustment,
-    Area,
-    AuditEvent,
-)
-
-
-def row_counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in MODELS}
-
-
-def asset(code: str, personal_data: str, secrecy: str | None, levels, status="approved"):
-    item = {
-        "code": code,
-        "department": "UTB",
-        "name": f"Informationsmängd {code}",
-        "description": "Beskrivning utan personuppgifter",
-        "legal": {
-            "personal_data": personal_data,
-            "secrecy": secrecy,
-            "protective_security": False,
-        },
-        "status": status,
-    }
-    if levels is not None:
-        item["levels"] = levels
-    return item
-
-
-def make_document() -> dict:
-    """Norrköping, Utbildning, two approved assets, one initiative raising T to 3."""
-    return {
-        "format": "klassa.register/1",
-        "organisation": {"code": "norrkoping", "name": "Norrköpings kommun"},
-        "departments": [{"code": "UTB", "name": "Utbildningskontoret"}],
-        "information_assets": [
-            asset(
-                "ELEV", "special_categories", "OSL 23 kap. 2 §", {"K": 3, "R": 2, "T": 2, "S": 2}
-            ),
-            asset("SCHEMA", "no", None, {"K": 1, "R": 1, "T": 2, "S": 1}),
-        ],
-        "initiatives": [
-            {
-                "code": "EDU-A",
-                "department": "UTB",
-                "name": "Personal dashboard",
-                "area": "Education",
-                "assets": ["ELEV", "SCHEMA"],
-                "adjustments": [
-                    {
-                        "aspect": "T",
-                        "level": 3,
-                        "reason": "cumulation",
-                        "justification": "Five services fail together when the platform is down",
-                    }
-                ],
-                "benefit_model": {
-                    "format": "klassa.benefit-model/1",
-                    "name": "Personal dashboard",
-                    "currency": "SEK",
-                    "horizon_years": 1,
-                    "levers": [
-                        {"kind": "fixed_amount", "name": "Less administration", "amount": 900000}
-                    ],
-                    "costs": [{"name": "Build", "kind": "investment", "amounts": [400000, 0]}],
-                },
-                "priority": {"strategic_fit": 4, "forced": None, "forced_reason": ""},
-            }
-        ],
-        "portfolio": {"year": 2027, "budget": 50000000, "scenario": "medium"},
-    }
 
 
 @pytest.fixture
@@ -553,69 +470,6 @@ def test_preview_reports_the_changes_without_making_them(norrkoping, document):
 # --- Export and round trips -----------------------------------------------------------------
 
 
-def answer(owner, assessment, levels: dict[str, int]) -> Assessment:
-    """One wizard step per aspect, every question answered at the given level."""
-    for aspect, level in levels.items():
-        answers = {}
-        for question in Question.objects.filter(
-            bank=assessment.question_bank, aspect_code=aspect
-        ).prefetch_related("options"):
-            fitting = [o for o in question.options.all() if o.level <= level]
-            answers[question.code] = max(fitting, key=lambda o: o.level).pk
-        assessment.refresh_from_db()
-        assessment = services.do_save_step(
-            actor=owner,
-            assessment=assessment,
-            aspect_code=aspect,
-            step=StepInput(answers=answers, comments={}),
-            lock_version=assessment.lock_version,
-        )
-    return assessment
-
-
-@pytest.fixture
-def register_made_in_the_ui(owner, officer, utbildning):
-    """An approved and a draft asset classified in the wizard, and an adjusted initiative."""
-    elev = services.do_create_asset(
-        actor=owner,
-        department=utbildning,
-        code="ELEV",
-        name="Elevregister",
-        description="Elevernas identitet och klass",
-        personal_data="special_categories",
-        secrecy=True,
-        secrecy_reference="OSL 23 kap. 2 §",
-    )
-    assessment = answer(
-        owner,
-        services.do_start_assessment(actor=owner, asset=elev),
-        {"K": 1, "R": 2, "T": 2, "S": 1},
-    )
-    services.do_approve_assessment(actor=officer, assessment=assessment)
-    narv = services.do_create_asset(
-        actor=owner, department=utbildning, code="NARV", name="Närvaro", personal_data="yes"
-    )
-    answer(owner, services.do_start_assessment(actor=owner, asset=narv), {"K": 1, "T": 3})
-    initiative = services.do_create_initiative(
-        actor=owner, department=utbildning, code="EDU-A", name="Personal dashboard", area="Utb"
-    )
-    services.do_set_initiative_assets(
-        actor=owner,
-        initiative=initiative,
-        assets=InformationAsset.objects.filter(code__in=["ELEV", "NARV"]),
-    )
-    services.do_set_adjustment(
-        actor=owner,
-        initiative=initiative,
-        aspect_code="R",
-        level=3,
-        reason="dependency",
-        justification="Andra system läser registret",
-    )
-    services.do_create_initiative(actor=owner, department=utbildning, code="EDU-Z", name="Tom")
-    return utbildning.organisation
-
-
 def test_export_has_the_shape_and_computed_fields(register_made_in_the_ui):
     exported = register.export_document(register_made_in_the_ui)
     assert exported["format"] == "klassa.register/1"
@@ -729,11 +583,6 @@ def test_export_command_refuses_an_unknown_organisation(db):
 
 
 # --- The import page -------------------------------------------------------------------------
-
-
-def upload(document, name="register.json") -> SimpleUploadedFile:
-    content = json.dumps(document, ensure_ascii=False).encode()
-    return SimpleUploadedFile(name, content, content_type="application/json")
 
 
 def test_admin_previews_then_confirms_the_import(

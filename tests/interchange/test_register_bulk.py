@@ -13,73 +13,11 @@ from benefits.models import BenefitModel, BenefitSummary
 from interchange import importer, register
 from klassa_app.models import AuditEvent
 from portfolio.models import InitiativeFigures, InitiativePriority
+from tests.helpers import make_register
 
 pytestmark = pytest.mark.django_db
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "WITH")
-
-
-def make_register(code: str, assets: int, *, revision: int = 0) -> dict:
-    """``assets`` approved assets (a multiple of five) and one initiative per five, each with
-    every part the format has (links to four of its five assets, an adjustment, a benefit
-    model, priority inputs, an area). A higher ``revision`` changes every one of those parts
-    (the links: one asset out, the fifth in)."""
-    asset_codes = [f"A-{n:03d}" for n in range(assets)]
-    level = 1 + revision % 2
-    initiatives = []
-    for n in range(assets // 5):
-        first = n * 5 + (1 if revision else 0)
-        linked = asset_codes[first : first + 4]
-        initiatives.append(
-            {
-                "code": f"I-{n:03d}",
-                "department": "UTB",
-                "name": f"Initiativ {n} r{revision}",
-                "area": f"Område {revision}",
-                "assets": linked,
-                "adjustments": [
-                    {
-                        "aspect": "T",
-                        "level": 4,
-                        "reason": "cumulation",
-                        "justification": f"Samverkande tjänster r{revision}",
-                    }
-                ],
-                "benefit_model": {
-                    "format": "klassa.benefit-model/1",
-                    "name": f"Nytta {n}",
-                    "currency": "SEK",
-                    "horizon_years": 1,
-                    "levers": [
-                        {
-                            "kind": "fixed_amount",
-                            "name": "Mindre administration",
-                            "amount": 500_000 + 1000 * revision,
-                        }
-                    ],
-                    "costs": [{"name": "Bygge", "kind": "investment", "amounts": [400_000, 0]}],
-                },
-                "priority": {"strategic_fit": 3 + revision % 2, "duration_weeks": 20},
-            }
-        )
-    return {
-        "format": "klassa.register/1",
-        "organisation": {"code": code, "name": f"Kommun {code}"},
-        "departments": [{"code": "UTB", "name": f"Utbildning r{revision}"}],
-        "information_assets": [
-            {
-                "code": asset_code,
-                "department": "UTB",
-                "name": f"Mängd {asset_code} r{revision}",
-                "legal": {"personal_data": "no", "secrecy": None, "protective_security": False},
-                "levels": {"K": level, "R": level, "T": level, "S": level},
-                "status": "approved",
-            }
-            for asset_code in asset_codes
-        ],
-        "initiatives": initiatives,
-        "portfolio": {"year": 2027, "budget": 1_000_000 * (revision + 1), "scenario": "medium"},
-    }
 
 
 def queries_of(document: dict) -> list[str]:

@@ -15,7 +15,7 @@ from django.db import OperationalError, connection, connections, transaction
 from assessments.models import InformationAsset
 from interchange import importer, register
 from klassa_app.models import AuditEvent, Organisation
-from tests.interchange.test_register_bulk import make_register
+from tests.helpers import make_register
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

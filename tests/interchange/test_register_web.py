@@ -15,7 +15,7 @@ from assessments.models import Assessment, InformationAsset
 from interchange import register
 from interchange.register_views import SESSION_KEY
 from klassa_app.models import AuditEvent
-from tests.interchange.test_register import make_document, row_counts, upload
+from tests.helpers import make_document, row_counts, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -39,7 +39,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.klassa_app import access_matrix as table
-from tests.klassa_app.test_login_required import _concrete, _walk
+from tests.klassa_app.helpers import concrete_url, walk_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -229,7 +229,7 @@ def routes() -> dict[str, str]:
     """Every URL name of the resolver with its route; the technical admin's unnamed
     redirects under their route."""
     found: dict[str, str] = {}
-    for name, route in _walk(get_resolver().url_patterns):
+    for name, route in walk_urls(get_resolver().url_patterns):
         found.setdefault(name or route, route)
     return found
 
@@ -247,7 +247,7 @@ def _value(parameter: str, route: str, side: Side) -> str:
 
 def url_of(name: str, route: str, side: Side) -> str:
     if table.is_technical_admin(name):
-        concrete = _concrete(route)
+        concrete = concrete_url(route)
         assert concrete is not None, route
         return concrete
     return "/" + PARAMETER.sub(lambda m: _value(m.group(2), route, side), route)

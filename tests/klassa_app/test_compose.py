@@ -27,8 +27,9 @@ from celery.app.utils import find_app
 from django.core.management import get_commands
 from django.http.request import validate_host
 
+from tests.klassa_app.helpers import COMPOSE_FILE, compose, compose_services
+
 ROOT = Path(__file__).resolve().parents[2]
-COMPOSE_FILE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
 DOCKERFILE = ROOT / "Dockerfile"
 
@@ -41,14 +42,6 @@ _INTERPOLATION = re.compile(r"\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za
 
 
 # --- Helpers ------------------------------------------------------------------------------
-
-
-def compose() -> dict:
-    return yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
-
-
-def services() -> dict[str, dict]:
-    return compose()["services"]
 
 
 def words(value: str | list[str] | None) -> list[str]:
@@ -70,7 +63,7 @@ def words(value: str | list[str] | None) -> list[str]:
 def all_commands() -> dict[str, list[str]]:
     """Every service's command and healthcheck, as words, keyed by a readable label."""
     result = {}
-    for name, service in services().items():
+    for name, service in compose_services().items():
         result[f"{name} command"] = words(service.get("command"))
         test = service.get("healthcheck", {}).get("test")
         if isinstance(test, list) and test[0] == "CMD-SHELL":
@@ -164,11 +157,11 @@ def run_manage(args: list[str], env: dict[str, str]) -> subprocess.CompletedProc
 
 
 def test_compose_defines_database_broker_migration_web_worker_and_beat():
-    assert {"postgres", "redis", "migrate", "web", "worker", "beat"} <= set(services())
+    assert {"postgres", "redis", "migrate", "web", "worker", "beat"} <= set(compose_services())
 
 
 def test_every_long_running_service_has_a_health_check():
-    for name, service in services().items():
+    for name, service in compose_services().items():
         if name == ONE_SHOT:
             continue
         healthcheck = service.get("healthcheck")
@@ -178,11 +171,11 @@ def test_every_long_running_service_has_a_health_check():
 
 
 def test_migration_service_runs_once_and_is_not_restarted():
-    assert services()[ONE_SHOT]["restart"] == "no"
+    assert compose_services()[ONE_SHOT]["restart"] == "no"
 
 
 def test_dependencies_wait_for_health_or_completion_not_just_start():
-    defined = services()
+    defined = compose_services()
     for name, service in defined.items():
         depends_on = service.get("depends_on", {})
         assert isinstance(depends_on, dict), f"{name}: depends_on must name a condition"
@@ -197,13 +190,13 @@ def test_dependencies_wait_for_health_or_completion_not_just_start():
 
 
 def test_web_waits_for_migrations_database_and_redis():
-    depends_on = services()["web"]["depends_on"]
+    depends_on = compose_services()["web"]["depends_on"]
     assert set(depends_on) >= {"migrate", "postgres", "redis"}
 
 
 @pytest.mark.parametrize("name", ["worker", "beat"])
 def test_celery_services_wait_for_migrations_and_redis(name):
-    assert set(services()[name]["depends_on"]) >= {"migrate", "redis"}
+    assert set(compose_services()[name]["depends_on"]) >= {"migrate", "redis"}
 
 
 def test_only_the_migrate_service_runs_migrations():
@@ -217,7 +210,7 @@ def test_only_the_migrate_service_runs_migrations():
 
 
 def test_app_services_share_one_image_and_the_env_file():
-    defined = services()
+    defined = compose_services()
     images = {(defined[name]["image"], json.dumps(defined[name]["build"])) for name in APP_SERVICES}
     assert len(images) == 1
     for name in APP_SERVICES:
@@ -226,13 +219,13 @@ def test_app_services_share_one_image_and_the_env_file():
 
 
 def test_infrastructure_services_do_not_receive_the_application_secrets():
-    defined = services()
+    defined = compose_services()
     for name in ("postgres", "redis"):
         assert "env_file" not in defined[name]
 
 
 def test_gunicorn_target_is_an_importable_wsgi_application():
-    command = words(services()["web"]["command"])
+    command = words(compose_services()["web"]["command"])
     target = command[command.index("gunicorn") + 1]
     assert target == WSGI_TARGET
     module_name, _, attribute = target.partition(":")
@@ -241,7 +234,7 @@ def test_gunicorn_target_is_an_importable_wsgi_application():
 
 
 def test_web_binds_the_port_the_image_exposes():
-    command = words(services()["web"]["command"])
+    command = words(compose_services()["web"]["command"])
     assert command[command.index("--bind") + 1] == "0.0.0.0:8000"
     exposed = [args for keyword, args in dockerfile_instructions() if keyword == "EXPOSE"]
     assert exposed == ["8000"]
@@ -260,12 +253,12 @@ def test_celery_app_named_by_minus_a_resolves_to_the_klassa_celery_app():
 
 
 def test_worker_and_beat_run_the_right_celery_subcommands():
-    assert words(services()["worker"]["command"])[3] == "worker"
-    assert words(services()["beat"]["command"])[3] == "beat"
+    assert words(compose_services()["worker"]["command"])[3] == "worker"
+    assert words(compose_services()["beat"]["command"])[3] == "beat"
 
 
 def test_beat_healthcheck_looks_for_the_schedule_file_beat_writes():
-    beat = services()["beat"]
+    beat = compose_services()["beat"]
     command = words(beat["command"])
     schedule = command[command.index("--schedule") + 1]
     program = beat["healthcheck"]["test"][-1]
@@ -292,7 +285,7 @@ def test_every_manage_py_command_in_the_stack_exists():
 
 
 def test_web_refuses_to_start_unless_the_deployment_checks_pass():
-    command = words(services()["web"]["command"])
+    command = words(compose_services()["web"]["command"])
     check = command[command.index("manage.py") : command.index("&&")]
     assert check[1] == "check"
     assert "--deploy" in check
@@ -316,7 +309,7 @@ def test_every_compose_variable_is_defined_in_env_example():
 def test_web_healthcheck_sends_a_host_that_allowed_hosts_accepts(
     monkeypatch, allowed_hosts, expected_host
 ):
-    test = services()["web"]["healthcheck"]["test"]
+    test = compose_services()["web"]["healthcheck"]["test"]
     assert test[:3] == ["CMD", "python", "-c"]
     sent = []
 
@@ -346,7 +339,7 @@ def test_web_healthcheck_sends_a_host_that_allowed_hosts_accepts(
 
 
 def test_worker_healthcheck_pings_only_its_own_node():
-    test = services()["worker"]["healthcheck"]["test"]
+    test = compose_services()["worker"]["healthcheck"]["test"]
     assert test[0] == "CMD-SHELL"
     command = words(" ".join(test[1:]))
     assert command[:4] == ["celery", "-A", "klassa_app", "inspect"]
@@ -387,7 +380,7 @@ def test_env_example_points_broker_and_cache_at_separate_redis_databases():
 
 def test_env_example_production_settings_pass_the_deployment_checks(tmp_path):
     # Exactly the check the web container runs before gunicorn starts.
-    command = words(services()["web"]["command"])
+    command = words(compose_services()["web"]["command"])
     check = command[command.index("manage.py") + 1 : command.index("&&")]
     result = run_manage(check, production_env(tmp_path))
     output = result.stdout + result.stderr
@@ -484,7 +477,7 @@ BALANCER = "balancer"
 def balancer_config() -> str:
     (mount,) = [
         volume
-        for volume in services()[BALANCER]["volumes"]
+        for volume in compose_services()[BALANCER]["volumes"]
         if volume.split(":")[1] == "/etc/nginx/conf.d/default.conf"
     ]
     source = mount.split(":")[0]
@@ -510,14 +503,14 @@ def nginx_directives(config: str, block: str) -> list[list[str]]:
 def test_scaled_services_have_no_fixed_container_name_or_host_port(name):
     # `docker compose up --scale web=3 --scale worker=2` refuses a container name and cannot
     # bind one host port three times.
-    service = services()[name]
+    service = compose_services()[name]
     assert "container_name" not in service
     assert "hostname" not in service
     assert "ports" not in service
 
 
 def test_web_is_published_only_through_the_balancer():
-    defined = services()
+    defined = compose_services()
     assert defined["web"]["expose"] == ["8000"]
     published = [
         (name, port) for name, service in defined.items() for port in service.get("ports", [])
@@ -568,20 +561,20 @@ def test_balancer_accepts_the_largest_upload_klassa_accepts():
 
 
 def test_balancer_healthcheck_calls_the_location_its_configuration_answers():
-    test = services()[BALANCER]["healthcheck"]["test"]
+    test = compose_services()[BALANCER]["healthcheck"]["test"]
     url = urlsplit(test[-1])
     assert (url.hostname, url.port) == ("127.0.0.1", 8000)
     assert f"location = {url.path}" in balancer_config()
 
 
 def test_balancer_receives_no_application_secret():
-    assert "env_file" not in services()[BALANCER]
-    assert "environment" not in services()[BALANCER]
+    assert "env_file" not in compose_services()[BALANCER]
+    assert "environment" not in compose_services()[BALANCER]
 
 
 @pytest.mark.parametrize("name", SCALED)
 def test_scaled_services_share_one_named_media_volume(name):
-    assert "media:/app/var/media" in services()[name]["volumes"]
+    assert "media:/app/var/media" in compose_services()[name]["volumes"]
     assert "media" in compose()["volumes"]
 
 
@@ -589,7 +582,7 @@ def test_scaled_services_share_one_named_media_volume(name):
 def test_every_klassa_process_shares_the_redis_cache(name):
     # The compose value wins over env_file; its default is the .env.example value, so a .env
     # without CACHE_URL still gets the shared cache.
-    value = services()[name]["environment"]["CACHE_URL"]
+    value = compose_services()[name]["environment"]["CACHE_URL"]
     match = re.fullmatch(r"\$\{CACHE_URL:-([^}]+)\}", value)
     assert match, value
     default = urlsplit(match.group(1))
@@ -600,7 +593,7 @@ def test_every_klassa_process_shares_the_redis_cache(name):
 def test_env_example_production_settings_without_a_cache_url_are_refused(tmp_path):
     env = production_env(tmp_path)
     env.pop("CACHE_URL")
-    command = words(services()["web"]["command"])
+    command = words(compose_services()["web"]["command"])
     check = command[command.index("manage.py") + 1 : command.index("&&")]
     result = run_manage(check, env)
     assert result.returncode != 0

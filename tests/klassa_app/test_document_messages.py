@@ -23,8 +23,8 @@ from benefits import defaults
 from benefits import document as benefit_document
 from interchange import register
 from klassa_app import numbers
-from tests.interchange.test_register import make_document
-from tests.interchange.test_register import upload as register_upload
+from tests.helpers import make_document
+from tests.helpers import upload as register_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -10,14 +10,12 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.utils.module_loading import import_string
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from benefits import document as benefit_document
 from benefits.models import BenefitModel
 from interchange import register
-from klassa_app.models import Organisation
 
 FORMATS = Path(settings.BASE_DIR) / "docs" / "formats"
 
@@ -37,13 +35,6 @@ REGISTRY = Registry().with_resources(
 def errors(schema: dict[str, Any], document: Any) -> list[str]:
     validator = Draft202012Validator(schema, registry=REGISTRY)
     return [f"{error.json_path}: {error.message}" for error in validator.iter_errors(document)]
-
-
-@pytest.fixture
-def demo(db):
-    for loader in settings.KLASSA_DEMO_LOADERS:
-        import_string(loader)(actor=None)
-    return Organisation.objects.get(code="norrkoping")
 
 
 @pytest.mark.parametrize("schema", [REGISTER_SCHEMA, BENEFIT_SCHEMA], ids=["register", "benefit"])

@@ -18,15 +18,7 @@ from tests.factories import (
     ReportJobFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # The worker status is cached; each test starts without it.
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_empty_cache")]
 
 
 def _use_broker(settings, url: str):

@@ -3,10 +3,10 @@ so a new view that forgets it fails here."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
+
+from tests.klassa_app.helpers import concrete_url, walk_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -23,42 +23,11 @@ PUBLIC = {
     "admin:login",  # the technical admin's own login
 }
 
-SAMPLES = {
-    "int": "1",
-    "str": "x",
-    "slug": "x",
-    "uuid": "00000000-0000-0000-0000-000000000000",
-    "path": "x",
-}
-
-
-def _walk(patterns, prefix: str = "", namespace: str | None = None):
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            ns = p.namespace or namespace
-            if namespace and p.namespace:
-                ns = f"{namespace}:{p.namespace}"
-            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
-        elif isinstance(p, URLPattern):
-            name = f"{namespace}:{p.name}" if namespace and p.name else p.name
-            yield name, prefix + str(p.pattern)
-
-
-def _concrete(route: str) -> str | None:
-    """A URL that matches the route, with sample values for its parameters."""
-    if route.startswith("^") or "(?P" in route:  # a regex route (admin's catch-alls)
-        route = re.sub(r"\(\?P<(\w+)>[^)]*\)", "1", route).lstrip("^").rstrip("$")
-        route = route.replace("\\", "")
-        if any(c in route for c in "()[]*+?"):
-            return None
-    route = re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLES.get(m.group(1) or "str", "x"), route)
-    return "/" + route
-
 
 def all_urls() -> list[tuple[str, str]]:
     found = []
-    for name, route in _walk(get_resolver().url_patterns):
-        url = _concrete(route)
+    for name, route in walk_urls(get_resolver().url_patterns):
+        url = concrete_url(route)
         if url is not None:
             found.append((name or route, url))
     return found

@@ -26,6 +26,7 @@ from klassa_app.observability import (
     parse_admins,
 )
 from tests.factories import OrganisationFactory
+from tests.klassa_app.helpers import compose_services
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -223,9 +224,7 @@ def test_a_backup_restores_into_a_fresh_database_that_the_application_reads(tmp_
 
 
 def test_the_compose_stack_backs_up_the_database_and_the_media_files():
-    from tests.klassa_app.test_compose import services
-
-    backup = services()["backup"]
+    backup = compose_services()["backup"]
     assert "media:/media:ro" in backup["volumes"]
     assert "backups:/backups" in backup["volumes"]
     assert backup["environment"]["PGHOST"] == "postgres"

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +18,7 @@ from tests.factories import (
     ReportJobFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_empty_cache")]
 
 # The home page's own four and the panel's: one MIN per kind of file job and one for the
 # portfolio's unsolved results.
@@ -27,13 +26,6 @@ QUERIES = 8
 
 NOT_ANSWERING_SV = "Rapporttjänsten svarar inte just nu — försök igen senare eller kontakta"
 NOT_ANSWERING_EN = "The report service is not answering — try again later or contact the admin"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _age(job, seconds: int):

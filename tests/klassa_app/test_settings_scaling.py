@@ -25,7 +25,6 @@ from storages.backends.s3 import S3Storage
 
 from klassa_app.checks import production_cache_is_shared
 from portfolio.models import PortfolioReportJob
-from tests.portfolio.test_views import portfolio_data  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_FILE = ROOT / "klassa_app" / "settings.py"

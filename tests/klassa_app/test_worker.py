@@ -6,21 +6,14 @@ worker process and the test share the test database, so data is committed for re
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from klassa_app import services
-from klassa_app.celery import app as celery_app
 from klassa_app.models import Membership, Role
 from klassa_app.tasks import send_pending_invitations
 from tests.factories import DepartmentFactory, MembershipFactory, OrganisationFactory
@@ -28,81 +21,6 @@ from tests.factories import DepartmentFactory, MembershipFactory, OrganisationFa
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    auth = quote(s["USER"] or "")
-    if s.get("PASSWORD"):
-        auth += ":" + quote(s["PASSWORD"])
-    return f"postgres://{auth}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-@pytest.fixture
-def worker(tmp_path, settings):
-    broker = os.environ.get("CELERY_BROKER_URL", "")
-    if connection.vendor != "postgresql" or not broker:
-        pytest.fail(
-            "The worker test needs DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis); "
-            "the worker process must share the test database."
-        )
-    queue = f"klassa-test-{uuid.uuid4().hex[:8]}"
-    mail_dir = tmp_path / "mail"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": broker,
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "klassa_app",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--loglevel=INFO",
-            "--hostname",
-            f"{queue}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    saved = {
-        k: celery_app.conf[k]
-        for k in ("broker_url", "task_always_eager", "task_default_queue", "result_backend")
-    }
-    celery_app.conf.update(
-        broker_url=broker, result_backend=broker, task_always_eager=False, task_default_queue=queue
-    )
-    celery_app.amqp._producer_pool = None
-    try:
-        deadline = time.monotonic() + 60
-        while not celery_app.control.ping(
-            destination=[f"{queue}@{os.uname().nodename}"], timeout=1
-        ):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(
-                    "worker did not start:\n" + (process.stdout.read() if process.stdout else "")
-                )
-        yield mail_dir
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        celery_app.conf.update(saved)
-        celery_app.amqp._producer_pool = None
 
 
 def _wait_for(predicate, seconds: float = 30) -> bool:
@@ -194,7 +112,7 @@ def test_a_portfolio_xlsx_is_built_by_the_worker_with_progress(worker):
     from assessments.models import Area
     from portfolio.exports import do_request_portfolio_export
     from portfolio.models import PortfolioReportJob
-    from tests.portfolio.test_views import make_initiative
+    from tests.helpers import make_initiative
 
     organisation = OrganisationFactory(code="norrkoping", name="Norrköpings kommun")
     department = DepartmentFactory(

@@ -561,6 +561,29 @@ def test_budget_table_rows_number_the_ranks() -> None:
     ]
 
 
+def test_budget_and_cut_off_labels_sit_above_the_plot() -> None:
+    root = parse(
+        charts.budget_line_chart(
+            sample_budget_rows(), Decimal("10000000"), title="B", cutoff_label="First out"
+        )
+    )
+    column_tops = [float(g.find(f"{SVG}rect").get("y")) for g in groups(root, "column")]
+    budget = groups(root, "budget")[0]
+    budget_y = float(budget.find(f"{SVG}line").get("y1"))
+    cutoff = groups(root, "cutoff")[0]
+    cut_line = cutoff.find(f"{SVG}line")
+    labels = [budget.find(f"{SVG}text"), cutoff.find(f"{SVG}text")]
+    for label in labels:
+        baseline = float(label.get("y"))
+        # Above every column, the budget line and the top of the cut-off line.
+        assert baseline < min(column_tops)
+        assert baseline < budget_y
+        assert baseline < float(cut_line.get("y1"))
+    assert labels[1].text == "First out: CUL-A"
+    # The two labels are on separate lines (12 px type).
+    assert abs(float(labels[0].get("y")) - float(labels[1].get("y"))) >= 14
+
+
 # --- print ----------------------------------------------------------------------------------
 
 

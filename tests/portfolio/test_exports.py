@@ -9,11 +9,11 @@ from io import BytesIO
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
-from django.utils.module_loading import import_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from klassa_app.models import Organisation, Role
+from klassa_app.models import Role
 from portfolio import exports, selectors, tasks
 from portfolio.models import PortfolioReportJob
 from tests.factories import MembershipFactory, UserFactory
@@ -24,13 +24,6 @@ from tests.factories import MembershipFactory, UserFactory
 DECK_TOTAL_INTERNAL = Decimal(807_018_863)
 DECK_TOTAL_EXTERNAL = Decimal(3_309_081_152)
 DECK_TOTAL = Decimal(4_116_100_015)
-
-
-@pytest.fixture
-def demo(db):
-    for loader in settings.KLASSA_DEMO_LOADERS:
-        import_string(loader)(actor=None)
-    return Organisation.objects.get(code="norrkoping")
 
 
 @pytest.fixture
@@ -151,3 +144,32 @@ def test_sweeper_requeues_stale_jobs_and_fails_stuck_ones(demo, demo_admin, monk
 def test_sweeper_is_in_the_beat_schedule():
     tasks_scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "portfolio.tasks.requeue_stale_portfolio_jobs" in tasks_scheduled
+
+
+def test_xlsx_readiness_sheet_is_in_swedish(norrkoping, portfolio_data):
+    with translation.override("sv"):
+        portfolio = selectors.compute(norrkoping, department_ids=None)
+        workbook = load_workbook(BytesIO(exports.portfolio_xlsx(portfolio)))
+    sheet = workbook.worksheets[3]
+    statuses = {row[3] for row in sheet.iter_rows(min_row=5, values_only=True)}
+    assert statuses & {"Godkänd", "Ofullständig", "Preliminär"}
+    assert not statuses & {"approved", "provisional", "incomplete"}
+
+
+def test_xlsx_subtotals_and_total_carry_npv_and_investment_cost(norrkoping, portfolio_data):
+    portfolio = selectors.compute(norrkoping, department_ids=None)
+    sheet = load_workbook(BytesIO(exports.portfolio_xlsx(portfolio))).worksheets[0]
+    rows = list(sheet.iter_rows(min_row=5, values_only=True))
+    total = rows[-1]
+    # Stored in whole öre like every amount of the workbook.
+    assert Decimal(str(total[6])) == portfolio.totals.npv.quantize(Decimal("0.01"))
+    assert total[7] == portfolio.totals.investment_cost
+    education = next(row for row in rows if row[0] == "Education")
+    assert education[7] == 12_000_000
+
+
+def test_an_export_request_naming_no_real_scenario_is_404_not_500(as_user, admin, portfolio_data):
+    response = as_user(admin).post(
+        reverse("portfolio_export_start", args=["xlsx"]), {"saved": "abc"}
+    )
+    assert response.status_code == 404

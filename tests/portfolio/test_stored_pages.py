@@ -16,7 +16,7 @@ from django.utils import timezone
 from assessments.models import Area, InformationAsset
 from portfolio import pages, results, selectors, services
 from portfolio.models import InitiativePriority, PortfolioResult, PortfolioSettings
-from tests.portfolio.test_views import make_initiative
+from tests.helpers import make_initiative
 
 ORE = Decimal("0.01")
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.error import HTTPError
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 from urllib.request import HTTPCookieProcessor, build_opener
 
 import pytest
@@ -32,6 +32,7 @@ from django.utils import translation
 from klassa_app.models import User
 from klassa_app.templatetags.klassa_format import money
 from tests.factories import PASSWORD
+from tests.helpers import database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -41,14 +42,6 @@ NEW_BUDGET = Decimal(12_000_000)
 LISTENING = re.compile(r"Listening at: (http://127\.0\.0\.1:\d+)")
 # What the servers must not share beyond the database: a broker or a Redis cache.
 NOT_PASSED_ON = ("CACHE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "SECRET_KEY")
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    auth = quote(s["USER"] or "")
-    if s.get("PASSWORD"):
-        auth += ":" + quote(s["PASSWORD"])
-    return f"postgres://{auth}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 class Browser:
@@ -147,7 +140,7 @@ def two_servers(tmp_path):
         pytest.fail("This test needs PostgreSQL: set DATABASE_URL.")
     env = {k: v for k, v in os.environ.items() if k not in NOT_PASSED_ON}
     env.update(
-        DATABASE_URL=_database_url(),
+        DATABASE_URL=database_url(),
         KLASSA_ENV="development",
         KLASSA_DEBUG="0",
         KLASSA_DEMO="0",

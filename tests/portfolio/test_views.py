@@ -5,15 +5,12 @@ persona; bad input is shown on its field and changes nothing; query counts are b
 from __future__ import annotations
 
 import random
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from assessments.models import Area, InformationAsset
-from benefits.models import BenefitModel
 from klassa_app.models import AuditEvent
 from portfolio import services
 from portfolio.models import (
@@ -23,92 +20,7 @@ from portfolio.models import (
     PortfolioScenario,
     PortfolioSettings,
 )
-from tests.factories import InformationAssetFactory, InitiativeFactory
-
-BUDGET = Decimal(10_000_000)
-
-
-def benefit_document(name: str, internal: int, external: int, cost: int) -> dict:
-    """A one-year benefit model: one fixed amount per stakeholder, one investment."""
-    levers = [
-        {
-            "kind": "fixed_amount",
-            "name": "Internal benefit",
-            "stakeholder": "internal",
-            "category": "redistribution",
-            "amount": str(internal),
-        }
-    ]
-    if external:
-        levers.append(
-            {
-                "kind": "fixed_amount",
-                "name": "External benefit",
-                "stakeholder": "external",
-                "category": "quality",
-                "amount": str(external),
-            }
-        )
-    return {
-        "format": "klassa.benefit-model/1",
-        "name": name,
-        "currency": "SEK",
-        "horizon_years": 1,
-        "discount_rate": "0.03",
-        "levers": levers,
-        "costs": [{"name": "Build", "kind": "investment", "amounts": [str(cost), "0"]}],
-    }
-
-
-def make_initiative(department, code, *, area, internal, external=0, cost, ready=True):
-    """An initiative with one approved (or, when not ready, unclassified) asset and a
-    benefit model."""
-    asset = InformationAssetFactory(
-        department=department,
-        code=f"A-{code}",
-        levels={"K": 1, "R": 1, "T": 1, "S": 1} if ready else {},
-        status=InformationAsset.Status.APPROVED if ready else InformationAsset.Status.UNCLASSIFIED,
-        review_due=timezone.localdate() + timedelta(days=300),
-    )
-    initiative = InitiativeFactory(department=department, code=code, area=area)
-    initiative.assets.add(asset)
-    BenefitModel.objects.create(
-        initiative=initiative, document=benefit_document(code, internal, external, cost)
-    )
-    return initiative
-
-
-@pytest.fixture
-def portfolio_data(norrkoping, utbildning, kultur):
-    """UTB: EDU-A (best value), EDU-B, EDU-C; KUF: KUF-A (not ready). Budget 10 mn: EDU-A
-    and EDU-B fit (4 + 5 mn), EDU-C (3 mn) does not after them."""
-    education = Area.objects.create(organisation=norrkoping, name="Education")
-    culture = Area.objects.create(organisation=norrkoping, name="Culture")
-    PortfolioSettings.objects.create(organisation=norrkoping, budget=BUDGET, scenario="medium")
-    return {
-        "EDU-A": make_initiative(
-            utbildning,
-            "EDU-A",
-            area=education,
-            internal=30_000_000,
-            external=1_000_000,
-            cost=4_000_000,
-        ),
-        "EDU-B": make_initiative(
-            utbildning, "EDU-B", area=education, internal=20_000_000, cost=5_000_000
-        ),
-        "EDU-C": make_initiative(
-            utbildning, "EDU-C", area=education, internal=6_000_000, cost=3_000_000
-        ),
-        "KUF-A": make_initiative(
-            kultur, "KUF-A", area=culture, internal=9_000_000, cost=1_000_000, ready=False
-        ),
-    }
-
-
-def scenario_of(organisation, admin, name="Plan A"):
-    return services.do_save_scenario(actor=admin, organisation=organisation, name=name)
-
+from tests.helpers import BUDGET, make_initiative, scenario_of
 
 # --- Dashboard ----------------------------------------------------------------------------------
 
@@ -566,6 +478,34 @@ def test_outsider_gets_404_on_every_scenario_url(
     assert compare.context["comparison"] is None
     assert "Plan A" not in client.get(reverse("portfolio_scenarios")).content.decode()
     assert PortfolioScenario.objects.filter(committed_at__isnull=False).count() == 0
+
+
+def test_comparing_a_scenario_with_itself_is_refused_and_the_form_starts_with_two(
+    as_user, admin, norrkoping, portfolio_data
+):
+    plan_a = scenario_of(norrkoping, admin, "Plan A")
+    plan_b = scenario_of(norrkoping, admin, "Plan B")
+    client = as_user(admin)
+    same = client.get(reverse("portfolio_compare"), {"left": plan_a.pk, "right": plan_a.pk})
+    assert same.status_code == 400
+    assert "right" in same.context["form"].errors
+    assert same.context["comparison"] is None
+    empty = client.get(reverse("portfolio_compare"))
+    form = empty.context["form"]
+    assert form["left"].value() != form["right"].value()
+    assert {form["left"].value(), form["right"].value()} <= {plan_a.pk, plan_b.pk}
+
+
+def test_comparison_shows_the_budget_difference(as_user, admin, norrkoping, portfolio_data):
+    plan_a = scenario_of(norrkoping, admin, "Plan A")
+    PortfolioSettings.objects.filter(organisation=norrkoping).update(budget=Decimal(12_000_000))
+    plan_b = scenario_of(norrkoping, admin, "Plan B")
+    response = as_user(admin).get(
+        reverse("portfolio_compare"), {"left": plan_a.pk, "right": plan_b.pk}
+    )
+    assert response.context["comparison"].budget_difference == Decimal(2_000_000)
+    cell = response.content.decode().split('id="budget-difference">')[1].split("</td>")[0]
+    assert "2\xa0000\xa0000\xa0kr" in cell and cell.startswith("+")
 
 
 # --- Exports ------------------------------------------------------------------------------------
