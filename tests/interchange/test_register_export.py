@@ -16,7 +16,6 @@ from interchange import register, register_export, tasks
 from interchange.models import RegisterExportJob
 from klassa_app.models import AuditEvent, Role
 from tests.factories import MembershipFactory, UserFactory
-from tests.interchange.test_register import register_made_in_the_ui  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
