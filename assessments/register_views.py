@@ -18,20 +18,18 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from assessments import register
 from assessments import register_export as export_jobs
 from assessments.models import RegisterExportJob
-from assessments.report_views import progress_width_class
-from klassa_app import access, jsonload
+from klassa_app import access, job_views, jsonload
+from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.models import Organisation
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -214,32 +212,26 @@ def register_export(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/register_export.html", context)
 
 
-@never_cache
-@require_GET
-def register_export_status(request: HttpRequest, pk: int) -> HttpResponse:
-    job = export_jobs.get_visible_job(request.user, getattr(request, "organisation", None), pk)
-    context = {"job": job, "width_class": progress_width_class(job.progress)}
-    template = (
-        "assessments/_register_export_panel.html"
-        if request.htmx
-        else "assessments/register_export_status.html"
-    )
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+def _visible_export(request: AuthenticatedHttpRequest, pk: int) -> RegisterExportJob:
+    return export_jobs.get_visible_job(request.user, getattr(request, "organisation", None), pk)
 
 
-@require_GET
-def register_export_download(request: HttpRequest, pk: int) -> HttpResponse:
-    job = export_jobs.get_visible_job(request.user, getattr(request, "organisation", None), pk)
-    if job.status != RegisterExportJob.Status.DONE or not job.file:
-        raise Http404("The export is not ready.")
-    try:
-        handle = job.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The export file is gone.") from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=job.download_name, content_type=job.content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+EXPORT_PAGES = job_views.JobPages(
+    model=RegisterExportJob,
+    select=_visible_export,
+    status_url="register_export_status",
+    download_url="register_export_download",
+    panel_id="register-export-status",
+    page_template="assessments/register_export_status.html",
+    progress_label=gettext_lazy("Progress of the export"),
+    building_text=gettext_lazy("The export is being built; this page updates itself."),
+    noun="export",
+)
+
+
+def register_export_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return job_views.job_status(request, pk, pages=EXPORT_PAGES)
+
+
+def register_export_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return job_views.job_download(request, pk, pages=EXPORT_PAGES)
