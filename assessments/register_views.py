@@ -48,9 +48,15 @@ class RegisterUploadForm(forms.Form):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".json"):
-            raise forms.ValidationError(_("Choose a .json file."))
+            raise forms.ValidationError(
+                _("Choose a .json file."), code="not_json", params={"name": upload.name}
+            )
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+            raise forms.ValidationError(
+                _("The file is larger than 5 MB."),
+                code="too_large",
+                params={"size": upload.size, "limit": MAX_UPLOAD_BYTES},
+            )
         try:
             # Depth bounded, duplicate keys, NUL and lone surrogates refused (floats as before:
             # the preview keeps the document as JSON in the session).
@@ -58,14 +64,16 @@ class RegisterUploadForm(forms.Form):
         except jsonload.JsonDocumentError as exc:
             if exc.code == jsonload.SYNTAX:
                 raise forms.ValidationError(
-                    _("The file is not valid JSON: %(error)s at line %(line)s, column %(column)s.")
-                    % {"error": exc.detail, "line": exc.line, "column": exc.column}
+                    _("The file is not valid JSON: %(error)s at line %(line)s, column %(column)s."),
+                    code=exc.code,
+                    params={"error": exc.detail, "line": exc.line, "column": exc.column},
                 ) from exc
-            raise forms.ValidationError(exc.localized) from exc
+            raise forms.ValidationError(_(exc.template), code=exc.code, params=exc.params) from exc
         if not isinstance(document, dict) or document.get("format") != register.FORMAT:
             raise forms.ValidationError(
-                _("The file is not a Klassa register: its format must be %(format)s.")
-                % {"format": register.FORMAT}
+                _("The file is not a Klassa register: its format must be %(format)s."),
+                code="wrong_format",
+                params={"format": register.FORMAT},
             )
         self.document = document
         return upload
