@@ -435,7 +435,14 @@ class SessionForm(forms.Form):
         data = super().clean()
         for i in range(self.ROWS):
             if data.get(f"user_{i}") and not data.get(f"role_{i}"):
-                self.add_error(f"role_{i}", _("Choose the person's role in the session."))
+                self.add_error(
+                    f"role_{i}",
+                    forms.ValidationError(
+                        _("Choose the person's role in the session."),
+                        code="role_missing",
+                        params={"row": i},
+                    ),
+                )
         return data
 
 

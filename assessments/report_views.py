@@ -6,15 +6,17 @@ consensus session only to the session's facilitator and participants. Anyone els
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from assessments import consensus, reports, selectors
 from assessments.models import ReportJob
+from klassa_app import job_views
 from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.viewhelpers import current_organisation
 
@@ -42,17 +44,35 @@ def _visible_job(request: HttpRequest, pk: int) -> ReportJob:
         raise Http404("No such report.") from exc
 
 
-def progress_width_class(progress: int) -> str:
-    """Bootstrap width utility for the progress bar (no style attributes under the CSP)."""
-    if progress >= 100:
-        return "w-100"
-    if progress >= 75:
-        return "w-75"
-    if progress >= 50:
-        return "w-50"
-    if progress > 0:
-        return "w-25"
-    return ""
+def _page_template(job: ReportJob) -> str:
+    if job.session_id is not None:
+        return "assessments/report_minutes_status.html"
+    return "assessments/report_status.html"
+
+
+def _page_context(job: ReportJob) -> dict[str, Any]:
+    if job.session_id is None:
+        return {"initiative": job.initiative}
+    assessment = job.session.assessment
+    return {
+        "initiative": job.initiative,
+        "session": job.session,
+        "assessment": assessment,
+        "asset": assessment.asset,
+    }
+
+
+REPORT_PAGES = job_views.JobPages(
+    model=ReportJob,
+    select=_visible_job,
+    status_url="report_status",
+    download_url="report_download",
+    panel_id="report-job-status",
+    page_template=_page_template,
+    page_context=_page_context,
+    progress_label=gettext_lazy("Progress of the report"),
+    building_text=gettext_lazy("The report is being built; this page updates itself."),
+)
 
 
 @require_POST
@@ -79,38 +99,9 @@ def minutes_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("report_status", pk=job.pk)
 
 
-@never_cache
-@require_GET
-def report_status(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _visible_job(request, pk)
-    context = {
-        "job": job,
-        "initiative": job.initiative,
-        "width_class": progress_width_class(job.progress),
-    }
-    if job.session_id is not None:
-        page = "assessments/report_minutes_status.html"
-        assessment = job.session.assessment
-        context.update(session=job.session, assessment=assessment, asset=assessment.asset)
-    else:
-        page = "assessments/report_status.html"
-    template = "assessments/report_status_panel.html" if request.htmx else page
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+def report_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return job_views.job_status(request, pk, pages=REPORT_PAGES)
 
 
-@require_GET
-def report_download(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _visible_job(request, pk)
-    if job.status != ReportJob.Status.DONE or not job.file:
-        raise Http404("The report is not ready.")
-    try:
-        handle = job.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The report file is gone.") from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=job.download_name, content_type=job.content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+def report_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return job_views.job_download(request, pk, pages=REPORT_PAGES)

@@ -40,7 +40,9 @@ class BenefitDocumentForm(forms.Form):
             # Decimal, never float, from the first character on; depth and keys checked.
             return jsonload.load_document(self.cleaned_data["document"])
         except jsonload.JsonDocumentError as error:
-            raise forms.ValidationError(error.localized) from error
+            raise forms.ValidationError(
+                _(error.template), code=error.code, params=error.params
+            ) from error
 
 
 class BenefitImportForm(forms.Form):
@@ -53,16 +55,23 @@ class BenefitImportForm(forms.Form):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 1 MB."))
+            raise forms.ValidationError(
+                _("The file is larger than 1 MB."),
+                code="too_large",
+                params={"size": upload.size, "limit": MAX_IMPORT_BYTES},
+            )
         try:
             return jsonload.load_document(upload.read())
         except jsonload.JsonDocumentError as error:
             if error.code == jsonload.SYNTAX:
                 raise forms.ValidationError(
-                    _("The file is not valid JSON: %(error)s (line %(line)s).")
-                    % {"error": error.detail, "line": error.line}
+                    _("The file is not valid JSON: %(error)s (line %(line)s)."),
+                    code=error.code,
+                    params={"error": error.detail, "line": error.line},
                 ) from error
-            raise forms.ValidationError(error.localized) from error
+            raise forms.ValidationError(
+                _(error.template), code=error.code, params=error.params
+            ) from error
 
 
 class FteCostForm(forms.Form):
@@ -80,7 +89,11 @@ class FteCostForm(forms.Form):
     def clean_monthly_salary(self) -> Decimal:
         number = self._number("monthly_salary")
         if number is None:
-            raise forms.ValidationError(_("Enter the monthly salary as a number."))
+            raise forms.ValidationError(
+                _("Enter the monthly salary as a number."),
+                code="invalid",
+                params={"value": self.cleaned_data.get("monthly_salary")},
+            )
         return number
 
     def clean_on_cost_factor(self) -> Decimal | None:
@@ -88,7 +101,11 @@ class FteCostForm(forms.Form):
             return None
         number = self._number("on_cost_factor")
         if number is None or number > 10:
-            raise forms.ValidationError(_("Enter the on-cost factor as a number such as 1,54."))
+            raise forms.ValidationError(
+                _("Enter the on-cost factor as a number such as 1,54."),
+                code="invalid",
+                params={"value": self.cleaned_data.get("on_cost_factor")},
+            )
         return number
 
 

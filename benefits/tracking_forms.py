@@ -45,8 +45,9 @@ class NumberField(forms.Field):
             return numbers.parse_human_number(text)
         except numbers.NumberError as error:
             raise forms.ValidationError(
-                _("%(field)s: enter a number, e.g. 1 000,5.") % {"field": self.label},
+                _("%(field)s: enter a number, e.g. 1 000,5."),
                 code="invalid",
+                params={"field": self.label, "value": text},
             ) from error
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import get_format
@@ -294,7 +294,14 @@ def _json_post(
         except services.BenefitModelInvalid as error:
             # The path as written in the document, the message in the reader's language.
             errors = [f"{e.path}: {e.localized}" for e in error.errors]
-            form.add_error("document", _("The benefit model has errors; nothing was saved."))
+            form.add_error(
+                "document",
+                ValidationError(
+                    _("The benefit model has errors; nothing was saved."),
+                    code="document_invalid",
+                    params={"count": len(error.errors)},
+                ),
+            )
         except StaleVersion as error:
             messages.warning(request, error.message)
             return redirect("benefit_model", pk=initiative.pk)
@@ -412,7 +419,14 @@ def benefit_model_import(request: AuthenticatedHttpRequest, initiative: Initiati
             )
         except services.BenefitModelInvalid as error:
             errors = [f"{e.path}: {translate_message(e)}" for e in error.errors]
-            form.add_error("file", _("The file has errors; nothing was imported."))
+            form.add_error(
+                "file",
+                ValidationError(
+                    _("The file has errors; nothing was imported."),
+                    code="document_invalid",
+                    params={"count": len(error.errors)},
+                ),
+            )
         except StaleVersion as error:
             messages.warning(request, error.message)
             return redirect("benefit_model", pk=initiative.pk)

@@ -18,20 +18,17 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
-from assessments.report_views import progress_width_class
 from interchange import register
 from interchange import register_export as export_jobs
 from interchange.models import RegisterExportJob
-from klassa_app import access, jsonload
+from klassa_app import access, job_views, jsonload
 from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.models import Organisation
 from klassa_app.viewhelpers import current_organisation, permission_required
@@ -52,9 +49,15 @@ class RegisterUploadForm(forms.Form):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".json"):
-            raise forms.ValidationError(_("Choose a .json file."))
+            raise forms.ValidationError(
+                _("Choose a .json file."), code="not_json", params={"name": upload.name}
+            )
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+            raise forms.ValidationError(
+                _("The file is larger than 5 MB."),
+                code="too_large",
+                params={"size": upload.size, "limit": MAX_UPLOAD_BYTES},
+            )
         try:
             # Depth bounded, duplicate keys, NUL and lone surrogates refused (floats as before:
             # the preview keeps the document as JSON in the session).
@@ -62,14 +65,16 @@ class RegisterUploadForm(forms.Form):
         except jsonload.JsonDocumentError as exc:
             if exc.code == jsonload.SYNTAX:
                 raise forms.ValidationError(
-                    _("The file is not valid JSON: %(error)s at line %(line)s, column %(column)s.")
-                    % {"error": exc.detail, "line": exc.line, "column": exc.column}
+                    _("The file is not valid JSON: %(error)s at line %(line)s, column %(column)s."),
+                    code=exc.code,
+                    params={"error": exc.detail, "line": exc.line, "column": exc.column},
                 ) from exc
-            raise forms.ValidationError(exc.localized) from exc
+            raise forms.ValidationError(_(exc.template), code=exc.code, params=exc.params) from exc
         if not isinstance(document, dict) or document.get("format") != register.FORMAT:
             raise forms.ValidationError(
-                _("The file is not a Klassa register: its format must be %(format)s.")
-                % {"format": register.FORMAT}
+                _("The file is not a Klassa register: its format must be %(format)s."),
+                code="wrong_format",
+                params={"format": register.FORMAT},
             )
         self.document = document
         return upload
@@ -217,32 +222,26 @@ def register_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "interchange/register_export.html", context)
 
 
-@never_cache
-@require_GET
-def register_export_status(request: HttpRequest, pk: int) -> HttpResponse:
-    job = export_jobs.get_visible_job(request.user, getattr(request, "organisation", None), pk)
-    context = {"job": job, "width_class": progress_width_class(job.progress)}
-    template = (
-        "interchange/_register_export_panel.html"
-        if request.htmx
-        else "interchange/register_export_status.html"
-    )
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+def _visible_export(request: AuthenticatedHttpRequest, pk: int) -> RegisterExportJob:
+    return export_jobs.get_visible_job(request.user, current_organisation(request), pk)
 
 
-@require_GET
-def register_export_download(request: HttpRequest, pk: int) -> HttpResponse:
-    job = export_jobs.get_visible_job(request.user, getattr(request, "organisation", None), pk)
-    if job.status != RegisterExportJob.Status.DONE or not job.file:
-        raise Http404("The export is not ready.")
-    try:
-        handle = job.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The export file is gone.") from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=job.download_name, content_type=job.content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+EXPORT_PAGES = job_views.JobPages(
+    model=RegisterExportJob,
+    select=_visible_export,
+    status_url="register_export_status",
+    download_url="register_export_download",
+    panel_id="register-export-status",
+    page_template="interchange/register_export_status.html",
+    progress_label=gettext_lazy("Progress of the export"),
+    building_text=gettext_lazy("The export is being built; this page updates itself."),
+    noun="export",
+)
+
+
+def register_export_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return job_views.job_status(request, pk, pages=EXPORT_PAGES)
+
+
+def register_export_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return job_views.job_download(request, pk, pages=EXPORT_PAGES)

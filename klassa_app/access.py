@@ -27,10 +27,10 @@ model backend grants a superuser everything, and a superuser is no member of any
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import rules
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from klassa_app.models import Department, Membership, Organisation, Role, User
@@ -222,3 +222,30 @@ def get_manageable_membership(user: User, organisation: Organisation | None, pk:
         )
     except Membership.DoesNotExist as exc:
         raise Http404("No such membership.") from exc
+
+
+def covering_filter(
+    user: User,
+    *,
+    organisation_path: str = "organisation",
+    department_paths: Iterable[str] = (),
+    whole: Callable[[User, Organisation], bool] = sees_whole_organisation,
+) -> Q:
+    """The rows a user holds a covering membership for, as a filter on any model: every row of
+    an organisation where ``whole(user, organisation)`` holds (by default an
+    organisation-wide membership), else the rows whose department (reached by any of
+    ``department_paths``) the user sees. Rows of other organisations never match, superusers
+    included; a row without a department needs ``whole``. For the technical admin's lists."""
+    paths = tuple(department_paths)
+    scope = Q(pk__in=[])
+    for organisation in organisations_for(user):
+        if whole(user, organisation):
+            scope |= Q(**{organisation_path: organisation.pk})
+            continue
+        ids = visible_department_ids(user, organisation)
+        for path in paths:
+            if ids is None:
+                scope |= Q(**{f"{path}__organisation": organisation.pk})
+            else:
+                scope |= Q(**{f"{path}__in": sorted(ids)})
+    return scope

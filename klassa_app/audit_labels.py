@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "action_plan.status_set": _("Action plan status set"),
     "action_plan.catalogue_changed": _("Action plan moved to a new catalogue"),
     "report.requested": _("Report requested"),
+    "job.requeued": _("Report or export sent to the queue again"),
     "register.imported": _("Register imported"),
     "benefit_model.created": _("Benefit model created"),
     "benefit_model.saved": _("Benefit model changed"),

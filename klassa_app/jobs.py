@@ -14,10 +14,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+
+from klassa_app import audit
+from klassa_app.models import FileJob, User
+from klassa_app.queue import enqueue
+from klassa_app.services import ServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -110,3 +116,31 @@ def sweep_file_jobs(model: type[models.Model], task: Any) -> int:
             status=status.FAILED, message=message, finished_at=now
         )
     return len(ids)
+
+
+def do_requeue_job(*, actor: User, job: FileJob, task: str, visible: models.QuerySet[Any]) -> None:
+    """Send a failed job (or one the queue lost) to the workers again, for support staff:
+    ``visible`` is the jobs of this kind the actor may see (the admin's scoped list), ``task``
+    the dotted path of the task that builds it. Reset and audit in one transaction; the task
+    is sent once it commits. A job being built or already built is left alone."""
+    model = type(job)
+    status = model.Status
+    with transaction.atomic():
+        if not actor.is_staff or not visible.filter(pk=job.pk).exists():
+            raise PermissionDenied(gettext("You may not send this job again."))
+        locked = model.objects.select_for_update().get(pk=job.pk)
+        if locked.status not in (status.QUEUED, status.FAILED):
+            raise ServiceError(gettext("Only a failed or waiting job can be sent again."))
+        before = audit.snapshot(locked, ["status", "progress", "message"])
+        model.objects.filter(pk=locked.pk).update(
+            status=status.QUEUED, progress=0, message="", started_at=None, finished_at=None
+        )
+        audit.record(
+            actor=actor,
+            organisation=locked.organisation,  # type: ignore[attr-defined]
+            action="job.requeued",
+            obj=locked,
+            before=before,
+            after={"status": status.QUEUED.value, "task": task},
+        )
+        enqueue(task, locked.pk)

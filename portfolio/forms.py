@@ -186,7 +186,14 @@ class CompareForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("left") is not None and data.get("left") == data.get("right"):
-            self.add_error("right", _("Choose a different scenario than A."))
+            self.add_error(
+                "right",
+                forms.ValidationError(
+                    _("Choose a different scenario than A."),
+                    code="same_scenario",
+                    params={"scenario": data["left"]},
+                ),
+            )
         return data
 
 

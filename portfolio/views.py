@@ -12,20 +12,18 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import selectors as assessment_selectors
 from assessments.models import Area, Initiative
-from assessments.report_views import progress_width_class
-from klassa_app import access
+from klassa_app import access, job_views
 from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.models import Organisation, User
 from klassa_app.services import ServiceError
@@ -481,28 +479,25 @@ def export_start(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     return redirect("portfolio_export", pk=job.pk)
 
 
-@never_cache
-@require_GET
-def export_status(request: HttpRequest, pk: int) -> HttpResponse:
-    job = exports.get_visible_job(request.user, _org(request), pk)
-    context = {"job": job, "width_class": progress_width_class(job.progress)}
-    template = "portfolio/_export_panel.html" if request.htmx else "portfolio/export_status.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+def _visible_export(request: AuthenticatedHttpRequest, pk: int) -> PortfolioReportJob:
+    return exports.get_visible_job(request.user, _org(request), pk)
 
 
-@require_GET
-def export_download(request: HttpRequest, pk: int) -> HttpResponse:
-    job = exports.get_visible_job(request.user, _org(request), pk)
-    if job.status != PortfolioReportJob.Status.DONE or not job.file:
-        raise Http404("The report is not ready.")
-    try:
-        handle = job.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The report file is gone.") from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=job.download_name, content_type=job.content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+EXPORT_PAGES = job_views.JobPages(
+    model=PortfolioReportJob,
+    select=_visible_export,
+    status_url="portfolio_export",
+    download_url="portfolio_export_download",
+    panel_id="portfolio-job-status",
+    page_template="portfolio/export_status.html",
+    progress_label=gettext_lazy("Progress of the report"),
+    building_text=gettext_lazy("The report is being built; this page updates itself."),
+)
+
+
+def export_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return job_views.job_status(request, pk, pages=EXPORT_PAGES)
+
+
+def export_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return job_views.job_download(request, pk, pages=EXPORT_PAGES)

@@ -546,15 +546,22 @@ class _FileJobFactory(factory.django.DjangoModelFactory):
     file = factory.django.FileField(filename="job.bin", data=b"content")
 
 
+def _report_department(job):
+    """An initiative's report belongs to its department, a session's minutes to its asset's."""
+    if job.initiative is not None:
+        return job.initiative.department
+    return job.session.assessment.asset.department
+
+
 class ReportJobFactory(_FileJobFactory):
     class Meta:
         model = "assessments.ReportJob"
 
     initiative = factory.SubFactory(InitiativeFactory)
-    organisation = factory.LazyAttribute(lambda j: j.initiative.organisation)
+    organisation = factory.LazyAttribute(lambda j: _report_department(j).organisation)
     kind = "action_plan_xlsx"
     requested_by = factory.LazyAttribute(
-        lambda j: member(Role.BUSINESS_OWNER, department=j.initiative.department)
+        lambda j: member(Role.BUSINESS_OWNER, department=_report_department(j))
     )
 
 

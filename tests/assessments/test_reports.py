@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from assessments import charts, reports, selectors, services, tasks
 from assessments.i18n import tr
 from assessments.models import ReportJob
-from assessments.report_views import progress_width_class
+from klassa_app.job_views import progress_width_class
 from klassa_app.models import AuditEvent, Role
 from tests.factories import MembershipFactory, UserFactory
 from tests.helpers import classified

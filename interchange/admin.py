@@ -1,0 +1,18 @@
+"""Read-only support view of register exports (see klassa_app.admin.ReadOnlyAdmin)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from interchange.models import RegisterExportJob
+from klassa_app import access
+from klassa_app.admin import FileJobAdmin
+
+
+@admin.register(RegisterExportJob)
+class RegisterExportJobAdmin(FileJobAdmin):
+    # The whole register: those who may export it in the application (admins, security
+    # officers, organisation-wide auditors).
+    whole = staticmethod(access.can_view_audit)
+    requeue_task = "interchange.tasks.build_register_export"
+    exclude = ["file"]
