@@ -30,6 +30,7 @@ from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.services import ServiceError
 from klassa_app.viewhelpers import (
     apply_service_error,
+    autosave_status,
     current_organisation,
     on_department,
     paginate,
@@ -305,6 +306,8 @@ def assessment_step(request: AuthenticatedHttpRequest, pk: int, aspect: str) -> 
         availability=aspect == "T",
         initial=_step_initial(assessment, aspect, context["questions"]),
     )
+    if request.method == "POST" and "autosave" in request.POST:
+        return _autosave_answer(request, assessment, form)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied(_("This assessment cannot be changed by you."))
@@ -355,6 +358,49 @@ def assessment_step(request: AuthenticatedHttpRequest, pk: int, aspect: str) -> 
     if request.htmx and "preview" in request.POST:
         return render(request, "assessments/_step_result.html", context)
     return render(request, "assessments/assessment_step.html", context)
+
+
+def _autosave_fields(form: StepForm, code: str) -> tuple[Any, str, list[str]]:
+    """The answer and comment of one question from a bound form, and their errors."""
+    form.is_valid()  # the other fields' errors are the step's business, not this save's
+    names = (f"answer_{code}", f"comment_{code}")
+    errors = [str(e) for name in names for e in form.errors.get(name, [])]
+    data = form.cleaned_data
+    return data.get(names[0]), data.get(names[1]) or "", errors
+
+
+def _autosave_answer(
+    request: AuthenticatedHttpRequest, assessment: Assessment, form: StepForm
+) -> HttpResponse:
+    """One question's answer and comment, saved as they change (htmx); the step's other
+    fields wait for the step's own save."""
+    code = request.POST.get("autosave", "")
+    if f"answer_{code}" not in form.fields:
+        raise Http404("No such question in this step.")
+    option_id, comment, errors = _autosave_fields(form, code)
+    lock = form.cleaned_data.get("lock_version")
+    if errors or lock is None:
+        return autosave_status(saved=False, message=" ".join(errors) or _("Not saved."))
+    try:
+        assessment = services.do_save_answer(
+            actor=request.user,
+            assessment=assessment,
+            question_code=code,
+            option_id=option_id,
+            comment=comment,
+            lock_version=lock,
+        )
+    except services.StaleVersion:
+        return autosave_status(
+            saved=False,
+            message=_(
+                "Not saved: someone else saved this assessment in the meantime. Your change is "
+                "still on this page; copy it, then reload the page to see their version."
+            ),
+        )
+    except ServiceError as error:
+        return autosave_status(saved=False, message=_("Not saved: %s") % error.message)
+    return autosave_status(saved=True, lock_version=assessment.lock_version)
 
 
 @require_GET

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils.functional import Promise
 
 from klassa_app import access
@@ -56,6 +57,28 @@ def querystring_without_page(request: HttpRequest) -> str:
 def apply_service_error(form: Any, error: ServiceError) -> None:
     """Show a service's error on the field it names, or on the form when it names none."""
     form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+# The response header that marks a successful autosave; klassa/autosave.js reads it.
+AUTOSAVED_HEADER = "X-Klassa-Autosave"
+
+
+def autosave_status(
+    *, saved: bool, message: str = "", lock_version: int | None = None
+) -> HttpResponse:
+    """The small status beside a field after an autosave (htmx). Always 200, so that htmx
+    shows a refusal too; only a save carries the header, so that the page's script then
+    counts the values it sent as saved and stops warning before leaving for them. A new
+    version number replaces the form's hidden ``lock_version`` (an out-of-band swap)."""
+    response = HttpResponse(
+        render_to_string(
+            "klassa/_autosave_status.html",
+            {"saved": saved, "message": message, "lock_version": lock_version},
+        )
+    )
+    if saved:
+        response[AUTOSAVED_HEADER] = "saved"
+    return response
 
 
 def on_organisation(request: HttpRequest, found: Any) -> Organisation | None:

@@ -181,19 +181,15 @@ def do_save_step(
         assessment=assessment, aspect_code=aspect_code
     ).first()
     before = _result_snapshot(before_result)
+    existing = {
+        a.question_id: a for a in assessment.answers.filter(question__in=questions.values())
+    }
     for code, option_id in step.answers.items():
         question = questions.get(code)
         if question is None:
             raise ServiceError(_("Unknown question %(code)s.") % {"code": code}, f"answer_{code}")
-        option = None
-        if option_id not in (None, ""):
-            option = next((o for o in question.options.all() if o.pk == int(option_id)), None)
-            if option is None:
-                raise ServiceError(_("Choose one of the answers."), f"answer_{code}")
-        Answer.objects.update_or_create(
-            assessment=assessment,
-            question=question,
-            defaults={"option": option, "comment": (step.comments.get(code) or "").strip()},
+        _write_answer(
+            assessment, question, existing.get(question.pk), option_id, step.comments.get(code)
         )
     if aspect_code == "T":
         assessment.downtime_hours = _decimal_or_none(step.downtime_hours, "downtime_hours")
@@ -213,6 +209,84 @@ def do_save_step(
     result.override_level = step.override_level
     result.override_reason = reason if step.override_level is not None else ""
     result.save()
+    return _finish_step_save(
+        actor=actor, assessment=assessment, aspect_code=aspect_code, before=before
+    )
+
+
+@transaction.atomic
+def do_save_answer(
+    *,
+    actor: User,
+    assessment: Assessment,
+    question_code: str,
+    option_id: int | None,
+    comment: str,
+    lock_version: int | None,
+) -> Assessment:
+    """Save one question's answer and comment as the wizard's fields change (the step's
+    other fields are saved with the step). Recorded like a saved step; a save that changes
+    nothing writes nothing, so a repeated autosave neither bumps the version nor the trail."""
+    require_asset_editor(actor, assessment.asset.department)
+    assessment = _lock_for_edit(assessment, lock_version)
+    question = (
+        Question.objects.filter(bank=assessment.question_bank, code=question_code)
+        .prefetch_related("options")
+        .first()
+    )
+    if question is None:
+        raise ServiceError(
+            _("Unknown question %(code)s.") % {"code": question_code}, f"answer_{question_code}"
+        )
+    before = _result_snapshot(
+        AspectResult.objects.filter(assessment=assessment, aspect_code=question.aspect_code).first()
+    )
+    existing = assessment.answers.filter(question=question).first()
+    if not _write_answer(assessment, question, existing, option_id, comment):
+        return assessment
+    return _finish_step_save(
+        actor=actor,
+        assessment=assessment,
+        aspect_code=question.aspect_code,
+        before=before,
+        question_code=question.code,
+    )
+
+
+def _write_answer(
+    assessment: Assessment,
+    question: Question,
+    existing: Answer | None,
+    option_id: int | str | None,
+    comment: str | None,
+) -> bool:
+    """Write one answer row (the one place that does); True if anything changed."""
+    option = None
+    if option_id not in (None, ""):
+        option = next((o for o in question.options.all() if o.pk == int(option_id)), None)
+        if option is None:
+            raise ServiceError(_("Choose one of the answers."), f"answer_{question.code}")
+    text = (comment or "").strip()
+    if existing is None:
+        Answer.objects.create(assessment=assessment, question=question, option=option, comment=text)
+        return True
+    if existing.option_id == (option.pk if option else None) and existing.comment == text:
+        return False
+    existing.option = option
+    existing.comment = text
+    existing.save(update_fields=["option", "comment"])
+    return True
+
+
+def _finish_step_save(
+    *,
+    actor: User,
+    assessment: Assessment,
+    aspect_code: str,
+    before: dict[str, Any],
+    question_code: str | None = None,
+) -> Assessment:
+    """After answers changed: the results, a new version number, the audit event."""
     try:
         recompute(assessment)
     except classification_rules.RuleError as error:
@@ -222,13 +296,16 @@ def do_save_step(
     assessment.save()
     assessment.refresh_from_db()
     after_result = AspectResult.objects.get(assessment=assessment, aspect_code=aspect_code)
+    after: dict[str, Any] = {**_result_snapshot(after_result), "aspect": aspect_code}
+    if question_code is not None:
+        after["question"] = question_code
     audit.record(
         actor=actor,
         organisation=assessment.asset.organisation,
         action="assessment.step_saved",
         obj=assessment,
         before=before,
-        after={**_result_snapshot(after_result), "aspect": aspect_code},
+        after=after,
         object_repr=f"{assessment} {aspect_code}",
     )
     sync_asset(assessment.asset)
