@@ -280,16 +280,7 @@ def do_save_proposals(
     submit: bool,
 ) -> Participant:
     """A participant's own answers; others' answers are never touched."""
-    participant = (
-        Participant.objects.select_for_update().filter(session=session, user=actor).first()
-    )
-    if participant is None:
-        raise PermissionDenied(_("Only invited participants answer."))
-    status = ConsensusSession.objects.values_list("status", flat=True).get(pk=session.pk)
-    if status != ConsensusSession.Status.OPEN:
-        raise ServiceError(
-            _("The answers have been revealed; proposals can no longer be changed."), None
-        )
+    participant = _answering_participant(actor, session)
     questions = {
         q.code: q
         for q in Question.objects.filter(bank=session.assessment.question_bank).prefetch_related(
@@ -304,16 +295,7 @@ def do_save_proposals(
         question = questions.get(code)
         if question is None:
             raise ServiceError(_("Unknown question %(code)s.") % {"code": code}, f"answer_{code}")
-        option = None
-        if option_id not in (None, ""):
-            option = next((o for o in question.options.all() if o.pk == int(option_id)), None)
-            if option is None:
-                raise ServiceError(_("Choose one of the answers."), f"answer_{code}")
-        Proposal.objects.update_or_create(
-            participant=participant,
-            question=question,
-            defaults={"option": option, "comment": (comments.get(code) or "").strip()},
-        )
+        _write_proposal(participant, question, option_id, comments.get(code))
     if submit:
         participant.submitted_at = timezone.now()
         participant.save(update_fields=["submitted_at"])
@@ -332,6 +314,89 @@ def do_save_proposals(
     )
     _bump(session)
     return participant
+
+
+@transaction.atomic
+def do_save_proposal(
+    *,
+    actor: User,
+    session: ConsensusSession,
+    question_code: str,
+    option_id: int | None,
+    comment: str,
+) -> Participant:
+    """One answer and comment of a participant's own draft, saved as they change. Recorded
+    like a saved draft; a save that changes nothing writes nothing. The session's version
+    stays: the facilitator's page shows who has submitted, never a draft, so a draft
+    changes nothing they see (and their reveal is not made stale by someone typing)."""
+    participant = _answering_participant(actor, session)
+    question = (
+        Question.objects.filter(bank=session.assessment.question_bank, code=question_code)
+        .prefetch_related("options")
+        .first()
+    )
+    if question is None:
+        raise ServiceError(
+            _("Unknown question %(code)s.") % {"code": question_code}, f"answer_{question_code}"
+        )
+    existing = participant.proposals.select_related("option").filter(question=question).first()
+    before = existing.option.level if existing and existing.option else None
+    proposal = _write_proposal(participant, question, option_id, comment)
+    if proposal is None:
+        return participant
+    audit.record(
+        actor=actor,
+        organisation=session.assessment.asset.organisation,
+        action="consensus.proposed",
+        obj=session,
+        before={question.code: before} if existing else None,
+        after={question.code: proposal.option.level if proposal.option else None},
+        object_repr=f"{session.assessment.asset.code}: {actor.email}",
+    )
+    return participant
+
+
+def _answering_participant(actor: User, session: ConsensusSession) -> Participant:
+    """The actor's own participation, locked, while the session still takes answers. The
+    session row is locked too, so that a reveal cannot slip in between check and write."""
+    participant = (
+        Participant.objects.select_for_update().filter(session=session, user=actor).first()
+    )
+    if participant is None:
+        raise PermissionDenied(_("Only invited participants answer."))
+    status = (
+        ConsensusSession.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=session.pk)
+    )
+    if status != ConsensusSession.Status.OPEN:
+        raise ServiceError(
+            _("The answers have been revealed; proposals can no longer be changed."), None
+        )
+    return participant
+
+
+def _write_proposal(
+    participant: Participant, question: Question, option_id: int | str | None, comment: str | None
+) -> Proposal | None:
+    """Write one proposal row (the one place that does); None if nothing changed."""
+    option = None
+    if option_id not in (None, ""):
+        option = next((o for o in question.options.all() if o.pk == int(option_id)), None)
+        if option is None:
+            raise ServiceError(_("Choose one of the answers."), f"answer_{question.code}")
+    text = (comment or "").strip()
+    proposal = Proposal.objects.filter(participant=participant, question=question).first()
+    if proposal is None:
+        return Proposal.objects.create(
+            participant=participant, question=question, option=option, comment=text
+        )
+    if proposal.option_id == (option.pk if option else None) and proposal.comment == text:
+        return None
+    proposal.option = option
+    proposal.comment = text
+    proposal.save(update_fields=["option", "comment", "updated_at"])
+    return proposal
 
 
 # --- The facilitator ---------------------------------------------------------------------------

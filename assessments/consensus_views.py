@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,12 +17,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessments import consensus, frameworks, selectors
 from assessments.forms import DecisionForm, DissentForm, RejectForm, SessionForm, StepForm
 from assessments.i18n import tr
-from assessments.models import Assessment, ConsensusSession, Question
+from assessments.models import Assessment, ConsensusSession, Participant, Question
 from assessments.services import StaleVersion
 from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.models import User
 from klassa_app.services import ServiceError
-from klassa_app.viewhelpers import current_organisation, on_organisation, permission_required
+from klassa_app.viewhelpers import (
+    autosave_status,
+    current_organisation,
+    on_organisation,
+    permission_required,
+)
 
 
 def _lock(request: AuthenticatedHttpRequest) -> int | None:
@@ -187,27 +192,44 @@ def session_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = StepForm(
         request.POST or None, questions=questions, levels=[], availability=False, initial=initial
     )
-    editable = session.status == ConsensusSession.Status.OPEN
+    if request.method == "POST" and "autosave" in request.POST:
+        return _autosave_proposal(request, session, form)
+    unanswered: list[Question] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        submit = "submit" in request.POST or "confirm_partial" in request.POST
+        if submit and request.POST.get("confirm_partial") != "1":
+            # Submitting with questions left open is allowed, but only on purpose: first
+            # the answers are kept as a draft and the open questions listed.
+            unanswered = [q for q in questions if data.get(f"answer_{q.code}") is None]
         try:
             consensus.do_save_proposals(
                 actor=request.user,
                 session=session,
                 answers={q.code: data.get(f"answer_{q.code}") for q in questions},
                 comments={q.code: data.get(f"comment_{q.code}", "") for q in questions},
-                submit="submit" in request.POST,
+                submit=submit and not unanswered,
             )
         except ServiceError as error:
+            unanswered = []
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(
-                request,
-                _("Your answers are submitted.") if "submit" in request.POST else _("Saved."),
-            )
-            return redirect(
-                "session_detail" if "submit" in request.POST else "session_answer", pk=session.pk
-            )
+            if unanswered:
+                return _answer_page(request, session, participant, form, questions, unanswered)
+            messages.success(request, _("Your answers are submitted.") if submit else _("Saved."))
+            return redirect("session_detail" if submit else "session_answer", pk=session.pk)
+    return _answer_page(request, session, participant, form, questions, unanswered)
+
+
+def _answer_page(
+    request: AuthenticatedHttpRequest,
+    session: ConsensusSession,
+    participant: Participant,
+    form: StepForm,
+    questions: list[Question],
+    unanswered: list[Question],
+) -> HttpResponse:
+    scheme = frameworks.load_scheme(session.assessment.scheme)
     groups = [
         (
             aspect,
@@ -228,9 +250,33 @@ def session_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "groups": groups,
             "participant": participant,
-            "editable": editable,
+            "editable": session.status == ConsensusSession.Status.OPEN,
+            "unanswered": unanswered,
         },
     )
+
+
+def _autosave_proposal(
+    request: AuthenticatedHttpRequest, session: ConsensusSession, form: StepForm
+) -> HttpResponse:
+    """One answer and comment of the participant's draft, saved as they change (htmx)."""
+    code = request.POST.get("autosave", "")
+    if f"answer_{code}" not in form.fields:
+        raise Http404("No such question in this session.")
+    option_id, comment, errors = form.answer_of(code)
+    if errors:
+        return autosave_status(saved=False, message=" ".join(errors))
+    try:
+        consensus.do_save_proposal(
+            actor=request.user,
+            session=session,
+            question_code=code,
+            option_id=option_id,
+            comment=comment,
+        )
+    except ServiceError as error:
+        return autosave_status(saved=False, message=_("Not saved: %s") % error.message)
+    return autosave_status(saved=True)
 
 
 @require_POST

@@ -184,6 +184,14 @@ class StepForm(forms.Form):
     def question_fields(self) -> list[tuple[Question, Any, Any]]:
         return [(q, self[f"answer_{q.code}"], self[f"comment_{q.code}"]) for q in self.questions]
 
+    def answer_of(self, code: str) -> tuple[int | None, str, list[str]]:
+        """One question's cleaned answer and comment from the bound form, and their errors
+        (for an autosave: the other fields' errors are not this save's business)."""
+        self.is_valid()
+        names = (f"answer_{code}", f"comment_{code}")
+        errors = [str(e) for name in names for e in self.errors.get(name, [])]
+        return self.cleaned_data.get(names[0]), self.cleaned_data.get(names[1]) or "", errors
+
 
 class InitiativeForm(_DepartmentChoices):
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())

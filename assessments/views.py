@@ -360,15 +360,6 @@ def assessment_step(request: AuthenticatedHttpRequest, pk: int, aspect: str) -> 
     return render(request, "assessments/assessment_step.html", context)
 
 
-def _autosave_fields(form: StepForm, code: str) -> tuple[Any, str, list[str]]:
-    """The answer and comment of one question from a bound form, and their errors."""
-    form.is_valid()  # the other fields' errors are the step's business, not this save's
-    names = (f"answer_{code}", f"comment_{code}")
-    errors = [str(e) for name in names for e in form.errors.get(name, [])]
-    data = form.cleaned_data
-    return data.get(names[0]), data.get(names[1]) or "", errors
-
-
 def _autosave_answer(
     request: AuthenticatedHttpRequest, assessment: Assessment, form: StepForm
 ) -> HttpResponse:
@@ -377,7 +368,7 @@ def _autosave_answer(
     code = request.POST.get("autosave", "")
     if f"answer_{code}" not in form.fields:
         raise Http404("No such question in this step.")
-    option_id, comment, errors = _autosave_fields(form, code)
+    option_id, comment, errors = form.answer_of(code)
     lock = form.cleaned_data.get("lock_version")
     if errors or lock is None:
         return autosave_status(saved=False, message=" ".join(errors) or _("Not saved."))
