@@ -130,7 +130,7 @@ def test_the_wizard_page_wires_autosave_and_the_leave_warning(as_user, owner, as
     page = as_user(owner).get(reverse("assessment_step", args=[assessment.pk, "K"]))
     body = page.content.decode()
     assert f'"autosave": "{question.code}"' in body
-    assert "keyup changed delay:800ms" in body
+    assert "input changed delay:800ms" in body
     assert 'data-unsaved-warning="saved"' in body
     assert "klassa/autosave.js" in body
     assert f'id="saved-{question.code}" aria-live="polite"' in body

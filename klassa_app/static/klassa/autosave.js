@@ -3,7 +3,7 @@
 // every shown value counted as saved; "unsaved" means the page shows values that a refused
 // save sent back, so nothing counts as saved yet. An autosave (htmx) that the server
 // confirms with the X-Klassa-Autosave header marks the values it sent as saved; submitting
-// the form saves everything it holds.
+// the form saves everything it holds, once the autosaves on their way have come back.
 (function () {
   "use strict";
 
@@ -43,12 +43,47 @@
       });
     }
     var submitting = false;
+    // Requests of this form on their way (autosaves, previews), and a submit that waits for
+    // them: the form must carry the version number the last autosave returned, or its own
+    // save would be taken for someone else's.
+    var pending = 0;
+    var waiting = null;
 
-    form.addEventListener("submit", function () {
+    function resume() {
+      if (pending > 0 || waiting === null) {
+        return;
+      }
+      var submitter = waiting === true ? undefined : waiting;
+      waiting = null;
+      form.requestSubmit(submitter);
+    }
+
+    form.addEventListener("submit", function (event) {
+      if (pending > 0 && typeof form.requestSubmit === "function") {
+        event.preventDefault();
+        if (waiting === null) {
+          // Never wait for ever on a request that does not come back.
+          window.setTimeout(function () {
+            pending = 0;
+            resume();
+          }, 5000);
+        }
+        waiting = event.submitter || true;
+        return;
+      }
       submitting = true;
     });
 
+    form.addEventListener("htmx:beforeRequest", function () {
+      pending += 1;
+    });
+
     form.addEventListener("htmx:afterRequest", function (event) {
+      pending = Math.max(0, pending - 1);
+      if (waiting !== null) {
+        // After htmx has started the next queued request, if any.
+        window.setTimeout(resume, 0);
+      }
       var detail = event.detail;
       if (!detail.successful || !detail.xhr || detail.xhr.getResponseHeader(HEADER) !== "saved") {
         return;
