@@ -144,7 +144,7 @@ def test_a_read_only_wizard_has_no_autosave(as_user, officer, owner, assessment)
     )
     body = as_user(owner).get(reverse("assessment_step", args=[assessment.pk, "K"]))
     assert "data-unsaved-warning" not in body.content.decode()
-    assert "hx-sync" not in body.content.decode()
+    assert '"autosave":' not in body.content.decode()
 
 
 def test_an_autosave_over_someone_elses_newer_save_is_refused_with_a_message(
