@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +45,8 @@ from assessments.services import (
     void_stale_signatures,
 )
 from klassa_app import access, audit
-from klassa_app.models import Organisation, User
+from klassa_app.models import Membership, Organisation, User
+from klassa_app.models import Role as MemberRole
 from klassa_app.queue import enqueue
 from klassa_app.services import ServiceError
 
@@ -88,6 +89,51 @@ def required_sign_roles(asset: InformationAsset) -> list[str]:
     if asset.personal_data != PersonalData.NO:
         roles.append(Role.DPO.value)
     return roles
+
+
+# A member's role in the department, as the role they take in a session.
+_SESSION_ROLE_OF_MEMBER = {
+    MemberRole.BUSINESS_OWNER: Role.BUSINESS_OWNER,
+    MemberRole.LEGAL_REVIEWER: Role.LEGAL_REVIEWER,
+    MemberRole.DPO: Role.DPO,
+}
+
+
+def suggested_participants(assessment: Assessment, facilitator: User) -> list[tuple[User, str]]:
+    """The people a new session starts with: every active member who holds a role that must
+    sign this classification and sees the asset's department, members of the department
+    before organisation-wide ones; each person once, never the facilitator."""
+    asset = assessment.asset
+    required = required_sign_roles(asset)
+    memberships = (
+        Membership.objects.filter(
+            organisation=asset.organisation,
+            role__in=[m for m, r in _SESSION_ROLE_OF_MEMBER.items() if r in required],
+            user__is_active=True,
+        )
+        .filter(Q(department=asset.department) | Q(department__isnull=True))
+        .exclude(user=facilitator)
+        .select_related("user")
+    )
+    order = {role: i for i, role in enumerate(required)}
+    ranked = sorted(
+        memberships,
+        key=lambda m: (
+            order[_SESSION_ROLE_OF_MEMBER[MemberRole(m.role)]],
+            m.department_id is None,
+            m.user.full_name or m.user.email,
+        ),
+    )
+    chosen: dict[int, tuple[User, str]] = {}
+    for m in ranked:
+        chosen.setdefault(m.user_id, (m.user, _SESSION_ROLE_OF_MEMBER[MemberRole(m.role)].value))
+    return list(chosen.values())
+
+
+def roles_nobody_holds(assessment: Assessment, suggested: Iterable[tuple[User, str]]) -> list[str]:
+    """The labels of the roles that must sign but that no member of the department holds."""
+    held = {role for _user, role in suggested}
+    return [str(Role(r).label) for r in required_sign_roles(assessment.asset) if r not in held]
 
 
 @dataclass
@@ -193,6 +239,10 @@ def do_open_session(
     users = [u for u, _r in chosen]
     if len({u.pk for u in users}) != len(users):
         raise ServiceError(_("Invite each person once."), "participants")
+    if any(u.pk == actor.pk for u in users):
+        raise ServiceError(
+            _("You facilitate the session and cannot take part in it as well."), "participants"
+        )
     roles = [r for _u, r in chosen]
     if any(r not in Role.values for r in roles):
         raise ServiceError(_("Choose a role from the list."), "participants")

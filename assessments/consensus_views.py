@@ -71,8 +71,21 @@ def session_create(request: AuthenticatedHttpRequest, assessment: Assessment) ->
         .select_related("asset")
         .order_by("asset__code")
     )
-    form = SessionForm(request.POST or None, people=people, others=others)
-    if request.method == "POST" and form.is_valid():
+    suggested = consensus.suggested_participants(assessment, request.user)
+    options: dict[str, Any] = {
+        "people": people,
+        "others": others,
+        "suggested": suggested,
+        "facilitator": request.user,
+    }
+    if "more" in request.POST:
+        # "Add a participant" shows what was typed again, unchecked, with an empty row more.
+        typed = {k: request.POST.getlist(k) if k == "also" else v for k, v in request.POST.items()}
+        count = SessionForm.posted_rows(request.POST) + 1
+        form = SessionForm(initial=typed, count=count, **options)
+    else:
+        form = SessionForm(request.POST or None, **options)
+    if request.method == "POST" and form.is_bound and form.is_valid():
         try:
             sessions = consensus.do_open_meeting(
                 actor=request.user,
@@ -88,7 +101,14 @@ def session_create(request: AuthenticatedHttpRequest, assessment: Assessment) ->
             )
             return redirect("session_detail", pk=session.pk)
     return render(
-        request, "assessments/session_form.html", {"form": form, "assessment": assessment}
+        request,
+        "assessments/session_form.html",
+        {
+            "form": form,
+            "assessment": assessment,
+            "missing_roles": consensus.roles_nobody_holds(assessment, suggested),
+            "department": department,
+        },
     )
 
 

@@ -393,14 +393,32 @@ class SchemeRulesForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    """Whom the facilitator invites, each with a role in the session."""
+    """Whom the facilitator invites, each with a role in the session: one row per person,
+    as many rows as needed. The rows start with the members who must sign; ``count`` asks
+    for a number of rows (the page's "Add a participant" button, which works without
+    JavaScript)."""
 
-    ROWS = 6
+    EXTRA = 2  # empty rows under the prefilled ones
+    MAX_ROWS = 100
 
-    def __init__(self, *args: Any, people: Any, others: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        people: Any,
+        others: Any = None,
+        suggested: list[tuple[Any, str]] | None = None,
+        facilitator: Any = None,
+        count: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         from assessments.models import Assessment, Participant
 
         super().__init__(*args, **kwargs)
+        self.facilitator = facilitator
+        suggested = suggested or []
+        self.count = self._row_count(len(suggested), count)
+        if count is not None:
+            suggested = []  # the rows show what was typed (``initial``), new ones are empty
         self.fields["also"] = forms.ModelMultipleChoiceField(
             label=_("Also handle these information assets in the same meeting, one after another"),
             queryset=others if others is not None else Assessment.objects.none(),
@@ -408,33 +426,55 @@ class SessionForm(forms.Form):
             widget=forms.CheckboxSelectMultiple,
         )
         self.fields["also"].label_from_instance = lambda a: f"{a.asset.code} – {a.asset.name}"
-        for i in range(self.ROWS):
+        for i in range(self.count):
+            user, role = suggested[i] if i < len(suggested) else (None, "")
             self.fields[f"user_{i}"] = forms.ModelChoiceField(
                 label=_("Participant %(n)s") % {"n": i + 1},
                 queryset=people,
                 required=False,
                 empty_label="–",
+                initial=user.pk if user is not None else None,
             )
             self.fields[f"role_{i}"] = forms.ChoiceField(
                 label=_("Role in the session"),
                 required=False,
                 choices=[("", "–"), *Participant.SessionRole.choices],
+                initial=role,
             )
 
+    def _row_count(self, suggested: int, count: int | None) -> int:
+        if count is None:
+            count = self.posted_rows(self.data) if self.is_bound else suggested + self.EXTRA
+        return max(1, min(count, self.MAX_ROWS))
+
+    @staticmethod
+    def posted_rows(data: Any) -> int:
+        """As many rows as were posted: the hidden ``rows``, or the highest row sent."""
+        try:
+            count = int(data.get("rows") or 0)
+        except ValueError:
+            count = 0
+        for key in data:
+            if key.startswith("user_") and key[5:].isdigit():
+                count = max(count, int(key[5:]) + 1)
+        return count
+
     def rows(self) -> list[tuple[Any, Any]]:
-        return [(self[f"user_{i}"], self[f"role_{i}"]) for i in range(self.ROWS)]
+        return [(self[f"user_{i}"], self[f"role_{i}"]) for i in range(self.count)]
 
     def chosen(self) -> list[tuple[Any, str]]:
         return [
             (self.cleaned_data[f"user_{i}"], self.cleaned_data[f"role_{i}"])
-            for i in range(self.ROWS)
+            for i in range(self.count)
             if self.cleaned_data.get(f"user_{i}")
         ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        for i in range(self.ROWS):
-            if data.get(f"user_{i}") and not data.get(f"role_{i}"):
+        seen: set[int] = set()
+        for i in range(self.count):
+            user = data.get(f"user_{i}")
+            if user and not data.get(f"role_{i}"):
                 self.add_error(
                     f"role_{i}",
                     forms.ValidationError(
@@ -443,6 +483,24 @@ class SessionForm(forms.Form):
                         params={"row": i},
                     ),
                 )
+            if user is None:
+                continue
+            if self.facilitator is not None and user.pk == self.facilitator.pk:
+                self.add_error(
+                    f"user_{i}",
+                    forms.ValidationError(
+                        _("You facilitate the session and cannot take part in it as well."),
+                        code="facilitator_participant",
+                    ),
+                )
+            elif user.pk in seen:
+                self.add_error(
+                    f"user_{i}",
+                    forms.ValidationError(
+                        _("This person is already invited above."), code="invited_twice"
+                    ),
+                )
+            seen.add(user.pk)
         return data
 
 
