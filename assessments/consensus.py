@@ -9,11 +9,16 @@ turns the agreement into the assessment's results and asks the required people t
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q
 from django.http import Http404
@@ -217,14 +222,79 @@ def _bump(session: ConsensusSession) -> None:
     session.refresh_from_db(fields=["lock_version"])
 
 
+def _clean_guests(guests: Iterable[str], *, members: list[User]) -> list[str]:
+    emails: list[str] = []
+    for raw in guests:
+        email = raw.strip().lower()
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            raise ServiceError(
+                _("%(email)s is not an e-mail address.") % {"email": raw}, "guests"
+            ) from error
+        if email in emails:
+            raise ServiceError(_("Invite each person once."), "guests")
+        if any(u.email.lower() == email for u in members):
+            raise ServiceError(
+                _("%(email)s is a member: invite them as a participant.") % {"email": raw},
+                "guests",
+            )
+        emails.append(email)
+    return emails
+
+
+_GUEST_SALT = "assessments.consensus.guest-link"
+
+
+def guest_link_token(participant: Participant) -> str:
+    """The token of a guest's link: the participant and their nonce, signed (and stamped, so
+    that no link outlives the longest validity even if the stored date were changed)."""
+    return signing.dumps({"p": participant.pk, "n": participant.guest_nonce}, salt=_GUEST_SALT)
+
+
+def get_guest_participant(token: str) -> Participant:
+    """The guest whose link this is, while the link is valid and the session active; 404
+    for anything else (a forged, expired or revoked link, a finished session)."""
+    try:
+        data = signing.loads(
+            token, salt=_GUEST_SALT, max_age=timedelta(days=settings.KLASSA_GUEST_LINK_DAYS)
+        )
+        pk, nonce = int(data["p"]), str(data["n"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+        raise Http404("No such link.") from error
+    participant = (
+        Participant.objects.select_related(
+            "session",
+            "session__assessment",
+            "session__assessment__asset",
+            "session__assessment__asset__organisation",
+            "session__assessment__scheme",
+        )
+        .filter(
+            pk=pk,
+            user__isnull=True,
+            guest_link_expires_at__gt=timezone.now(),
+            session__status__in=[ConsensusSession.Status.OPEN, ConsensusSession.Status.REVEALED],
+        )
+        .exclude(guest_nonce="")
+        .first()
+    )
+    if participant is None or not secrets.compare_digest(participant.guest_nonce, nonce):
+        raise Http404("No such link.")
+    return participant
+
+
 @transaction.atomic
 def do_open_session(
     *,
     actor: User,
     assessment: Assessment,
     participants: Iterable[tuple[User, str]],
+    guests: Iterable[str] = (),
     meeting: uuid.UUID | None = None,
 ) -> ConsensusSession:
+    """``guests`` are the e-mail addresses of external participants (a supplier's IT): each
+    gets a time-limited link that opens only this session, and answers as IT."""
     asset = assessment.asset
     if not access.can_approve_classifications(
         actor, asset.organisation
@@ -263,12 +333,30 @@ def do_open_session(
                 % {"person": user.get_full_name()},
                 "participants",
             )
+    guest_emails = _clean_guests(guests, members=users)
     session = ConsensusSession.objects.create(
         assessment=assessment, facilitator=actor, meeting=meeting
     )
     Participant.objects.bulk_create(
         Participant(session=session, user=user, session_role=role) for user, role in chosen
     )
+    expires = timezone.now() + timedelta(days=settings.KLASSA_GUEST_LINK_DAYS)
+    for email in guest_emails:
+        Participant.objects.create(
+            session=session,
+            guest_email=email,
+            session_role=Role.IT,
+            guest_nonce=secrets.token_hex(16),
+            guest_link_expires_at=expires,
+        )
+        audit.record(
+            actor=actor,
+            organisation=asset.organisation,
+            action="consensus.guest_invited",
+            obj=session,
+            after={"guest": email, "valid_until": expires.isoformat()},
+            object_repr=f"{asset.code}: {email}",
+        )
     assessment.status = Assessment.Status.IN_CONSENSUS
     assessment.lock_version = F("lock_version") + 1
     assessment.save(update_fields=["status", "lock_version", "updated_at"])
@@ -291,6 +379,7 @@ def do_open_meeting(
     actor: User,
     assessments: list[Assessment],
     participants: Iterable[tuple[User, str]],
+    guests: Iterable[str] = (),
 ) -> list[ConsensusSession]:
     """One meeting for several assets of one department, handled one after another: a
     session per asset with the same people. All or none are opened."""
@@ -300,11 +389,18 @@ def do_open_meeting(
     if len(departments) != 1:
         raise ServiceError(_("A meeting handles the assets of one department."), "assessments")
     chosen = list(participants)
+    invited = list(guests)
     if len(assessments) == 1:
-        return [do_open_session(actor=actor, assessment=assessments[0], participants=chosen)]
+        return [
+            do_open_session(
+                actor=actor, assessment=assessments[0], participants=chosen, guests=invited
+            )
+        ]
     meeting = uuid.uuid4()
     return [
-        do_open_session(actor=actor, assessment=a, participants=chosen, meeting=meeting)
+        do_open_session(
+            actor=actor, assessment=a, participants=chosen, guests=invited, meeting=meeting
+        )
         for a in assessments
     ]
 
@@ -320,19 +416,31 @@ def meeting_sessions(session: ConsensusSession) -> list[ConsensusSession]:
     )
 
 
+# (by a guest, submitted) → the audit action
+_PROPOSAL_ACTIONS = {
+    (False, False): "consensus.proposed",
+    (False, True): "consensus.submitted",
+    (True, False): "consensus.guest_proposed",
+    (True, True): "consensus.guest_submitted",
+}
+
+
 @transaction.atomic
 def do_save_proposals(
     *,
-    actor: User,
+    actor: User | None,
     session: ConsensusSession,
     answers: Mapping[str, int | None],
     comments: Mapping[str, str],
     submit: bool,
+    guest: Participant | None = None,
 ) -> Participant:
-    """A participant's own answers; others' answers are never touched."""
-    participant = (
-        Participant.objects.select_for_update().filter(session=session, user=actor).first()
-    )
+    """A participant's own answers; others' answers are never touched. A ``guest`` (no
+    actor) answers through their link, which ``get_guest_participant`` checked."""
+    if guest is None and actor is None:
+        raise PermissionDenied(_("Only invited participants answer."))
+    mine = {"user": actor} if guest is None else {"pk": guest.pk, "user__isnull": True}
+    participant = Participant.objects.select_for_update().filter(session=session, **mine).first()
     if participant is None:
         raise PermissionDenied(_("Only invited participants answer."))
     status = ConsensusSession.objects.values_list("status", flat=True).get(pk=session.pk)
@@ -374,11 +482,12 @@ def do_save_proposals(
     audit.record(
         actor=actor,
         organisation=session.assessment.asset.organisation,
-        action="consensus.proposed" if not submit else "consensus.submitted",
+        action=_PROPOSAL_ACTIONS[guest is not None, submit],
         obj=session,
         before=before or None,
         after=after,
-        object_repr=f"{session.assessment.asset.code}: {actor.email}",
+        object_repr=f"{session.assessment.asset.code}: "
+        f"{participant.guest_email or (actor.email if actor else '')}",
     )
     _bump(session)
     return participant

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessments import consensus, frameworks, selectors
 from assessments.forms import DecisionForm, DissentForm, RejectForm, SessionForm, StepForm
 from assessments.i18n import tr
-from assessments.models import Assessment, ConsensusSession, Question
+from assessments.models import Assessment, ConsensusSession, Participant, Question
 from assessments.services import StaleVersion
 from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.models import User
@@ -91,10 +92,11 @@ def session_create(request: AuthenticatedHttpRequest, assessment: Assessment) ->
                 actor=request.user,
                 assessments=[assessment, *form.cleaned_data["also"]],
                 participants=form.chosen(),
+                guests=form.cleaned_data["guests"],
             )
             session = sessions[0]
         except ServiceError as error:
-            form.add_error(None, error.message)
+            form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(
                 request, _("The session is open and the invitations are on their way.")
@@ -379,3 +381,82 @@ def assessment_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def session_minutes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     return render(request, "assessments/session_minutes.html", _session_context(request, session))
+
+
+# --- External guests -------------------------------------------------------------------------
+
+
+def _proposal_form(
+    session: ConsensusSession, participant: Participant, data: Any
+) -> tuple[StepForm, list[Question], list[tuple[Any, list[tuple[Any, Any, Any]]]]]:
+    """A participant's answer form on the session's questions, grouped by aspect."""
+    scheme = frameworks.load_scheme(session.assessment.scheme)
+    questions = list(
+        Question.objects.filter(bank=session.assessment.question_bank, aspect_code__in=scheme.codes)
+        .prefetch_related("options")
+        .order_by("aspect_code", "order")
+    )
+    mine = {p.question_id: p for p in participant.proposals.all()}
+    initial: dict[str, Any] = {"lock_version": session.lock_version}
+    for q in questions:
+        proposal = mine.get(q.pk)
+        initial[f"answer_{q.code}"] = proposal.option_id if proposal else None
+        initial[f"comment_{q.code}"] = proposal.comment if proposal else ""
+    form = StepForm(data, questions=questions, levels=[], availability=False, initial=initial)
+    groups = [
+        (
+            aspect,
+            [
+                (q, form[f"answer_{q.code}"], form[f"comment_{q.code}"])
+                for q in questions
+                if q.aspect_code == aspect.code
+            ],
+        )
+        for aspect in scheme.aspects
+    ]
+    return form, questions, groups
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def session_guest(request: HttpRequest, token: str) -> HttpResponse:
+    """An external guest answers through their own link: that session's questions and their
+    own answers, nothing else (404 for a bad, expired or revoked link)."""
+    guest = consensus.get_guest_participant(token)
+    session = guest.session
+    form, questions, groups = _proposal_form(session, guest, request.POST or None)
+    editable = session.status == ConsensusSession.Status.OPEN
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        submit = "submit" in request.POST
+        try:
+            consensus.do_save_proposals(
+                actor=None,
+                guest=guest,
+                session=session,
+                answers={q.code: data.get(f"answer_{q.code}") for q in questions},
+                comments={q.code: data.get(f"comment_{q.code}", "") for q in questions},
+                submit=submit,
+            )
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Your answers are submitted. Thank you!") if submit else _("Saved."),
+            )
+            return redirect("session_guest", token=token)
+    guest.refresh_from_db(fields=["submitted_at"])
+    return render(
+        request,
+        "assessments/session_guest.html",
+        {
+            "session": session,
+            "asset": session.assessment.asset,
+            "form": form,
+            "groups": groups,
+            "participant": guest,
+            "editable": editable,
+        },
+    )

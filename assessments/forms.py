@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core import validators
 from django.utils.translation import gettext_lazy as _
 
 from assessments.i18n import tr
@@ -426,6 +428,17 @@ class SessionForm(forms.Form):
             widget=forms.CheckboxSelectMultiple,
         )
         self.fields["also"].label_from_instance = lambda a: f"{a.asset.code} – {a.asset.name}"
+        self.fields["guests"] = forms.CharField(
+            label=_("External guests"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=_(
+                "E-mail addresses of people outside the organisation, e.g. the supplier's IT, "
+                "one per line. Each gets a personal link, valid for %(days)s days, that opens "
+                "only this session; they need no account and answer as IT."
+            )
+            % {"days": settings.KLASSA_GUEST_LINK_DAYS},
+        )
         for i in range(self.count):
             user, role = suggested[i] if i < len(suggested) else (None, "")
             self.fields[f"user_{i}"] = forms.ModelChoiceField(
@@ -468,6 +481,23 @@ class SessionForm(forms.Form):
             for i in range(self.count)
             if self.cleaned_data.get(f"user_{i}")
         ]
+
+    def clean_guests(self) -> list[str]:
+        emails: list[str] = []
+        for line in self.cleaned_data.get("guests", "").replace(",", "\n").splitlines():
+            email = line.strip().lower()
+            if not email or email in emails:
+                continue
+            try:
+                validators.validate_email(email)
+            except forms.ValidationError as error:
+                raise forms.ValidationError(
+                    _("%(email)s is not an e-mail address."),
+                    code="invalid_guest",
+                    params={"email": line.strip()},
+                ) from error
+            emails.append(email)
+        return emails
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -54,6 +54,17 @@ def send_overdue_review_digest() -> int:
     return send()
 
 
+def _answer_path(participant) -> str:
+    """Where a participant answers: a member's page behind the login, a guest's own link."""
+    from django.urls import reverse
+
+    from assessments import consensus
+
+    if participant.user is None:
+        return reverse("session_guest", args=[consensus.guest_link_token(participant)])
+    return reverse("session_answer", args=[participant.session_id])
+
+
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=600, max_retries=5)
 def send_session_invitation(participant_id: int) -> str:
     """E-mail a participant the link to a consensus session; safe to run twice."""
@@ -80,7 +91,8 @@ def send_session_invitation(participant_id: int) -> str:
             return "already sent"
         session = participant.session
         meeting = []
-        if session.meeting is not None:
+        # A guest's link opens one session only, so a guest gets one e-mail per session.
+        if session.meeting is not None and participant.user is not None:
             meeting = list(
                 Participant.objects.filter(session__meeting=session.meeting, user=participant.user)
                 .select_related("session__assessment__asset")
@@ -95,7 +107,7 @@ def send_session_invitation(participant_id: int) -> str:
             "participant": participant,
             "asset": session.assessment.asset,
             "facilitator": session.facilitator,
-            "link": f"{settings.KLASSA_BASE_URL}{reverse('session_answer', args=[session.pk])}",
+            "link": f"{settings.KLASSA_BASE_URL}{_answer_path(participant)}",
             "others": [
                 (
                     p.session.assessment.asset,
@@ -107,7 +119,7 @@ def send_session_invitation(participant_id: int) -> str:
         with translation.override(settings.LANGUAGE_CODE):
             subject = render_to_string("assessments/email/session_subject.txt", context).strip()
             body = render_to_string("assessments/email/session.txt", context)
-        send_mail(subject, body, None, [participant.user.email])
+        send_mail(subject, body, None, [participant.guest_email or participant.user.email])
         participant.invitation_sent_at = timezone.now()
         participant.save(update_fields=["invitation_sent_at"])
     return "sent"

@@ -75,23 +75,60 @@ class Participant(models.Model):
     session = models.ForeignKey(
         ConsensusSession, on_delete=models.CASCADE, related_name="participants"
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # A member of the organisation, or (no user) an external guest known by e-mail only.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     session_role = models.CharField(
         _("role in the session"), max_length=20, choices=SessionRole.choices
     )
     submitted_at = models.DateTimeField(_("answers submitted"), null=True, blank=True)
     invitation_sent_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
+    guest_email = models.EmailField(_("guest's e-mail"), blank=True)
+    # A guest's link carries this random value, signed with the secret key: clearing it
+    # revokes the link, and only the signature's holder can make a link from it.
+    guest_nonce = models.CharField(max_length=32, blank=True, editable=False)
+    guest_link_expires_at = models.DateTimeField(_("guest link valid until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         ordering = ["session", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["session", "user"], name="participant_once_per_session")
+            models.UniqueConstraint(
+                fields=["session", "user"], name="participant_once_per_session"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "guest_email"],
+                condition=~models.Q(guest_email=""),
+                name="guest_once_per_session",
+            ),
+            # Either a member or a guest, never both nor neither.
+            models.CheckConstraint(
+                condition=(models.Q(user__isnull=False) & models.Q(guest_email=""))
+                | (models.Q(user__isnull=True) & ~models.Q(guest_email="")),
+                name="participant_member_or_guest",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.get_session_role_display()})"
+        return f"{self.name} ({self.get_session_role_display()})"
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def name(self) -> str:
+        if self.user is None:
+            return _("%(email)s (guest)") % {"email": self.guest_email}
+        return self.user.get_full_name()
+
+    @property
+    def short_name(self) -> str:
+        if self.user is None:
+            return self.guest_email.split("@")[0]
+        return self.user.get_short_name()
 
 
 class Proposal(models.Model):

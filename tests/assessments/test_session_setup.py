@@ -4,14 +4,20 @@ date with a calendar invitation."""
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
+from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments import consensus, services
-from assessments.models import ConsensusSession
-from klassa_app.models import Role
+from assessments.models import ConsensusSession, Participant
+from klassa_app.models import AuditEvent, Role
 from klassa_app.services import ServiceError
-from tests.factories import MembershipFactory, member
+from tests.assessments.helpers import answers, fresh
+from tests.factories import ConsensusSessionFactory, MembershipFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +114,7 @@ def test_the_facilitator_cannot_take_part_in_their_own_session(
     assert response.status_code == 200
     form = response.context["form"]
     assert form.has_error("user_3", "facilitator_participant")
-    assert "cannot take part" in str(form.errors["user_3"])
+    assert "Du leder sessionen" in response.content.decode()  # named beside the field
     assert not ConsensusSession.objects.exists()
 
 
@@ -142,3 +148,134 @@ def test_outsiders_do_not_find_the_new_session_form(as_user, outsider, culture_v
     for person in (outsider, culture_viewer):
         response = as_user(person).get(reverse("session_create", args=[draft.pk]))
         assert response.status_code == 404
+
+
+# --- External guests ---------------------------------------------------------------------------
+
+SUPPLIER = "drift@leverantoren.se"
+
+
+@pytest.fixture
+def guest_session(officer, owner, lawyer, dpo, draft, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return consensus.do_open_session(
+            actor=officer,
+            assessment=draft,
+            participants=[(owner, P.BUSINESS_OWNER), (lawyer, P.LEGAL_REVIEWER), (dpo, P.DPO)],
+            guests=[SUPPLIER],
+        )
+
+
+def _guest(session):
+    return session.participants.get(guest_email=SUPPLIER)
+
+
+def _guest_link(session) -> str:
+    (invitation,) = [m for m in mail.outbox if m.to == [SUPPLIER]]
+    found = re.search(r"https?://\S+(/guest/\S+/)", invitation.body)
+    assert found, invitation.body
+    return found.group(1)
+
+
+def test_a_guest_is_invited_by_email_from_the_form(
+    as_user, officer, owner, lawyer, dpo, draft, django_capture_on_commit_callbacks
+):
+    rows = [(owner, P.BUSINESS_OWNER), (lawyer, P.LEGAL_REVIEWER), (dpo, P.DPO)]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(as_user(officer), draft, rows, guests=f"{SUPPLIER}\n\n")
+    assert response.status_code == 302
+    session = ConsensusSession.objects.get(assessment=draft)
+    guest = _guest(session)
+    assert guest.user is None and guest.session_role == P.IT
+    assert guest.guest_link_expires_at > timezone.now() + timedelta(days=13)
+    assert "/guest/" in _guest_link(session)
+    assert AuditEvent.objects.filter(action="consensus.guest_invited", object_id=session.pk)
+
+
+def test_a_guest_address_that_is_not_an_email_is_named_on_the_field(
+    as_user, officer, owner, lawyer, dpo, draft
+):
+    rows = [(owner, P.BUSINESS_OWNER), (lawyer, P.LEGAL_REVIEWER), (dpo, P.DPO)]
+    response = _post(as_user(officer), draft, rows, guests="drift at leverantoren")
+    assert response.context["form"].has_error("guests", "invalid_guest")
+    assert not ConsensusSession.objects.exists()
+
+
+def test_a_guest_answers_through_the_link_and_counts_like_a_participant(
+    client, guest_session, officer
+):
+    link = _guest_link(guest_session)
+    page = client.get(link)
+    assert page.status_code == 200
+    assert guest_session.assessment.asset.name in page.content.decode()
+    data = {f"answer_{code}": pk for code, pk in answers(guest_session, 3).items()}
+    data.update(lock_version=fresh(guest_session).lock_version, submit="1")
+    assert client.post(link, data).status_code == 302
+    guest = _guest(guest_session)
+    assert guest.submitted_at is not None
+    assert guest.proposals.count() == len(data) - 2
+    consensus.do_reveal(
+        actor=officer, session=guest_session, lock_version=fresh(guest_session).lock_version
+    )
+    spreads = consensus.disagreement(fresh(guest_session))
+    assert all(any(p == guest and lv == 3 for p, lv in a.levels) for a in spreads if a.questions)
+    assert AuditEvent.objects.filter(
+        action="consensus.guest_submitted", object_id=guest_session.pk
+    ).exists()
+
+
+def test_the_facilitator_sees_the_guest_among_the_participants(as_user, guest_session, officer):
+    page = as_user(officer).get(reverse("session_live", args=[guest_session.pk]))
+    assert SUPPLIER in page.content.decode()
+
+
+def test_a_guest_link_opens_nothing_but_its_session(client, guest_session, asset, owner):
+    link = _guest_link(guest_session)
+    assert client.get(link).status_code == 200
+    # Another session's pages, the home page, the assets: the login page, as for anyone.
+    for url in (
+        reverse("session_detail", args=[guest_session.pk]),
+        reverse("session_answer", args=[guest_session.pk]),
+        reverse("home"),
+        reverse("asset_detail", args=[asset.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login/" in response.url, url
+    # A link is for one participant of one session: changing the token finds nothing.
+    token = link.strip("/").split("/")[-1]
+    assert client.get(reverse("session_guest", args=[token + "x"])).status_code == 404
+    other = ConsensusSessionFactory()
+    forged = consensus.guest_link_token(
+        Participant(pk=other.participants.first().pk, guest_nonce=_guest(guest_session).guest_nonce)
+    )
+    assert client.get(reverse("session_guest", args=[forged])).status_code == 404
+
+
+def test_a_guest_link_expires(client, guest_session):
+    link = _guest_link(guest_session)
+    Participant.objects.filter(guest_email=SUPPLIER).update(
+        guest_link_expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert client.get(link).status_code == 404
+
+
+def test_a_guest_link_older_than_the_validity_is_refused_whatever_the_stored_date(
+    client, guest_session, settings
+):
+    link = _guest_link(guest_session)
+    settings.KLASSA_GUEST_LINK_DAYS = 0
+    assert client.get(link).status_code == 404
+
+
+def test_a_revoked_link_or_a_finished_session_opens_nothing(client, guest_session, officer):
+    link = _guest_link(guest_session)
+    consensus.do_cancel(actor=officer, session=guest_session)
+    assert client.get(link).status_code == 404
+    assert client.post(link, {"submit": "1"}).status_code == 404
+    Participant.objects.filter(guest_email=SUPPLIER).update(guest_nonce="")
+    assert client.get(link).status_code == 404
+
+
+def test_a_logged_in_outsider_with_a_bad_token_gets_404(as_user, outsider, guest_session):
+    response = as_user(outsider).get(reverse("session_guest", args=["not-a-token"]))
+    assert response.status_code == 404

@@ -173,6 +173,8 @@ MATRIX: dict[str, Row] = {
     "session_minutes": _all(
         404, 405, officer=(200, 405), owner=(200, 405), lawyer=(200, 405), dpo=(200, 405)
     ),
+    # An external guest's link, without login: a made-up token is 404 for everyone.
+    "session_guest": _all(404, 404, anonymous=(404, 404)),
     # POST only: the facilitator and participants request the minutes PDF.
     "minutes_start": _all(
         405, 404, officer=(405, 302), owner=(405, 302), lawyer=(405, 302), dpo=(405, 302)
