@@ -13,7 +13,9 @@ import secrets
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -49,7 +51,7 @@ from assessments.services import (
     void_signatures,
     void_stale_signatures,
 )
-from klassa_app import access, audit
+from klassa_app import access, audit, ics
 from klassa_app.models import Membership, Organisation, User
 from klassa_app.models import Role as MemberRole
 from klassa_app.queue import enqueue
@@ -292,6 +294,9 @@ def do_open_session(
     participants: Iterable[tuple[User, str]],
     guests: Iterable[str] = (),
     meeting: uuid.UUID | None = None,
+    meeting_at: datetime | None = None,
+    meeting_minutes: int = 60,
+    meeting_place: str = "",
 ) -> ConsensusSession:
     """``guests`` are the e-mail addresses of external participants (a supplier's IT): each
     gets a time-limited link that opens only this session, and answers as IT."""
@@ -335,7 +340,12 @@ def do_open_session(
             )
     guest_emails = _clean_guests(guests, members=users)
     session = ConsensusSession.objects.create(
-        assessment=assessment, facilitator=actor, meeting=meeting
+        assessment=assessment,
+        facilitator=actor,
+        meeting=meeting,
+        meeting_at=meeting_at,
+        meeting_minutes=meeting_minutes,
+        meeting_place=meeting_place.strip(),
     )
     Participant.objects.bulk_create(
         Participant(session=session, user=user, session_role=role) for user, role in chosen
@@ -365,7 +375,11 @@ def do_open_session(
         organisation=asset.organisation,
         action="consensus.opened",
         obj=session,
-        after={"assessment": str(assessment), "participants": [[u.email, r] for u, r in chosen]},
+        after={
+            "assessment": str(assessment),
+            "participants": [[u.email, r] for u, r in chosen],
+            **({"meeting_at": meeting_at.isoformat()} if meeting_at else {}),
+        },
         object_repr=f"{asset.code} v{assessment.version}",
     )
     for participant in Participant.objects.filter(session=session):
@@ -380,6 +394,9 @@ def do_open_meeting(
     assessments: list[Assessment],
     participants: Iterable[tuple[User, str]],
     guests: Iterable[str] = (),
+    meeting_at: datetime | None = None,
+    meeting_minutes: int = 60,
+    meeting_place: str = "",
 ) -> list[ConsensusSession]:
     """One meeting for several assets of one department, handled one after another: a
     session per asset with the same people. All or none are opened."""
@@ -388,20 +405,18 @@ def do_open_meeting(
     departments = {a.asset.department_id for a in assessments}
     if len(departments) != 1:
         raise ServiceError(_("A meeting handles the assets of one department."), "assessments")
-    chosen = list(participants)
-    invited = list(guests)
+    people: dict[str, Any] = {
+        "participants": list(participants),
+        "guests": list(guests),
+        "meeting_at": meeting_at,
+        "meeting_minutes": meeting_minutes,
+        "meeting_place": meeting_place,
+    }
     if len(assessments) == 1:
-        return [
-            do_open_session(
-                actor=actor, assessment=assessments[0], participants=chosen, guests=invited
-            )
-        ]
+        return [do_open_session(actor=actor, assessment=assessments[0], **people)]
     meeting = uuid.uuid4()
     return [
-        do_open_session(
-            actor=actor, assessment=a, participants=chosen, guests=invited, meeting=meeting
-        )
-        for a in assessments
+        do_open_session(actor=actor, assessment=a, meeting=meeting, **people) for a in assessments
     ]
 
 
@@ -414,6 +429,27 @@ def meeting_sessions(session: ConsensusSession) -> list[ConsensusSession]:
         .select_related("assessment__asset")
         .order_by("pk")
     )
+
+
+def session_invitation(session: ConsensusSession, *, link: str) -> str | None:
+    """The calendar invitation (.ics) of a session's meeting, or None without a time. The
+    UID stays the same for the session, so a calendar updates rather than duplicates it."""
+    if session.meeting_at is None:
+        return None
+    asset = session.assessment.asset
+    host = urlsplit(settings.KLASSA_BASE_URL).hostname or "klassa"
+    event = ics.Event(
+        uid=f"consensus-session-{session.pk}@{host}",
+        start=session.meeting_at,
+        end=session.meeting_at + timedelta(minutes=session.meeting_minutes),
+        summary=_("Consensus session: %(code)s %(name)s")
+        % {"code": asset.code, "name": asset.name},
+        description=_("Answer the questions before the meeting: %(link)s") % {"link": link},
+        organizer_email=session.facilitator.email,
+        organizer_name=session.facilitator.get_full_name(),
+        location=session.meeting_place,
+    )
+    return ics.invitation(event, stamp=session.created_at)
 
 
 # (by a guest, submitted) → the audit action

@@ -8,8 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -93,6 +94,9 @@ def session_create(request: AuthenticatedHttpRequest, assessment: Assessment) ->
                 assessments=[assessment, *form.cleaned_data["also"]],
                 participants=form.chosen(),
                 guests=form.cleaned_data["guests"],
+                meeting_at=form.cleaned_data["meeting_at"],
+                meeting_minutes=form.cleaned_data["meeting_minutes"] or 60,
+                meeting_place=form.cleaned_data["meeting_place"],
             )
             session = sessions[0]
         except ServiceError as error:
@@ -185,6 +189,21 @@ def session_live(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return response
     response = render(request, "assessments/_session_live.html", _session_context(request, session))
     response["Vary"] = "HX-Request"
+    return response
+
+
+@require_GET
+def session_calendar(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The meeting as a calendar entry, for the facilitator and the participants."""
+    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
+    link = request.build_absolute_uri(reverse("session_answer", args=[session.pk]))
+    calendar = consensus.session_invitation(session, link=link)
+    if calendar is None:
+        raise Http404("This session has no meeting time.")
+    response = HttpResponse(calendar, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="session-{session.pk}-{session.assessment.asset.code}.ics"'
+    )
     return response
 
 

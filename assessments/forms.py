@@ -439,6 +439,19 @@ class SessionForm(forms.Form):
             )
             % {"days": settings.KLASSA_GUEST_LINK_DAYS},
         )
+        self.fields["meeting_at"] = forms.DateTimeField(
+            label=_("Meeting time"),
+            required=False,
+            input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            help_text=_("Optional. The invitation then carries a calendar entry."),
+        )
+        self.fields["meeting_minutes"] = forms.IntegerField(
+            label=_("Length in minutes"), min_value=15, max_value=480, initial=60, required=False
+        )
+        self.fields["meeting_place"] = forms.CharField(
+            label=_("Place or link"), max_length=300, required=False
+        )
         for i in range(self.count):
             user, role = suggested[i] if i < len(suggested) else (None, "")
             self.fields[f"user_{i}"] = forms.ModelChoiceField(
@@ -500,7 +513,7 @@ class SessionForm(forms.Form):
         return emails
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         seen: set[int] = set()
         for i in range(self.count):
             user = data.get(f"user_{i}")

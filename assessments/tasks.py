@@ -69,11 +69,12 @@ def _answer_path(participant) -> str:
 def send_session_invitation(participant_id: int) -> str:
     """E-mail a participant the link to a consensus session; safe to run twice."""
     from django.conf import settings
-    from django.core.mail import send_mail
+    from django.core.mail import EmailMessage
     from django.db import transaction
     from django.template.loader import render_to_string
     from django.urls import reverse
 
+    from assessments import consensus
     from assessments.models import Participant
 
     with transaction.atomic():
@@ -103,11 +104,12 @@ def send_session_invitation(participant_id: int) -> str:
             participant.invitation_sent_at = timezone.now()
             participant.save(update_fields=["invitation_sent_at"])
             return "covered by the meeting's invitation"
+        link = f"{settings.KLASSA_BASE_URL}{_answer_path(participant)}"
         context = {
             "participant": participant,
             "asset": session.assessment.asset,
             "facilitator": session.facilitator,
-            "link": f"{settings.KLASSA_BASE_URL}{_answer_path(participant)}",
+            "link": link,
             "others": [
                 (
                     p.session.assessment.asset,
@@ -119,7 +121,12 @@ def send_session_invitation(participant_id: int) -> str:
         with translation.override(settings.LANGUAGE_CODE):
             subject = render_to_string("assessments/email/session_subject.txt", context).strip()
             body = render_to_string("assessments/email/session.txt", context)
-        send_mail(subject, body, None, [participant.guest_email or participant.user.email])
+        to = participant.user.email if participant.user is not None else participant.guest_email
+        message = EmailMessage(subject, body, None, [to])
+        calendar = consensus.session_invitation(session, link=link)
+        if calendar is not None:
+            message.attach("invitation.ics", calendar, "text/calendar; method=REQUEST")
+        message.send()
         participant.invitation_sent_at = timezone.now()
         participant.save(update_fields=["invitation_sent_at"])
     return "sent"

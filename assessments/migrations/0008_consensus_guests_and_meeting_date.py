@@ -19,6 +19,24 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # The meeting: all optional, existing sessions have none (the length's default only
+        # matters once a time is set).
+        migrations.AddField(
+            model_name="consensussession",
+            name="meeting_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="meeting time"),
+        ),
+        migrations.AddField(
+            model_name="consensussession",
+            name="meeting_minutes",
+            field=models.PositiveSmallIntegerField(default=60, verbose_name="length in minutes"),
+        ),
+        migrations.AddField(
+            model_name="consensussession",
+            name="meeting_place",
+            field=models.CharField(blank=True, max_length=300, verbose_name="place or link"),
+        ),
+        # The guests.
         migrations.AddField(
             model_name="participant",
             name="guest_email",

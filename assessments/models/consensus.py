@@ -42,6 +42,10 @@ class ConsensusSession(models.Model):
     # Sessions opened together for several assets of one department share a meeting: the
     # same people handle the assets one after another.
     meeting = models.UUIDField(_("meeting"), null=True, blank=True, db_index=True)
+    # When and where the people meet to agree (optional: they may answer without meeting).
+    meeting_at = models.DateTimeField(_("meeting time"), null=True, blank=True)
+    meeting_minutes = models.PositiveSmallIntegerField(_("length in minutes"), default=60)
+    meeting_place = models.CharField(_("place or link"), max_length=300, blank=True)
     # Optimistic concurrency for the facilitator's actions (reveal, decide, conclude).
     lock_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(_("opened"), auto_now_add=True)

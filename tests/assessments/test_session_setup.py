@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from assessments import consensus, services
 from assessments.models import ConsensusSession, Participant
+from klassa_app import ics
 from klassa_app.models import AuditEvent, Role
 from klassa_app.services import ServiceError
 from tests.assessments.helpers import answers, fresh
@@ -279,3 +280,71 @@ def test_a_revoked_link_or_a_finished_session_opens_nothing(client, guest_sessio
 def test_a_logged_in_outsider_with_a_bad_token_gets_404(as_user, outsider, guest_session):
     response = as_user(outsider).get(reverse("session_guest", args=["not-a-token"]))
     assert response.status_code == 404
+
+
+# --- The meeting's date and calendar invitation --------------------------------------------------
+
+
+def _calendar(text: str) -> dict[str, str]:
+    return {name.split(";")[0]: value for name, value in ics.unfold(text)}
+
+
+def test_a_session_with_a_time_sends_an_ics_invitation_to_everyone(
+    as_user, officer, owner, lawyer, dpo, draft, django_capture_on_commit_callbacks
+):
+    rows = [(owner, P.BUSINESS_OWNER), (lawyer, P.LEGAL_REVIEWER), (dpo, P.DPO)]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(
+            as_user(officer),
+            draft,
+            rows,
+            guests=SUPPLIER,
+            meeting_at="2027-01-14T09:30",
+            meeting_minutes="90",
+            meeting_place="Rum 3, Rådhuset",
+        )
+    assert response.status_code == 302
+    session = ConsensusSession.objects.get(assessment=draft)
+    assert session.meeting_minutes == 90
+    assert len(mail.outbox) == 4
+    for message in mail.outbox:
+        ((name, content, mimetype),) = message.attachments
+        assert name == "invitation.ics" and mimetype.startswith("text/calendar")
+        found = _calendar(content)
+        assert found["UID"] == f"consensus-session-{session.pk}@127.0.0.1"
+        assert found["DTSTART"] == "20270114T083000Z"  # 09:30 in Stockholm, in UTC
+        assert found["DTEND"] == "20270114T100000Z"
+        assert found["ORGANIZER"] == f"mailto:{officer.email}"
+        assert found["LOCATION"] == "Rum 3\\, Rådhuset"
+        assert "\n" not in content.replace("\r\n", "")
+    # The guest's calendar entry leads to the guest's own link, a member's to the answer page.
+    (guest_mail,) = [m for m in mail.outbox if m.to == [SUPPLIER]]
+    assert "/guest/" in _calendar(guest_mail.attachments[0][1])["DESCRIPTION"]
+
+
+def test_participants_download_the_meeting_as_ics_and_outsiders_get_404(
+    as_user, officer, owner, lawyer, dpo, colleague, outsider, draft
+):
+    session = consensus.do_open_session(
+        actor=officer,
+        assessment=draft,
+        participants=[(owner, P.BUSINESS_OWNER), (lawyer, P.LEGAL_REVIEWER), (dpo, P.DPO)],
+        meeting_at=timezone.now() + timedelta(days=3),
+    )
+    url = reverse("session_calendar", args=[session.pk])
+    page = as_user(owner).get(reverse("session_detail", args=[session.pk]))
+    assert url in page.content.decode()
+    response = as_user(owner).get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    found = _calendar(response.content.decode())
+    assert f"/sessions/{session.pk}/answer/" in found["DESCRIPTION"]
+    for person in (colleague, outsider):
+        assert as_user(person).get(url).status_code == 404
+
+
+def test_a_session_without_a_time_has_no_calendar_entry(as_user, guest_session, owner):
+    assert (
+        as_user(owner).get(reverse("session_calendar", args=[guest_session.pk])).status_code == 404
+    )
+    assert all(not m.attachments for m in mail.outbox)
