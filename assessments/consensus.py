@@ -9,13 +9,20 @@ turns the agreement into the assessment's results and asks the required people t
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,8 +51,9 @@ from assessments.services import (
     void_signatures,
     void_stale_signatures,
 )
-from klassa_app import access, audit
-from klassa_app.models import Organisation, User
+from klassa_app import access, audit, ics
+from klassa_app.models import Membership, Organisation, User
+from klassa_app.models import Role as MemberRole
 from klassa_app.queue import enqueue
 from klassa_app.services import ServiceError
 
@@ -88,6 +96,51 @@ def required_sign_roles(asset: InformationAsset) -> list[str]:
     if asset.personal_data != PersonalData.NO:
         roles.append(Role.DPO.value)
     return roles
+
+
+# A member's role in the department, as the role they take in a session.
+_SESSION_ROLE_OF_MEMBER = {
+    MemberRole.BUSINESS_OWNER: Role.BUSINESS_OWNER,
+    MemberRole.LEGAL_REVIEWER: Role.LEGAL_REVIEWER,
+    MemberRole.DPO: Role.DPO,
+}
+
+
+def suggested_participants(assessment: Assessment, facilitator: User) -> list[tuple[User, str]]:
+    """The people a new session starts with: every active member who holds a role that must
+    sign this classification and sees the asset's department, members of the department
+    before organisation-wide ones; each person once, never the facilitator."""
+    asset = assessment.asset
+    required = required_sign_roles(asset)
+    memberships = (
+        Membership.objects.filter(
+            organisation=asset.organisation,
+            role__in=[m for m, r in _SESSION_ROLE_OF_MEMBER.items() if r in required],
+            user__is_active=True,
+        )
+        .filter(Q(department=asset.department) | Q(department__isnull=True))
+        .exclude(user=facilitator)
+        .select_related("user")
+    )
+    order = {role: i for i, role in enumerate(required)}
+    ranked = sorted(
+        memberships,
+        key=lambda m: (
+            order[_SESSION_ROLE_OF_MEMBER[MemberRole(m.role)]],
+            m.department_id is None,
+            m.user.full_name or m.user.email,
+        ),
+    )
+    chosen: dict[int, tuple[User, str]] = {}
+    for m in ranked:
+        chosen.setdefault(m.user_id, (m.user, _SESSION_ROLE_OF_MEMBER[MemberRole(m.role)].value))
+    return list(chosen.values())
+
+
+def roles_nobody_holds(assessment: Assessment, suggested: Iterable[tuple[User, str]]) -> list[str]:
+    """The labels of the roles that must sign but that no member of the department holds."""
+    held = {role for _user, role in suggested}
+    return [str(Role(r).label) for r in required_sign_roles(assessment.asset) if r not in held]
 
 
 @dataclass
@@ -171,14 +224,82 @@ def _bump(session: ConsensusSession) -> None:
     session.refresh_from_db(fields=["lock_version"])
 
 
+def _clean_guests(guests: Iterable[str], *, members: list[User]) -> list[str]:
+    emails: list[str] = []
+    for raw in guests:
+        email = raw.strip().lower()
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            raise ServiceError(
+                _("%(email)s is not an e-mail address.") % {"email": raw}, "guests"
+            ) from error
+        if email in emails:
+            raise ServiceError(_("Invite each person once."), "guests")
+        if any(u.email.lower() == email for u in members):
+            raise ServiceError(
+                _("%(email)s is a member: invite them as a participant.") % {"email": raw},
+                "guests",
+            )
+        emails.append(email)
+    return emails
+
+
+_GUEST_SALT = "assessments.consensus.guest-link"
+
+
+def guest_link_token(participant: Participant) -> str:
+    """The token of a guest's link: the participant and their nonce, signed (and stamped, so
+    that no link outlives the longest validity even if the stored date were changed)."""
+    return signing.dumps({"p": participant.pk, "n": participant.guest_nonce}, salt=_GUEST_SALT)
+
+
+def get_guest_participant(token: str) -> Participant:
+    """The guest whose link this is, while the link is valid and the session active; 404
+    for anything else (a forged, expired or revoked link, a finished session)."""
+    try:
+        data = signing.loads(
+            token, salt=_GUEST_SALT, max_age=timedelta(days=settings.KLASSA_GUEST_LINK_DAYS)
+        )
+        pk, nonce = int(data["p"]), str(data["n"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+        raise Http404("No such link.") from error
+    participant = (
+        Participant.objects.select_related(
+            "session",
+            "session__assessment",
+            "session__assessment__asset",
+            "session__assessment__asset__organisation",
+            "session__assessment__scheme",
+        )
+        .filter(
+            pk=pk,
+            user__isnull=True,
+            guest_link_expires_at__gt=timezone.now(),
+            session__status__in=[ConsensusSession.Status.OPEN, ConsensusSession.Status.REVEALED],
+        )
+        .exclude(guest_nonce="")
+        .first()
+    )
+    if participant is None or not secrets.compare_digest(participant.guest_nonce, nonce):
+        raise Http404("No such link.")
+    return participant
+
+
 @transaction.atomic
 def do_open_session(
     *,
     actor: User,
     assessment: Assessment,
     participants: Iterable[tuple[User, str]],
+    guests: Iterable[str] = (),
     meeting: uuid.UUID | None = None,
+    meeting_at: datetime | None = None,
+    meeting_minutes: int = 60,
+    meeting_place: str = "",
 ) -> ConsensusSession:
+    """``guests`` are the e-mail addresses of external participants (a supplier's IT): each
+    gets a time-limited link that opens only this session, and answers as IT."""
     asset = assessment.asset
     if not access.can_approve_classifications(
         actor, asset.organisation
@@ -193,6 +314,10 @@ def do_open_session(
     users = [u for u, _r in chosen]
     if len({u.pk for u in users}) != len(users):
         raise ServiceError(_("Invite each person once."), "participants")
+    if any(u.pk == actor.pk for u in users):
+        raise ServiceError(
+            _("You facilitate the session and cannot take part in it as well."), "participants"
+        )
     roles = [r for _u, r in chosen]
     if any(r not in Role.values for r in roles):
         raise ServiceError(_("Choose a role from the list."), "participants")
@@ -213,12 +338,35 @@ def do_open_session(
                 % {"person": user.get_full_name()},
                 "participants",
             )
+    guest_emails = _clean_guests(guests, members=users)
     session = ConsensusSession.objects.create(
-        assessment=assessment, facilitator=actor, meeting=meeting
+        assessment=assessment,
+        facilitator=actor,
+        meeting=meeting,
+        meeting_at=meeting_at,
+        meeting_minutes=meeting_minutes,
+        meeting_place=meeting_place.strip(),
     )
     Participant.objects.bulk_create(
         Participant(session=session, user=user, session_role=role) for user, role in chosen
     )
+    expires = timezone.now() + timedelta(days=settings.KLASSA_GUEST_LINK_DAYS)
+    for email in guest_emails:
+        Participant.objects.create(
+            session=session,
+            guest_email=email,
+            session_role=Role.IT,
+            guest_nonce=secrets.token_hex(16),
+            guest_link_expires_at=expires,
+        )
+        audit.record(
+            actor=actor,
+            organisation=asset.organisation,
+            action="consensus.guest_invited",
+            obj=session,
+            after={"guest": email, "valid_until": expires.isoformat()},
+            object_repr=f"{asset.code}: {email}",
+        )
     assessment.status = Assessment.Status.IN_CONSENSUS
     assessment.lock_version = F("lock_version") + 1
     assessment.save(update_fields=["status", "lock_version", "updated_at"])
@@ -227,7 +375,11 @@ def do_open_session(
         organisation=asset.organisation,
         action="consensus.opened",
         obj=session,
-        after={"assessment": str(assessment), "participants": [[u.email, r] for u, r in chosen]},
+        after={
+            "assessment": str(assessment),
+            "participants": [[u.email, r] for u, r in chosen],
+            **({"meeting_at": meeting_at.isoformat()} if meeting_at else {}),
+        },
         object_repr=f"{asset.code} v{assessment.version}",
     )
     for participant in Participant.objects.filter(session=session):
@@ -241,6 +393,10 @@ def do_open_meeting(
     actor: User,
     assessments: list[Assessment],
     participants: Iterable[tuple[User, str]],
+    guests: Iterable[str] = (),
+    meeting_at: datetime | None = None,
+    meeting_minutes: int = 60,
+    meeting_place: str = "",
 ) -> list[ConsensusSession]:
     """One meeting for several assets of one department, handled one after another: a
     session per asset with the same people. All or none are opened."""
@@ -249,13 +405,18 @@ def do_open_meeting(
     departments = {a.asset.department_id for a in assessments}
     if len(departments) != 1:
         raise ServiceError(_("A meeting handles the assets of one department."), "assessments")
-    chosen = list(participants)
+    people: dict[str, Any] = {
+        "participants": list(participants),
+        "guests": list(guests),
+        "meeting_at": meeting_at,
+        "meeting_minutes": meeting_minutes,
+        "meeting_place": meeting_place,
+    }
     if len(assessments) == 1:
-        return [do_open_session(actor=actor, assessment=assessments[0], participants=chosen)]
+        return [do_open_session(actor=actor, assessment=assessments[0], **people)]
     meeting = uuid.uuid4()
     return [
-        do_open_session(actor=actor, assessment=a, participants=chosen, meeting=meeting)
-        for a in assessments
+        do_open_session(actor=actor, assessment=a, meeting=meeting, **people) for a in assessments
     ]
 
 
@@ -270,17 +431,49 @@ def meeting_sessions(session: ConsensusSession) -> list[ConsensusSession]:
     )
 
 
+def session_invitation(session: ConsensusSession, *, link: str) -> str | None:
+    """The calendar invitation (.ics) of a session's meeting, or None without a time. The
+    UID stays the same for the session, so a calendar updates rather than duplicates it."""
+    if session.meeting_at is None:
+        return None
+    asset = session.assessment.asset
+    host = urlsplit(settings.KLASSA_BASE_URL).hostname or "klassa"
+    event = ics.Event(
+        uid=f"consensus-session-{session.pk}@{host}",
+        start=session.meeting_at,
+        end=session.meeting_at + timedelta(minutes=session.meeting_minutes),
+        summary=_("Consensus session: %(code)s %(name)s")
+        % {"code": asset.code, "name": asset.name},
+        description=_("Answer the questions before the meeting: %(link)s") % {"link": link},
+        organizer_email=session.facilitator.email,
+        organizer_name=session.facilitator.get_full_name(),
+        location=session.meeting_place,
+    )
+    return ics.invitation(event, stamp=session.created_at)
+
+
+# (by a guest, submitted) → the audit action
+_PROPOSAL_ACTIONS = {
+    (False, False): "consensus.proposed",
+    (False, True): "consensus.submitted",
+    (True, False): "consensus.guest_proposed",
+    (True, True): "consensus.guest_submitted",
+}
+
+
 @transaction.atomic
 def do_save_proposals(
     *,
-    actor: User,
+    actor: User | None,
     session: ConsensusSession,
     answers: Mapping[str, int | None],
     comments: Mapping[str, str],
     submit: bool,
+    guest: Participant | None = None,
 ) -> Participant:
-    """A participant's own answers; others' answers are never touched."""
-    participant = _answering_participant(actor, session)
+    """A participant's own answers; others' answers are never touched. A ``guest`` (no
+    actor) answers through their link, which ``get_guest_participant`` checked."""
+    participant = _answering_participant(actor, session, guest)
     questions = {
         q.code: q
         for q in Question.objects.filter(bank=session.assessment.question_bank).prefetch_related(
@@ -306,11 +499,12 @@ def do_save_proposals(
     audit.record(
         actor=actor,
         organisation=session.assessment.asset.organisation,
-        action="consensus.proposed" if not submit else "consensus.submitted",
+        action=_PROPOSAL_ACTIONS[guest is not None, submit],
         obj=session,
         before=before or None,
         after=after,
-        object_repr=f"{session.assessment.asset.code}: {actor.email}",
+        object_repr=f"{session.assessment.asset.code}: "
+        f"{participant.guest_email or (actor.email if actor else '')}",
     )
     _bump(session)
     return participant
@@ -356,12 +550,16 @@ def do_save_proposal(
     return participant
 
 
-def _answering_participant(actor: User, session: ConsensusSession) -> Participant:
-    """The actor's own participation, locked, while the session still takes answers. The
-    session row is locked too, so that a reveal cannot slip in between check and write."""
-    participant = (
-        Participant.objects.select_for_update().filter(session=session, user=actor).first()
-    )
+def _answering_participant(
+    actor: User | None, session: ConsensusSession, guest: Participant | None = None
+) -> Participant:
+    """The actor's own participation (or the guest's), locked, while the session still takes
+    answers. The session row is locked too, so that a reveal cannot slip in between check and
+    write."""
+    if guest is None and actor is None:
+        raise PermissionDenied(_("Only invited participants answer."))
+    mine = {"user": actor} if guest is None else {"pk": guest.pk, "user__isnull": True}
+    participant = Participant.objects.select_for_update().filter(session=session, **mine).first()
     if participant is None:
         raise PermissionDenied(_("Only invited participants answer."))
     status = (

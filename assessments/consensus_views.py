@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -76,24 +78,48 @@ def session_create(request: AuthenticatedHttpRequest, assessment: Assessment) ->
         .select_related("asset")
         .order_by("asset__code")
     )
-    form = SessionForm(request.POST or None, people=people, others=others)
-    if request.method == "POST" and form.is_valid():
+    suggested = consensus.suggested_participants(assessment, request.user)
+    options: dict[str, Any] = {
+        "people": people,
+        "others": others,
+        "suggested": suggested,
+        "facilitator": request.user,
+    }
+    if "more" in request.POST:
+        # "Add a participant" shows what was typed again, unchecked, with an empty row more.
+        typed = {k: request.POST.getlist(k) if k == "also" else v for k, v in request.POST.items()}
+        count = SessionForm.posted_rows(request.POST) + 1
+        form = SessionForm(initial=typed, count=count, **options)
+    else:
+        form = SessionForm(request.POST or None, **options)
+    if request.method == "POST" and form.is_bound and form.is_valid():
         try:
             sessions = consensus.do_open_meeting(
                 actor=request.user,
                 assessments=[assessment, *form.cleaned_data["also"]],
                 participants=form.chosen(),
+                guests=form.cleaned_data["guests"],
+                meeting_at=form.cleaned_data["meeting_at"],
+                meeting_minutes=form.cleaned_data["meeting_minutes"] or 60,
+                meeting_place=form.cleaned_data["meeting_place"],
             )
             session = sessions[0]
         except ServiceError as error:
-            form.add_error(None, error.message)
+            form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(
                 request, _("The session is open and the invitations are on their way.")
             )
             return redirect("session_detail", pk=session.pk)
     return render(
-        request, "assessments/session_form.html", {"form": form, "assessment": assessment}
+        request,
+        "assessments/session_form.html",
+        {
+            "form": form,
+            "assessment": assessment,
+            "missing_roles": consensus.roles_nobody_holds(assessment, suggested),
+            "department": department,
+        },
     )
 
 
@@ -168,6 +194,21 @@ def session_live(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return response
     response = render(request, "assessments/_session_live.html", _session_context(request, session))
     response["Vary"] = "HX-Request"
+    return response
+
+
+@require_GET
+def session_calendar(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The meeting as a calendar entry, for the facilitator and the participants."""
+    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
+    link = request.build_absolute_uri(reverse("session_answer", args=[session.pk]))
+    calendar = consensus.session_invitation(session, link=link)
+    if calendar is None:
+        raise Http404("This session has no meeting time.")
+    response = HttpResponse(calendar, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="session-{session.pk}-{session.assessment.asset.code}.ics"'
+    )
     return response
 
 
@@ -405,3 +446,82 @@ def assessment_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def session_minutes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
     return render(request, "assessments/session_minutes.html", _session_context(request, session))
+
+
+# --- External guests -------------------------------------------------------------------------
+
+
+def _proposal_form(
+    session: ConsensusSession, participant: Participant, data: Any
+) -> tuple[StepForm, list[Question], list[tuple[Any, list[tuple[Any, Any, Any]]]]]:
+    """A participant's answer form on the session's questions, grouped by aspect."""
+    scheme = frameworks.load_scheme(session.assessment.scheme)
+    questions = list(
+        Question.objects.filter(bank=session.assessment.question_bank, aspect_code__in=scheme.codes)
+        .prefetch_related("options")
+        .order_by("aspect_code", "order")
+    )
+    mine = {p.question_id: p for p in participant.proposals.all()}
+    initial: dict[str, Any] = {"lock_version": session.lock_version}
+    for q in questions:
+        proposal = mine.get(q.pk)
+        initial[f"answer_{q.code}"] = proposal.option_id if proposal else None
+        initial[f"comment_{q.code}"] = proposal.comment if proposal else ""
+    form = StepForm(data, questions=questions, levels=[], availability=False, initial=initial)
+    groups = [
+        (
+            aspect,
+            [
+                (q, form[f"answer_{q.code}"], form[f"comment_{q.code}"])
+                for q in questions
+                if q.aspect_code == aspect.code
+            ],
+        )
+        for aspect in scheme.aspects
+    ]
+    return form, questions, groups
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def session_guest(request: HttpRequest, token: str) -> HttpResponse:
+    """An external guest answers through their own link: that session's questions and their
+    own answers, nothing else (404 for a bad, expired or revoked link)."""
+    guest = consensus.get_guest_participant(token)
+    session = guest.session
+    form, questions, groups = _proposal_form(session, guest, request.POST or None)
+    editable = session.status == ConsensusSession.Status.OPEN
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        submit = "submit" in request.POST
+        try:
+            consensus.do_save_proposals(
+                actor=None,
+                guest=guest,
+                session=session,
+                answers={q.code: data.get(f"answer_{q.code}") for q in questions},
+                comments={q.code: data.get(f"comment_{q.code}", "") for q in questions},
+                submit=submit,
+            )
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Your answers are submitted. Thank you!") if submit else _("Saved."),
+            )
+            return redirect("session_guest", token=token)
+    guest.refresh_from_db(fields=["submitted_at"])
+    return render(
+        request,
+        "assessments/session_guest.html",
+        {
+            "session": session,
+            "asset": session.assessment.asset,
+            "form": form,
+            "groups": groups,
+            "participant": guest,
+            "editable": editable,
+        },
+    )

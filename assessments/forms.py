@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core import validators
 from django.utils.translation import gettext_lazy as _
 
 from assessments.i18n import tr
@@ -401,14 +403,32 @@ class SchemeRulesForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    """Whom the facilitator invites, each with a role in the session."""
+    """Whom the facilitator invites, each with a role in the session: one row per person,
+    as many rows as needed. The rows start with the members who must sign; ``count`` asks
+    for a number of rows (the page's "Add a participant" button, which works without
+    JavaScript)."""
 
-    ROWS = 6
+    EXTRA = 2  # empty rows under the prefilled ones
+    MAX_ROWS = 100
 
-    def __init__(self, *args: Any, people: Any, others: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        people: Any,
+        others: Any = None,
+        suggested: list[tuple[Any, str]] | None = None,
+        facilitator: Any = None,
+        count: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         from assessments.models import Assessment, Participant
 
         super().__init__(*args, **kwargs)
+        self.facilitator = facilitator
+        suggested = suggested or []
+        self.count = self._row_count(len(suggested), count)
+        if count is not None:
+            suggested = []  # the rows show what was typed (``initial``), new ones are empty
         self.fields["also"] = forms.ModelMultipleChoiceField(
             label=_("Also handle these information assets in the same meeting, one after another"),
             queryset=others if others is not None else Assessment.objects.none(),
@@ -416,33 +436,96 @@ class SessionForm(forms.Form):
             widget=forms.CheckboxSelectMultiple,
         )
         self.fields["also"].label_from_instance = lambda a: f"{a.asset.code} – {a.asset.name}"
-        for i in range(self.ROWS):
+        self.fields["guests"] = forms.CharField(
+            label=_("External guests"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=_(
+                "E-mail addresses of people outside the organisation, e.g. the supplier's IT, "
+                "one per line. Each gets a personal link, valid for %(days)s days, that opens "
+                "only this session; they need no account and answer as IT."
+            )
+            % {"days": settings.KLASSA_GUEST_LINK_DAYS},
+        )
+        self.fields["meeting_at"] = forms.DateTimeField(
+            label=_("Meeting time"),
+            required=False,
+            input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            help_text=_("Optional. The invitation then carries a calendar entry."),
+        )
+        self.fields["meeting_minutes"] = forms.IntegerField(
+            label=_("Length in minutes"), min_value=15, max_value=480, initial=60, required=False
+        )
+        self.fields["meeting_place"] = forms.CharField(
+            label=_("Place or link"), max_length=300, required=False
+        )
+        for i in range(self.count):
+            user, role = suggested[i] if i < len(suggested) else (None, "")
             self.fields[f"user_{i}"] = forms.ModelChoiceField(
                 label=_("Participant %(n)s") % {"n": i + 1},
                 queryset=people,
                 required=False,
                 empty_label="–",
+                initial=user.pk if user is not None else None,
             )
             self.fields[f"role_{i}"] = forms.ChoiceField(
                 label=_("Role in the session"),
                 required=False,
                 choices=[("", "–"), *Participant.SessionRole.choices],
+                initial=role,
             )
 
+    def _row_count(self, suggested: int, count: int | None) -> int:
+        if count is None:
+            count = self.posted_rows(self.data) if self.is_bound else suggested + self.EXTRA
+        return max(1, min(count, self.MAX_ROWS))
+
+    @staticmethod
+    def posted_rows(data: Any) -> int:
+        """As many rows as were posted: the hidden ``rows``, or the highest row sent."""
+        try:
+            count = int(data.get("rows") or 0)
+        except ValueError:
+            count = 0
+        for key in data:
+            if key.startswith("user_") and key[5:].isdigit():
+                count = max(count, int(key[5:]) + 1)
+        return count
+
     def rows(self) -> list[tuple[Any, Any]]:
-        return [(self[f"user_{i}"], self[f"role_{i}"]) for i in range(self.ROWS)]
+        return [(self[f"user_{i}"], self[f"role_{i}"]) for i in range(self.count)]
 
     def chosen(self) -> list[tuple[Any, str]]:
         return [
             (self.cleaned_data[f"user_{i}"], self.cleaned_data[f"role_{i}"])
-            for i in range(self.ROWS)
+            for i in range(self.count)
             if self.cleaned_data.get(f"user_{i}")
         ]
 
+    def clean_guests(self) -> list[str]:
+        emails: list[str] = []
+        for line in self.cleaned_data.get("guests", "").replace(",", "\n").splitlines():
+            email = line.strip().lower()
+            if not email or email in emails:
+                continue
+            try:
+                validators.validate_email(email)
+            except forms.ValidationError as error:
+                raise forms.ValidationError(
+                    _("%(email)s is not an e-mail address."),
+                    code="invalid_guest",
+                    params={"email": line.strip()},
+                ) from error
+            emails.append(email)
+        return emails
+
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        for i in range(self.ROWS):
-            if data.get(f"user_{i}") and not data.get(f"role_{i}"):
+        data = super().clean() or {}
+        seen: set[int] = set()
+        for i in range(self.count):
+            user = data.get(f"user_{i}")
+            if user and not data.get(f"role_{i}"):
                 self.add_error(
                     f"role_{i}",
                     forms.ValidationError(
@@ -451,6 +534,24 @@ class SessionForm(forms.Form):
                         params={"row": i},
                     ),
                 )
+            if user is None:
+                continue
+            if self.facilitator is not None and user.pk == self.facilitator.pk:
+                self.add_error(
+                    f"user_{i}",
+                    forms.ValidationError(
+                        _("You facilitate the session and cannot take part in it as well."),
+                        code="facilitator_participant",
+                    ),
+                )
+            elif user.pk in seen:
+                self.add_error(
+                    f"user_{i}",
+                    forms.ValidationError(
+                        _("This person is already invited above."), code="invited_twice"
+                    ),
+                )
+            seen.add(user.pk)
         return data
 
 

@@ -54,15 +54,27 @@ def send_overdue_review_digest() -> int:
     return send()
 
 
+def _answer_path(participant) -> str:
+    """Where a participant answers: a member's page behind the login, a guest's own link."""
+    from django.urls import reverse
+
+    from assessments import consensus
+
+    if participant.user is None:
+        return reverse("session_guest", args=[consensus.guest_link_token(participant)])
+    return reverse("session_answer", args=[participant.session_id])
+
+
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=600, max_retries=5)
 def send_session_invitation(participant_id: int) -> str:
     """E-mail a participant the link to a consensus session; safe to run twice."""
     from django.conf import settings
-    from django.core.mail import send_mail
+    from django.core.mail import EmailMessage
     from django.db import transaction
     from django.template.loader import render_to_string
     from django.urls import reverse
 
+    from assessments import consensus
     from assessments.models import Participant
 
     with transaction.atomic():
@@ -80,7 +92,8 @@ def send_session_invitation(participant_id: int) -> str:
             return "already sent"
         session = participant.session
         meeting = []
-        if session.meeting is not None:
+        # A guest's link opens one session only, so a guest gets one e-mail per session.
+        if session.meeting is not None and participant.user is not None:
             meeting = list(
                 Participant.objects.filter(session__meeting=session.meeting, user=participant.user)
                 .select_related("session__assessment__asset")
@@ -91,11 +104,12 @@ def send_session_invitation(participant_id: int) -> str:
             participant.invitation_sent_at = timezone.now()
             participant.save(update_fields=["invitation_sent_at"])
             return "covered by the meeting's invitation"
+        link = f"{settings.KLASSA_BASE_URL}{_answer_path(participant)}"
         context = {
             "participant": participant,
             "asset": session.assessment.asset,
             "facilitator": session.facilitator,
-            "link": f"{settings.KLASSA_BASE_URL}{reverse('session_answer', args=[session.pk])}",
+            "link": link,
             "others": [
                 (
                     p.session.assessment.asset,
@@ -107,7 +121,12 @@ def send_session_invitation(participant_id: int) -> str:
         with translation.override(settings.LANGUAGE_CODE):
             subject = render_to_string("assessments/email/session_subject.txt", context).strip()
             body = render_to_string("assessments/email/session.txt", context)
-        send_mail(subject, body, None, [participant.user.email])
+        to = participant.user.email if participant.user is not None else participant.guest_email
+        message = EmailMessage(subject, body, None, [to])
+        calendar = consensus.session_invitation(session, link=link)
+        if calendar is not None:
+            message.attach("invitation.ics", calendar, "text/calendar; method=REQUEST")
+        message.send()
         participant.invitation_sent_at = timezone.now()
         participant.save(update_fields=["invitation_sent_at"])
     return "sent"

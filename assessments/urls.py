@@ -31,6 +31,13 @@ urlpatterns = [
     path("sessions/<int:pk>/cancel/", consensus_views.session_cancel, name="session_cancel"),
     path("sessions/<int:pk>/minutes/", consensus_views.session_minutes, name="session_minutes"),
     path("sessions/<int:pk>/minutes/pdf/", report_views.minutes_start, name="minutes_start"),
+    path(
+        "sessions/<int:pk>/invitation.ics",
+        consensus_views.session_calendar,
+        name="session_calendar",
+    ),
+    # An external guest's own link: no login, only that session.
+    path("guest/<str:token>/", consensus_views.session_guest, name="session_guest"),
     path("initiatives/", views.initiative_list, name="initiative_list"),
     path("initiatives/new/", views.initiative_create, name="initiative_create"),
     path("initiatives/<int:pk>/", views.initiative_detail, name="initiative_detail"),

@@ -455,6 +455,8 @@ KLASSA_DEMO_LOADERS = [
     "benefits.demo.load_demo_benefits",
 ]
 KLASSA_LIST_PAGE_SIZE = 50
+# How long an external guest's link to a consensus session stays valid, in days.
+KLASSA_GUEST_LINK_DAYS = env_int("KLASSA_GUEST_LINK_DAYS", 14)
 # Background work queued longer than this (seconds) tells the person waiting that the report
 # service is not answering; /healthz and the admin's status panel report the oldest.
 KLASSA_QUEUE_STALE_SECONDS = env_int("KLASSA_QUEUE_STALE_SECONDS", 120)

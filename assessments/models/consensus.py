@@ -42,6 +42,10 @@ class ConsensusSession(models.Model):
     # Sessions opened together for several assets of one department share a meeting: the
     # same people handle the assets one after another.
     meeting = models.UUIDField(_("meeting"), null=True, blank=True, db_index=True)
+    # When and where the people meet to agree (optional: they may answer without meeting).
+    meeting_at = models.DateTimeField(_("meeting time"), null=True, blank=True)
+    meeting_minutes = models.PositiveSmallIntegerField(_("length in minutes"), default=60)
+    meeting_place = models.CharField(_("place or link"), max_length=300, blank=True)
     # Optimistic concurrency for the facilitator's actions (reveal, decide, conclude).
     lock_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(_("opened"), auto_now_add=True)
@@ -75,23 +79,60 @@ class Participant(models.Model):
     session = models.ForeignKey(
         ConsensusSession, on_delete=models.CASCADE, related_name="participants"
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # A member of the organisation, or (no user) an external guest known by e-mail only.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     session_role = models.CharField(
         _("role in the session"), max_length=20, choices=SessionRole.choices
     )
     submitted_at = models.DateTimeField(_("answers submitted"), null=True, blank=True)
     invitation_sent_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
+    guest_email = models.EmailField(_("guest's e-mail"), blank=True)
+    # A guest's link carries this random value, signed with the secret key: clearing it
+    # revokes the link, and only the signature's holder can make a link from it.
+    guest_nonce = models.CharField(max_length=32, blank=True, editable=False)
+    guest_link_expires_at = models.DateTimeField(_("guest link valid until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         ordering = ["session", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["session", "user"], name="participant_once_per_session")
+            models.UniqueConstraint(
+                fields=["session", "user"], name="participant_once_per_session"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "guest_email"],
+                condition=~models.Q(guest_email=""),
+                name="guest_once_per_session",
+            ),
+            # Either a member or a guest, never both nor neither.
+            models.CheckConstraint(
+                condition=(models.Q(user__isnull=False) & models.Q(guest_email=""))
+                | (models.Q(user__isnull=True) & ~models.Q(guest_email="")),
+                name="participant_member_or_guest",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.get_session_role_display()})"
+        return f"{self.name} ({self.get_session_role_display()})"
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def name(self) -> str:
+        if self.user is None:
+            return _("%(email)s (guest)") % {"email": self.guest_email}
+        return self.user.get_full_name()
+
+    @property
+    def short_name(self) -> str:
+        if self.user is None:
+            return self.guest_email.split("@")[0]
+        return self.user.get_short_name()
 
 
 class Proposal(models.Model):

@@ -173,6 +173,11 @@ MATRIX: dict[str, Row] = {
     "session_minutes": _all(
         404, 405, officer=(200, 405), owner=(200, 405), lawyer=(200, 405), dpo=(200, 405)
     ),
+    # The meeting's calendar entry, for the facilitator and participants: the cast's session
+    # has no meeting time, so it is 404 for them too (tested with a time in test_session_setup).
+    "session_calendar": _all(404, 405),
+    # An external guest's link, without login: a made-up token is 404 for everyone.
+    "session_guest": _all(404, 404, anonymous=(404, 404)),
     # POST only: the facilitator and participants request the minutes PDF.
     "minutes_start": _all(
         405, 404, officer=(405, 302), owner=(405, 302), lawyer=(405, 302), dpo=(405, 302)

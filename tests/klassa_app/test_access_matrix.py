@@ -221,6 +221,7 @@ VALUE_BY_PREFIX = {
     ("kind", "portfolio/"): "xlsx",
     ("uidb64", "accounts/"): "MQ",
     ("token", "accounts/"): "set-password",
+    ("token", "guest/"): "not-a-guest-link",
 }
 PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 

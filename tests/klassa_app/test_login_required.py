@@ -20,6 +20,7 @@ PUBLIC = {
     "password_reset_complete",
     "set_language",  # choose the language on the login page
     "healthz",  # container health checks
+    "session_guest",  # an external guest's signed, time-limited link to one session
     "admin:login",  # the technical admin's own login
 }
 
