@@ -11,7 +11,8 @@ from django.utils import timezone, translation
 
 from assessments import reports
 from assessments.models import ReportJob
-from klassa_app import jobs
+from klassa_app import jobs, notifications
+from klassa_app.models import EmailChoice, NotificationKind
 
 
 def _load_report_job(job_id: int) -> ReportJob:
@@ -91,6 +92,13 @@ def send_session_invitation(participant_id: int) -> str:
             participant.invitation_sent_at = timezone.now()
             participant.save(update_fields=["invitation_sent_at"])
             return "covered by the meeting's invitation"
+        # This e-mail is the invitation notification's e-mail "at once"; a person who chose
+        # the digest or no e-mail for invitations gets it that way instead.
+        choice = notifications.email_choices(participant.user)[NotificationKind.SESSION_INVITED]
+        if choice != EmailChoice.NOW:
+            participant.invitation_sent_at = timezone.now()
+            participant.save(update_fields=["invitation_sent_at"])
+            return "not wanted by e-mail"
         context = {
             "participant": participant,
             "asset": session.assessment.asset,
@@ -110,6 +118,11 @@ def send_session_invitation(participant_id: int) -> str:
         send_mail(subject, body, None, [participant.user.email])
         participant.invitation_sent_at = timezone.now()
         participant.save(update_fields=["invitation_sent_at"])
+        notifications.mark_emailed(
+            user=participant.user,
+            kind=NotificationKind.SESSION_INVITED,
+            objects=[session, *(p.session for p in meeting[1:])],
+        )
     return "sent"
 
 
