@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
@@ -20,8 +22,8 @@ from klassa_app.viewhelpers import apply_service_error, current_organisation, pa
 class NotificationSettingsForm(forms.Form):
     """One choice per kind of notification: e-mail at once, in the daily digest, or none."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for kind, label in NotificationKind.choices:
             self.fields[kind] = forms.ChoiceField(
                 label=label,

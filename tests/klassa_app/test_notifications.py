@@ -355,3 +355,11 @@ def test_the_settings_page_refuses_a_bad_value_with_a_message(as_user, owner):
     assert [str(m) for m in response.context["messages"]]
     assert response.context["form"].errors[K.REVIEW_DUE]
     assert not NotificationPreference.objects.filter(user=owner).exists()
+
+
+def test_the_digest_and_the_sweeper_are_in_the_beat_schedule(settings):
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {
+        "klassa_app.tasks.send_notification_digest",
+        "klassa_app.tasks.send_pending_notification_emails",
+    } <= scheduled
