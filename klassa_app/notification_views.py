@@ -78,8 +78,10 @@ def notification_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # Bound on every POST: an empty one is refused like any other incomplete one.
     form = NotificationSettingsForm(
-        request.POST or None, initial=notifications.email_choices(request.user)
+        request.POST if request.method == "POST" else None,
+        initial=notifications.email_choices(request.user),
     )
     if request.method == "POST":
         if form.is_valid():
