@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import classification_rules, frameworks
+from assessments import notifications as tell
 from assessments.models import (
     Answer,
     AspectDecision,
@@ -384,6 +385,8 @@ def do_open_session(
     )
     for participant in Participant.objects.filter(session=session):
         enqueue("assessments.tasks.send_session_invitation", participant.pk)
+    # In the app; the e-mail is the session invitation above, sent by each one's choice.
+    tell.notify_invited(session, actor)
     return session
 
 
@@ -621,6 +624,7 @@ def do_reveal(
         object_repr=f"{session.assessment.asset.code} v{session.assessment.version}",
     )
     _bump(session)
+    tell.notify_revealed(session, actor)
     return session
 
 
@@ -761,7 +765,7 @@ def do_conclude(*, actor: User, session: ConsensusSession, lock_version: int | N
     assessment.lock_version = F("lock_version") + 1
     assessment.save(update_fields=["status", "lock_version", "updated_at"])
     assessment.refresh_from_db()
-    void_signatures(assessment, _("The agreement was recorded again."))
+    void_signatures(assessment, _("The agreement was recorded again."), actor=actor)
     audit.record(
         actor=actor,
         organisation=assessment.asset.organisation,
@@ -775,6 +779,7 @@ def do_conclude(*, actor: User, session: ConsensusSession, lock_version: int | N
     )
     _bump(session)
     sync_asset(assessment.asset)
+    tell.notify_signatures_due(session, assessment, required_sign_roles(assessment.asset), actor)
     return assessment
 
 
@@ -882,6 +887,7 @@ def do_reject(*, actor: User, assessment: Assessment, reason: str) -> Assessment
         assessment,
         _("Rejected by %(person)s: %(reason)s")
         % {"person": actor.get_full_name(), "reason": reason},
+        actor=actor,
     )
     session = _concluded_session(assessment)
     if session is not None:
@@ -902,4 +908,5 @@ def do_reject(*, actor: User, assessment: Assessment, reason: str) -> Assessment
         object_repr=f"{assessment.asset.code} v{assessment.version}",
     )
     sync_asset(assessment.asset)
+    tell.notify_returned(assessment, reason, actor)
     return assessment

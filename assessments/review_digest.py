@@ -1,7 +1,8 @@
 """The weekly e-mail about classifications whose review date has passed.
 
 Security officers get their organisation's whole list; business owners get the part of
-their own departments. One e-mail per person and organisation.
+their own departments. One e-mail per person and organisation. The department's editors
+are also told in the app, once per review date (``notify_overdue_reviews``).
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from datetime import date
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from assessments.models import InformationAsset
+from assessments.notifications import notify_review_due
 from klassa_app.models import Membership, Role
 
 
@@ -47,9 +50,21 @@ def overdue_by_recipient(today: date) -> dict[tuple[int, str], list[InformationA
     return dict(result)
 
 
+def notify_overdue_reviews(today: date) -> int:
+    """Notify each overdue asset's department editors in the app; returns how many."""
+    told = 0
+    for asset in InformationAsset.objects.filter(
+        status=InformationAsset.Status.APPROVED, review_due__lt=today
+    ).select_related("department", "organisation"):
+        with transaction.atomic():
+            told += notify_review_due(asset)
+    return told
+
+
 def send_overdue_review_digest(today: date | None = None) -> int:
     """Send the e-mails; returns how many were sent."""
     today = today or timezone.localdate()
+    notify_overdue_reviews(today)
     sent = 0
     for (_organisation_id, email), assets in sorted(overdue_by_recipient(today).items()):
         context = {

@@ -11,7 +11,8 @@ from django.utils import timezone, translation
 
 from assessments import reports
 from assessments.models import ReportJob
-from klassa_app import jobs
+from klassa_app import jobs, notifications
+from klassa_app.models import EmailChoice, NotificationKind
 
 
 def _load_report_job(job_id: int) -> ReportJob:
@@ -104,6 +105,15 @@ def send_session_invitation(participant_id: int) -> str:
             participant.invitation_sent_at = timezone.now()
             participant.save(update_fields=["invitation_sent_at"])
             return "covered by the meeting's invitation"
+        # This e-mail is the invitation notification's e-mail "at once"; a person who chose
+        # the digest or no e-mail for invitations gets it that way instead. A guest has no
+        # account and no choices: the e-mail is their only way in.
+        if participant.user is not None:
+            kinds = notifications.email_choices(participant.user)
+            if kinds[NotificationKind.SESSION_INVITED] != EmailChoice.NOW:
+                participant.invitation_sent_at = timezone.now()
+                participant.save(update_fields=["invitation_sent_at"])
+                return "not wanted by e-mail"
         link = f"{settings.KLASSA_BASE_URL}{_answer_path(participant)}"
         context = {
             "participant": participant,
@@ -129,6 +139,12 @@ def send_session_invitation(participant_id: int) -> str:
         message.send()
         participant.invitation_sent_at = timezone.now()
         participant.save(update_fields=["invitation_sent_at"])
+        if participant.user is not None:
+            notifications.mark_emailed(
+                user=participant.user,
+                kind=NotificationKind.SESSION_INVITED,
+                objects=[session, *(p.session for p in meeting[1:])],
+            )
     return "sent"
 
 

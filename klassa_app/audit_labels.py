@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "signoff.signed": _("Signed"),
     "signoff.voided": _("Signatures voided"),
     "signoff.rejected": _("Sign-off rejected"),
+    "notifications.settings_changed": _("Notification settings changed"),
     "initiative.created": _("Initiative created"),
     "initiative.updated": _("Initiative changed"),
     "initiative.assets_changed": _("Initiative's information assets changed"),

@@ -343,3 +343,118 @@ class FileJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class NotificationKind(models.TextChoices):
+    """What a person is told about. The one list of kinds: the texts, the default e-mail
+    choice and the settings page all follow it (see klassa_app.notifications)."""
+
+    SESSION_INVITED = "session_invited", _("Invitation to a consensus session")
+    ANSWERS_REVEALED = "answers_revealed", _("Answers revealed in a consensus session")
+    SIGNATURES_DUE = "signatures_due", _("Session concluded: your signature is due")
+    SIGNATURES_VOIDED = "signatures_voided", _("Your signature was voided")
+    ASSESSMENT_APPROVED = "assessment_approved", _("Classification approved")
+    ASSESSMENT_RETURNED = "assessment_returned", _("Classification rejected and returned")
+    REVIEW_DUE = "review_due", _("Classification review due")
+
+
+class EmailChoice(models.TextChoices):
+    """How a person wants to hear of a kind of notification by e-mail (always in the app)."""
+
+    NOW = "now", _("E-mail at once")
+    DIGEST = "digest", _("In the daily digest")
+    NEVER = "never", _("Not by e-mail")
+
+
+class Notification(models.Model):
+    """Something a person should know or do, in the app and (by choice) by e-mail.
+
+    The text is stored as its kind and parameters, so that it is written in the reader's
+    language when it is read. ``object_type``/``object_id`` name what it is about: who sees
+    it is checked again whenever it is shown or e-mailed, so a person who lost access to
+    the object no longer hears of it. ``department`` lets the unread count filter out the
+    departments the person no longer sees in the same query.
+    """
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("organisation"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    link = models.CharField(_("link"), max_length=300)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    # The recipient's choice when it was written: a later change of mind does not resend.
+    email = models.CharField(
+        _("e-mail"), max_length=10, choices=EmailChoice.choices, default=EmailChoice.NEVER
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # Set when handed to the mail server, or when it was decided never to send it.
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["recipient", "organisation", "-created_at"],
+                name="notification_mine_newest",
+            ),
+            models.Index(
+                fields=["recipient", "organisation"],
+                condition=Q(read_at__isnull=True),
+                name="notification_mine_unread",
+            ),
+            models.Index(
+                fields=["email", "created_at"],
+                condition=Q(emailed_at__isnull=True),
+                name="notification_email_pending",
+            ),
+            models.Index(fields=["object_type", "object_id"], name="notification_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} — {self.get_kind_display()}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class NotificationPreference(models.Model):
+    """A person's e-mail choice for one kind; without a row the kind's default holds."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    email = models.CharField(_("e-mail"), max_length=10, choices=EmailChoice.choices)
+
+    class Meta:
+        verbose_name = _("notification setting")
+        verbose_name_plural = _("notification settings")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_kind_display()}: {self.get_email_display()}"

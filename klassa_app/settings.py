@@ -356,6 +356,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.send_pending_session_invitations",
         "schedule": 15 * 60,
     },
+    "send-pending-notification-emails": {
+        "task": "klassa_app.tasks.send_pending_notification_emails",
+        "schedule": 15 * 60,
+    },
+    "notification-digest": {
+        "task": "klassa_app.tasks.send_notification_digest",
+        # Every day at 06:30, Swedish time, before the working day.
+        "schedule": crontab(minute=30, hour=6),
+    },
     "overdue-review-digest": {
         "task": "assessments.tasks.send_overdue_review_digest",
         # Mondays at 07:00, Swedish time.
@@ -462,6 +471,13 @@ KLASSA_GUEST_LINK_DAYS = env_int("KLASSA_GUEST_LINK_DAYS", 14)
 KLASSA_QUEUE_STALE_SECONDS = env_int("KLASSA_QUEUE_STALE_SECONDS", 120)
 # Where /healthz finds queued work: each returns the oldest queued time (organisation or None
 # for all), so the core needs no import of the apps that build on it.
+# Who may still see what a notification is about: object type → a function
+# ``(user, ids) → visible ids`` of the app that owns the objects (see klassa_app.notifications).
+KLASSA_NOTIFICATION_OBJECTS = {
+    "assessments.consensussession": "assessments.notifications.visible_session_ids",
+    "assessments.assessment": "assessments.notifications.visible_assessment_ids",
+    "assessments.informationasset": "assessments.notifications.visible_asset_ids",
+}
 KLASSA_QUEUE_PROBES = [
     "klassa_app.health.oldest_queued_file_job",
     "portfolio.health.oldest_pending_result",

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from klassa_app import views
+from klassa_app import notification_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +17,22 @@ urlpatterns = [
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("notifications/", notification_views.notification_list, name="notification_list"),
+    path(
+        "notifications/read/",
+        notification_views.notification_read_all,
+        name="notification_read_all",
+    ),
+    path(
+        "notifications/settings/",
+        notification_views.notification_settings,
+        name="notification_settings",
+    ),
+    path(
+        "notifications/<int:pk>/read/",
+        notification_views.notification_read,
+        name="notification_read",
+    ),
     path("", include("assessments.urls")),
     path("", include("benefits.urls")),
     path("", include("portfolio.urls")),

@@ -21,6 +21,7 @@ from assessments.models import (
     InformationAsset,
     Question,
 )
+from assessments.notifications import notify_approved
 from assessments.services.assets import sync_asset
 from assessments.services.checks import StaleVersion, require_asset_editor
 from assessments.services.results import recompute
@@ -404,4 +405,5 @@ def finalise_approval(*, actor: User, assessment: Assessment) -> Assessment:
         },
     )
     sync_asset(assessment.asset)
+    notify_approved(assessment, actor)
     return assessment

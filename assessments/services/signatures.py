@@ -13,7 +13,9 @@ from assessments.models import (
     Assessment,
     SignOff,
 )
+from assessments.notifications import notify_voided
 from klassa_app import audit
+from klassa_app.models import User
 
 
 def content_fingerprint(assessment: Assessment) -> str:
@@ -47,8 +49,9 @@ def content_fingerprint(assessment: Assessment) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
-def void_signatures(assessment: Assessment, reason: str) -> int:
-    """Void every valid signature (a material change or a rejection); returns how many."""
+def void_signatures(assessment: Assessment, reason: str, *, actor: User | None = None) -> int:
+    """Void every valid signature (a material change or a rejection); returns how many. The
+    signers are told, except ``actor`` (who caused it)."""
     valid = list(
         SignOff.objects.select_for_update().filter(assessment=assessment, voided_at__isnull=True)
     )
@@ -71,6 +74,7 @@ def void_signatures(assessment: Assessment, reason: str) -> int:
             },
             after={"reason": reason},
         )
+    notify_voided(assessment, valid, reason, actor)
     return len(valid)
 
 

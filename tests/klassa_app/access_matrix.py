@@ -372,6 +372,12 @@ MATRIX: dict[str, Row] = {
     ),
     # Public: container health checks.
     "healthz": _all(200, 405, anonymous=(200, 405)),
+    # Everyone's own notifications; the settings form sent empty is refused (400).
+    "notification_list": _all(200, 405),
+    "notification_read_all": _all(405, 302),
+    "notification_settings": _all(200, 400),
+    # The owner's invitation: only its recipient marks it read; for anyone else it does not exist.
+    "notification_read": _all(405, 404, owner=(405, 302)),
     # Public: the way in.
     "login": _all(200, 200, anonymous=(200, 200)),
     # POST only; anonymous visitors are sent to the login page.

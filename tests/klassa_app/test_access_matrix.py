@@ -27,7 +27,7 @@ from django.urls import get_resolver
 from assessments import consensus, services
 from benefits import defaults, tracking
 from benefits import services as benefit_services
-from klassa_app.models import Membership, Role
+from klassa_app.models import Membership, Notification, Role
 from portfolio import services as portfolio_services
 from tests.factories import (
     DepartmentFactory,
@@ -146,6 +146,7 @@ def _side(code: str, name: str) -> Side:
             organisation=organisation, requested_by=p["admin"]
         ),
         "scenario": scenario,
+        "notification": Notification.objects.get(recipient=p["owner"], object_id=session.pk),
         "portfolio_export": PortfolioReportJobFactory(
             organisation=organisation, created_by=p["admin"]
         ),
@@ -211,6 +212,7 @@ PK_BY_PREFIX = (
     ("portfolio/scenarios/", "scenario"),
     ("portfolio/exports/", "portfolio_export"),
     ("portfolio/initiatives/", "initiative"),
+    ("notifications/", "notification"),
 )
 # Other parameters, by (parameter, start of the route): codes of the default model.
 VALUE_BY_PREFIX = {
