@@ -92,7 +92,9 @@ def _latest_facilitator(assessment: Assessment) -> list[User]:
 def notify_invited(session: ConsensusSession, actor: User) -> None:
     asset = session.assessment.asset
     notify(
-        recipients=[p.user for p in session.participants.select_related("user")],
+        recipients=[
+            p.user for p in session.participants.filter(user__isnull=False).select_related("user")
+        ],
         kind=Kind.SESSION_INVITED,
         organisation=asset.organisation,
         department=asset.department,
@@ -106,7 +108,9 @@ def notify_invited(session: ConsensusSession, actor: User) -> None:
 def notify_revealed(session: ConsensusSession, actor: User) -> None:
     asset = session.assessment.asset
     notify(
-        recipients=[p.user for p in session.participants.select_related("user")],
+        recipients=[
+            p.user for p in session.participants.filter(user__isnull=False).select_related("user")
+        ],
         kind=Kind.ANSWERS_REVEALED,
         organisation=asset.organisation,
         department=asset.department,
@@ -125,7 +129,9 @@ def notify_signatures_due(
     needed = set(roles)
     notify(
         recipients=[
-            p.user for p in session.participants.select_related("user") if p.session_role in needed
+            p.user
+            for p in session.participants.filter(user__isnull=False).select_related("user")
+            if p.session_role in needed
         ],
         kind=Kind.SIGNATURES_DUE,
         organisation=asset.organisation,
