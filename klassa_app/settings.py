@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "benefits.apps.BenefitsConfig",
     "portfolio.apps.PortfolioConfig",
     "interchange.apps.InterchangeConfig",
+    "worklist.apps.WorklistConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
