@@ -135,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "klassa_app.context_processors.klassa",
+                "worklist.context_processors.worklist",
             ],
         },
     },

@@ -10,7 +10,7 @@ user object for the rest of the request (as ``klassa_app.access`` keeps the memb
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -134,7 +134,8 @@ def _with_roles(
     scope = Q(**{f"{path}__organisation": organisation.pk})
     if any(m.department_id is None for m in memberships):
         return scope
-    return scope & Q(**{f"{path}__in": sorted({m.department_id for m in memberships})})
+    ids = {m.department_id for m in memberships if m.department_id is not None}
+    return scope & Q(**{f"{path}__in": sorted(ids)})
 
 
 # --- One queryset per section -------------------------------------------------------------------
@@ -273,18 +274,16 @@ def counts(user: User, organisation: Organisation | None) -> dict[str, int]:
     cache: dict[int, dict[str, int]] = getattr(user, _COUNTS_CACHE_ATTR, None) or {}
     if organisation.pk not in cache:
         querysets = _querysets(user, organisation, timezone.localdate())
-        found = (
-            Organisation.objects.filter(pk=organisation.pk)
-            .values(
+        rows = list(
+            Organisation.objects.filter(pk=organisation.pk).values(
                 **{
                     f"n_{key}": _RowCount(qs.order_by().values("pk"))
                     for key, qs in querysets.items()
                 }
             )
-            .first()
-            or {}
         )
-        cache[organisation.pk] = {key: found.get(f"n_{key}") or 0 for key in SECTION_KEYS}
+        found: dict[str, Any] = dict(rows[0]) if rows else {}
+        cache[organisation.pk] = {key: int(found.get(f"n_{key}") or 0) for key in SECTION_KEYS}
         setattr(user, _COUNTS_CACHE_ATTR, cache)
     return cache[organisation.pk]
 
@@ -378,7 +377,7 @@ def _actual_items(qs: QuerySet[BenefitTracking], this_year: int) -> list[WorkIte
                 place=initiative.department.name,
                 note=ngettext(
                     "No actual recorded for %(year)s.",
-                    "No actual recorded for %(count)s years, the first %(year)s.",
+                    "No actual recorded for %(count)s years, from %(year)s.",
                     t.missing_count,
                 )
                 % {"year": t.first_missing, "count": t.missing_count},
@@ -390,13 +389,13 @@ def _actual_items(qs: QuerySet[BenefitTracking], this_year: int) -> list[WorkIte
 def _session_note(session: ConsensusSession) -> str:
     if session.status == ConsensusSession.Status.OPEN:
         return _("%(submitted)s of %(total)s have submitted their answers.") % {
-            "submitted": session.submitted_count,
-            "total": session.participant_count,
+            "submitted": getattr(session, "submitted_count", 0),
+            "total": getattr(session, "participant_count", 0),
         }
     if session.status == ConsensusSession.Status.REVEALED:
         return _("The answers are revealed: agree on the levels and conclude.")
     return _("%(signed)s of %(required)s signatures.") % {
-        "signed": session.signed_count,
+        "signed": getattr(session, "signed_count", 0),
         "required": len(required_sign_roles(session.assessment.asset)),
     }
 
@@ -439,7 +438,7 @@ def work_list(user: User, organisation: Organisation | None) -> list[Section]:
     assert organisation is not None
     today = timezone.localdate()
     querysets = _querysets(user, organisation, today)
-    readers = {
+    readers: dict[str, Callable[[QuerySet[Any]], list[WorkItem]]] = {
         ANSWERS: _answer_items,
         SIGNATURES: _signature_items,
         APPROVALS: _approval_items,
