@@ -133,6 +133,12 @@ class QueueStatus:
         )
 
 
+def service_status(organisation: Organisation | None) -> dict[str, Any]:
+    """The organisation admin's panel on the home page: are reports being built, or do they
+    wait?"""
+    return {"workers": workers_status(), "queue": queue_status(organisation)}
+
+
 def queue_status(organisation: Organisation | None = None) -> QueueStatus:
     """The oldest queued work of every registered probe (``KLASSA_QUEUE_PROBES``), of one
     organisation or of all."""

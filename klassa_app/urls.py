@@ -6,7 +6,8 @@ from django.views.i18n import set_language
 from klassa_app import notification_views, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # The home page (name "home") is everyone's work list.
+    path("", include("worklist.urls")),
     path("organisation/switch/", views.switch_organisation, name="switch_organisation"),
     path("departments/", views.department_list, name="department_list"),
     path("departments/new/", views.department_create, name="department_create"),

@@ -44,24 +44,8 @@ def _visible_department(request: AuthenticatedHttpRequest, pk: int) -> Departmen
     return access.get_visible_department(request.user, current_organisation(request), pk)
 
 
-# --- Home and organisation ------------------------------------------------------------------
-
-
-@require_GET
-def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    organisation = current_organisation(request)
-    context: dict[str, Any] = {
-        "my_departments": selectors.my_departments(request.user, organisation)
-    }
-    if access.can_manage_organisation(request.user, organisation):
-        # The admin's status panel: are reports being built, or do they wait?
-        from klassa_app import health
-
-        context["service_status"] = {
-            "workers": health.workers_status(),
-            "queue": health.queue_status(organisation),
-        }
-    return render(request, "klassa/home.html", context)
+# --- Organisation ---------------------------------------------------------------------------
+# The home page is the work list (worklist.views.home).
 
 
 @require_POST

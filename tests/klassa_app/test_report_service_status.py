@@ -20,9 +20,10 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_empty_cache")]
 
-# The home page's own four, the menu's count of unread notifications and the panel's: one
-# MIN per kind of file job and one for the portfolio's unsolved results.
-QUERIES = 9
+# The home page's own four, the work list's counts (the admin has nothing waiting, so no
+# section reads its rows), the menu's count of unread notifications and the panel's: one MIN
+# per kind of file job and one for the portfolio's unsolved results.
+QUERIES = 10
 
 NOT_ANSWERING_SV = "Rapporttjänsten svarar inte just nu — försök igen senare eller kontakta"
 NOT_ANSWERING_EN = "The report service is not answering — try again later or contact the admin"
