@@ -47,7 +47,7 @@ LEVER_ORDER = (
     "ramp_up",
 )
 TEXT_FIELDS = frozenset({"name", "currency", "kind", "stakeholder", "category", "group"})
-COST_AMOUNT = "amount"  # ("annual", "1000") or ("years", ("0", "500")): one or the other
+COST_AMOUNT = "cost_amount"  # ("annual", "1000") or ("years", ("0", "500")): one or the other
 
 
 class Unresolved(ValueError):
@@ -224,6 +224,27 @@ def _ordered(kind: str, fields: Iterable[Key]) -> list[Key]:
             scenario.get(f[1], 0) if len(f) > 1 else 0,
         ),
     )
+
+
+def rows(merge: Merge) -> list[list[int]]:
+    """The differences as a person decides them: the low, medium and high value of an input
+    that are alike on every side (one value, changed as one) form one row; every other
+    difference is a row of its own. Each row is the indexes of its differences."""
+    grouped: list[list[int]] = []
+    differences = merge.differences
+    for index, difference in enumerate(differences):
+        previous = differences[grouped[-1][0]] if grouped else None
+        if (
+            previous is not None
+            and len(difference.key) == 4
+            and difference.key[:3] == previous.key[:3]
+            and (difference.base, difference.mine, difference.theirs)
+            == (previous.base, previous.mine, previous.theirs)
+        ):
+            grouped[-1].append(index)
+        else:
+            grouped.append([index])
+    return grouped
 
 
 # --- Applying the choices ----------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benefits import merge
@@ -72,6 +72,13 @@ def test_a_single_value_changed_counts_for_each_scenario():
     theirs = edited(BASE, lambda d: d["levers"][0].update(base_cost="120000"))
     result = merge.three_way(BASE, BASE, theirs)
     assert keys(result) == [("lever", "Licenser", "base_cost", s) for s in SCENARIOS]
+
+
+def test_a_single_value_changed_is_one_row_and_a_split_one_a_row_per_scenario():
+    mine = edited(BASE, lambda d: d["levers"][0].update(reduction=split("0.1", "0.2", "0.2")))
+    theirs = edited(BASE, lambda d: d["levers"][0].update(base_cost="120000"))
+    result = merge.three_way(BASE, mine, theirs)
+    assert [len(row) for row in merge.rows(result)] == [1, 3]  # reduction low; base cost
 
 
 def test_changes_to_different_fields_merge_without_conflict():
@@ -207,6 +214,7 @@ def _item(key):
     return key[:2] if key[0] in {"lever", "cost"} else key
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(three_versions())
 def test_merging_mine_with_mine_is_mine(versions):
     base, mine, _theirs = versions
@@ -215,6 +223,7 @@ def test_merging_mine_with_mine_is_mine(versions):
     assert merge.apply(result, mine, mine) == mine
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(three_versions(), st.sampled_from([merge.MINE, merge.THEIRS]))
 def test_no_field_changed_by_only_one_side_is_lost(versions, conflict_choice):
     base, mine, theirs = versions
@@ -233,6 +242,7 @@ def test_no_field_changed_by_only_one_side_is_lost(versions, conflict_choice):
             assert merged.get(key) == m, key
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(three_versions())
 def test_conflicts_are_exactly_the_fields_both_changed_differently(versions):
     base, mine, theirs = versions
