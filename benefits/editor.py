@@ -103,6 +103,16 @@ def _show(value: Any, name: str, separator: str) -> str:
     return format_number(number, separator)
 
 
+def show_value(value: Any, name: str, separator: str = ",") -> str:
+    """A document value in the editor's notation (a share as a percentage, thousands apart)."""
+    return _show(value, name, separator)
+
+
+def document_number(value: Any) -> Decimal | None:
+    """The number a document value stands for; None for anything else."""
+    return _number(value)
+
+
 def _read(text: str, name: str) -> str | None:
     """Form text → the document's decimal string; the text itself when it is no number (the
     validation then names the field); None when empty."""

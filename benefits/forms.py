@@ -5,8 +5,10 @@ form and the JSON import."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from benefits import document as benefit_document
-from benefits import editor
+from benefits import editor, merge
 from benefits.calculation import (
     CATEGORIES,
     COST_KINDS,
@@ -539,3 +541,146 @@ def build_editor(
         else:
             view.summary.append((None, error.path, message))
     return view
+
+
+# --- The merge view of a collision --------------------------------------------------------------
+
+
+@dataclass
+class MergeRow:
+    """One difference between mine and theirs as the merge view shows it."""
+
+    index: int
+    key: tuple[str, ...]
+    label: str
+    mine: str
+    theirs: str
+    base: str | None  # None when the base is unknown
+    conflict: bool
+    choice: str  # "mine", "theirs" or "" (a conflict not yet decided)
+    error: str = ""
+    changed_by: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"merge-{self.index}"
+
+
+def _merge_value(field_name: str, value: Any, separator: str) -> str:
+    """A flattened document value in the reader's notation ("30 %", "120 000 kr")."""
+    if value is None:
+        return _("(not set)")
+    if field_name == merge.COST_AMOUNT:
+        mode, amount = value
+        if mode == "annual":
+            return _("%(amount)s kr each year") % {
+                "amount": _merge_value("annual_amount", amount, separator)
+            }
+        return "; ".join(_merge_value("amounts", v, separator) for v in amount) + " kr"
+    if isinstance(value, tuple):
+        return "; ".join(_merge_value(field_name, v, separator) for v in value)
+    labels = {**kind_labels(), "investment": _("Investment"), "running": _("Running cost")}
+    if field_name in {"kind", "stakeholder", "category"}:
+        names = {
+            "internal": _("Internal"),
+            "external": _("External"),
+            "financial": _("Financial (cashable)"),
+            "redistribution": _("Redistribution (freed capacity)"),
+            "quality": _("Quality"),
+            "environment": _("Environment"),
+            **labels,
+        }
+        return names.get(str(value), str(value))
+    if field_name in merge.TEXT_FIELDS or field_name == "horizon_years":
+        return str(value)
+    shown = editor.show_value(value, field_name, separator)
+    if editor.document_number(value) is None:
+        return shown
+    return f"{shown} {_unit(field_name)}".strip()
+
+
+def _merge_field_label(field_path: tuple[str, ...]) -> str:
+    labels, scenarios = field_labels(), scenario_labels()
+    name = field_path[0]
+    other = {
+        "kind": _("Kind"),
+        "stakeholder": _("Stakeholder"),
+        "category": _("Category"),
+        "group": _("Staff group"),
+        merge.COST_AMOUNT: _("Amounts"),
+    }
+    label = labels.get(name) or other.get(name, name)
+    if len(field_path) > 1:
+        label = f"{label} ({scenarios.get(field_path[1], field_path[1]).lower()})"
+    return label
+
+
+def _merge_item_value(fields: Any, separator: str) -> str:
+    if fields is None:
+        return _("(removed)")
+    return "; ".join(
+        f"{_merge_field_label(key)}: {_merge_value(key[0], value, separator)}"
+        for key, value in fields.items()
+        if value is not None
+    )
+
+
+def merge_rows(
+    result: merge.Merge,
+    separator: str,
+    choices: Mapping[int, str] | None = None,
+    missing: set[int] | None = None,
+) -> list[MergeRow]:
+    """The merge view's rows: a label that says where the field is, mine, theirs and (when
+    known) the version both started from, and the choice shown (the person's, else the
+    default; none for an undecided conflict)."""
+    model_labels = {
+        "name": _("Model name"),
+        "currency": _("Currency"),
+        "horizon_years": _("Horizon (years)"),
+        "discount_rate": _("Discount rate"),
+    }
+    rows = []
+    for group in merge.rows(result):
+        index = group[0]
+        difference = result.differences[index]
+        # A row of all three scenarios reads as the input itself.
+        key = difference.key[:3] if len(group) == 3 else difference.key
+        show: Callable[[Any], str]
+        if key[0] == "model":
+            label = model_labels.get(key[1], key[1])
+            show = partial(_merge_value, key[1], separator=separator)
+        else:
+            where = (_("Lever “%(name)s”") if key[0] == "lever" else _("Cost “%(name)s”")) % {
+                "name": key[1]
+            }
+            if difference.whole_item:
+                label = where
+                show = partial(_merge_item_value, separator=separator)
+            else:
+                label = f"{where} · {_merge_field_label(key[2:])}"
+                show = partial(_merge_value, key[2], separator=separator)
+        if not result.base_known:
+            changed_by = ""
+        elif difference.conflict:
+            changed_by = _("Changed by both of you: choose one.")
+        elif difference.mine_changed:
+            changed_by = _("Changed by you.")
+        else:
+            changed_by = _("Changed by the other person.")
+        chosen = (choices or {}).get(index) or difference.default or ""
+        rows.append(
+            MergeRow(
+                index=index,
+                key=key,
+                label=label,
+                mine=show(difference.mine),
+                theirs=show(difference.theirs),
+                base=show(difference.base) if result.base_known else None,
+                conflict=difference.conflict,
+                choice=chosen,
+                error=_("Choose your value or theirs.") if index in (missing or set()) else "",
+                changed_by=changed_by,
+            )
+        )
+    return rows

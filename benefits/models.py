@@ -37,6 +37,34 @@ class BenefitModel(models.Model):
         return str(self.document.get("name") or self.initiative)
 
 
+class BenefitModelVersion(models.Model):
+    """The document as saved at each ``lock_version``: the version an editor started from,
+    so that a save that collides with someone else's can be merged three ways."""
+
+    benefit_model = models.ForeignKey(
+        BenefitModel, on_delete=models.CASCADE, related_name="versions"
+    )
+    lock_version = models.PositiveIntegerField()
+    document = models.JSONField(_("benefit model document"))
+    saved_at = models.DateTimeField(_("saved"), auto_now_add=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("benefit model version")
+        verbose_name_plural = _("benefit model versions")
+        ordering = ["benefit_model", "lock_version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["benefit_model", "lock_version"], name="benefit_model_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.benefit_model} v{self.lock_version}"
+
+
 class BenefitTracking(models.Model):
     """Follow-up of one lever's benefit: who answers for it, what is measured, and per
     calendar year the target and the actual. Keyed by the lever's name (the document has no

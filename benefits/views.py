@@ -21,19 +21,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessments import selectors as assessment_selectors
 from assessments.models import Initiative
-from assessments.services import StaleVersion
-from benefits import calculation, charts, editor, selectors, services
+from benefits import calculation, charts, editor, merge, selectors, services
 from benefits import document as benefit_document
 from benefits.forms import (
     BenefitDocumentForm,
     BenefitImportForm,
     EditorView,
     FteCostForm,
+    MergeRow,
     build_editor,
     field_labels,
+    merge_rows,
     translate_message,
 )
 from benefits.models import BenefitModel
+from klassa_app import jsonload
 from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.services import ServiceError
 from klassa_app.templatetags.klassa_format import money
@@ -193,6 +195,7 @@ def _page(
     json_errors: list[str] | None = None,
     import_form: BenefitImportForm | None = None,
     import_errors: list[str] | None = None,
+    merge_view: dict[str, Any] | None = None,
 ) -> HttpResponse:
     scenario = _scenario(request.GET.get("scenario"))
     results = results_context(model.document, scenario) if model is not None else None
@@ -226,6 +229,12 @@ def _page(
             "import_form": import_form if can_edit else None,
             "import_errors": import_errors or [],
             "double_counting": selectors.double_counting_for(initiative, viewer=request.user),
+            "merge": merge_view,
+            # Beside a form that was not saved (errors, or a merge to decide), the results
+            # are those of the saved model, not of what the form shows: say so.
+            "results_saved_only": bool(
+                merge_view or (editor_view is not None and editor_view.has_errors)
+            ),
         },
     )
 
@@ -271,9 +280,8 @@ def _editor_post(
     except services.BenefitModelInvalid as error:
         view = build_editor(draft, error.errors, lock_version=lock)
         return _page(request, initiative, model, can_edit=True, editor_view=view)
-    except StaleVersion as error:
-        messages.warning(request, error.message)
-        return redirect("benefit_model", pk=initiative.pk)
+    except services.BenefitModelCollision as collision:
+        return _collision_page(request, initiative, collision)
     messages.success(request, _("Benefit model saved."))
     return redirect("benefit_model", pk=initiative.pk)
 
@@ -291,6 +299,8 @@ def _json_post(
                 document=form.cleaned_data["document"],
                 lock_version=form.cleaned_data.get("lock_version"),
             )
+        except services.BenefitModelCollision as collision:
+            return _collision_page(request, initiative, collision)
         except services.BenefitModelInvalid as error:
             # The path as written in the document, the message in the reader's language.
             errors = [f"{e.path}: {e.localized}" for e in error.errors]
@@ -302,9 +312,6 @@ def _json_post(
                     params={"count": len(error.errors)},
                 ),
             )
-        except StaleVersion as error:
-            messages.warning(request, error.message)
-            return redirect("benefit_model", pk=initiative.pk)
         except ServiceError as error:
             form.add_error(None, error.message)
         else:
@@ -335,9 +342,160 @@ def benefit_model(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return _page(request, initiative, model, can_edit=can_edit)
     if not can_edit:
         raise PermissionDenied(_not_editor())
+    if "merge_mine" in request.POST:
+        return _merge_post(request, initiative, model)
     if "document" in request.POST:
         return _json_post(request, initiative, model)
     return _editor_post(request, initiative, model)
+
+
+# --- A save that collides with someone else's -------------------------------------------------
+
+
+def _merge_page(
+    request: AuthenticatedHttpRequest,
+    initiative: Initiative,
+    *,
+    mine: dict[str, Any],
+    base_version: int,
+    theirs_version: int,
+    choices: dict[int, merge.Choice] | None = None,
+    missing: set[int] | None = None,
+    errors: list[str] | None = None,
+    again: bool = False,
+) -> HttpResponse:
+    """The merge view: mine beside theirs, field by field, against the saved model now."""
+    model = BenefitModel.objects.get(initiative=initiative)
+    theirs = services.get_version_document(model, theirs_version) or model.document
+    base = services.get_version_document(model, base_version)
+    result = merge.three_way(base, mine, theirs)
+    rows: list[MergeRow] = merge_rows(result, _separator(), choices, missing)
+    view = {
+        "rows": rows,
+        "conflicts": sum(row.conflict for row in rows),
+        "base_known": result.base_known,
+        "mine_json": json.dumps(mine, ensure_ascii=False),
+        "base_version": base_version,
+        "theirs_version": theirs_version,
+        "saved_by": (
+            (model.updated_by.get_full_name() or model.updated_by.get_username())
+            if model.updated_by
+            else _("Someone else")
+        ),
+        "errors": errors or [],
+        "again": again,
+    }
+    return _page(request, initiative, model, can_edit=True, merge_view=view)
+
+
+def _collision_page(
+    request: AuthenticatedHttpRequest,
+    initiative: Initiative,
+    collision: services.BenefitModelCollision,
+    *,
+    again: bool = False,
+) -> HttpResponse:
+    return _merge_page(
+        request,
+        initiative,
+        mine=collision.mine,
+        base_version=collision.base_version,
+        theirs_version=collision.theirs_version,
+        again=again,
+    )
+
+
+def _version(text: str | None) -> int | None:
+    number = editor.parse_number(text or "")
+    if number is None or number < 0 or number != number.to_integral_value():
+        return None
+    return int(number)
+
+
+def _merge_post(
+    request: AuthenticatedHttpRequest, initiative: Initiative, model: BenefitModel | None
+) -> HttpResponse:
+    """ "Save merged" (mine with the chosen fields of theirs) or "Overwrite with mine", each
+    against the version the merge view showed: a save in between is detected again."""
+    base_version = _version(request.POST.get("merge_base_version"))
+    theirs_version = _version(request.POST.get("lock_version"))
+    try:
+        mine = jsonload.load_document(request.POST.get("merge_mine", ""))
+    except jsonload.JsonDocumentError:
+        mine = None
+    if (
+        model is None
+        or base_version is None
+        or theirs_version is None
+        or not isinstance(mine, dict)
+    ):
+        messages.error(request, _("The merge could not be read; nothing was saved."))
+        return redirect("benefit_model", pk=initiative.pk)
+    action = request.POST.get("action")
+
+    def again(*, missing: set[int] | None = None, errors: list[str] | None = None) -> HttpResponse:
+        return _merge_page(
+            request,
+            initiative,
+            mine=mine,
+            base_version=base_version,
+            theirs_version=theirs_version,
+            choices=choices,
+            missing=missing,
+            errors=errors,
+        )
+
+    choices: dict[int, merge.Choice] = {
+        int(name.removeprefix("merge-")): value
+        for name, value in request.POST.items()
+        if name.removeprefix("merge-").isdigit() and value in (merge.MINE, merge.THEIRS)
+    }
+    if action == "overwrite":
+        document, resolution, summary = mine, "overwritten", None
+    else:
+        theirs = services.get_version_document(model, theirs_version)
+        base = services.get_version_document(model, base_version)
+        if theirs is None:
+            messages.error(request, _("The merge could not be read; nothing was saved."))
+            return redirect("benefit_model", pk=initiative.pk)
+        result = merge.three_way(base, mine, theirs)
+        # A row's choice holds for every difference in it (one input's three scenarios).
+        row_of = {i: group[0] for group in merge.rows(result) for i in group}
+        keys = {d.key: row_of[i] for i, d in enumerate(result.differences)}
+        by_key = {key: choices[i] for key, i in keys.items() if i in choices}
+        try:
+            chosen = merge.choices_with_defaults(result, by_key)
+        except merge.Unresolved as unresolved:
+            missing = {keys[key] for key in unresolved.keys}
+            return again(missing=missing)
+        document = merge.apply(result, mine, theirs, chosen)
+        summary = {
+            "kept_mine": sum(c == merge.MINE for c in chosen.values()),
+            "took_theirs": sum(c == merge.THEIRS for c in chosen.values()),
+            "conflicts": len(result.conflicts),
+        }
+        resolution = "merged"
+    try:
+        services.do_save_benefit_model(
+            actor=request.user,
+            initiative=initiative,
+            document=document,
+            lock_version=theirs_version,
+            resolution=resolution,
+            merge_summary=summary,
+        )
+    except services.BenefitModelCollision as collision:
+        # Someone saved again while this person was merging: compare with the newest.
+        collision.mine = mine
+        return _collision_page(request, initiative, collision, again=True)
+    except services.BenefitModelInvalid as error:
+        errors = [f"{e.path}: {translate_message(e)}" for e in error.errors]
+        return again(errors=errors)
+    if resolution == "merged":
+        messages.success(request, _("Benefit model saved with your changes merged with theirs."))
+    else:
+        messages.success(request, _("Benefit model saved with your version over theirs."))
+    return redirect("benefit_model", pk=initiative.pk)
 
 
 # --- Live preview ------------------------------------------------------------------------------
@@ -350,7 +508,12 @@ def _preview_context(draft: editor.Draft, request: AuthenticatedHttpRequest) -> 
     scenario = _scenario(request.POST.get("scenario"))
     if errors:
         view = build_editor(draft, errors)
-        return {"results": None, "preview_errors": view.summary, "preview": True}
+        return {
+            "results": None,
+            "preview_errors": view.summary,
+            "preview": True,
+            "scenario": scenario,
+        }
     return {"results": results_context(document, scenario), "preview_errors": [], "preview": True}
 
 
@@ -417,6 +580,8 @@ def benefit_model_import(request: AuthenticatedHttpRequest, initiative: Initiati
                 document=form.cleaned_data["file"],
                 lock_version=form.cleaned_data.get("lock_version"),
             )
+        except services.BenefitModelCollision as collision:
+            return _collision_page(request, initiative, collision)
         except services.BenefitModelInvalid as error:
             errors = [f"{e.path}: {translate_message(e)}" for e in error.errors]
             form.add_error(
@@ -427,9 +592,6 @@ def benefit_model_import(request: AuthenticatedHttpRequest, initiative: Initiati
                     params={"count": len(error.errors)},
                 ),
             )
-        except StaleVersion as error:
-            messages.warning(request, error.message)
-            return redirect("benefit_model", pk=initiative.pk)
         else:
             messages.success(request, _("Benefit model imported."))
             return redirect("benefit_model", pk=initiative.pk)

@@ -51,6 +51,8 @@ ACTION_LABELS = {
     "benefit_model.created": _("Benefit model created"),
     "benefit_model.saved": _("Benefit model changed"),
     "benefit_model.imported": _("Benefit model imported"),
+    "benefit_model.merged": _("Benefit model merged with a concurrent change"),
+    "benefit_model.overwritten": _("Benefit model overwritten over a concurrent change"),
     "benefit_tracking.created": _("Benefit follow-up started"),
     "benefit_tracking.updated": _("Benefit follow-up changed"),
     "benefit_tracking.values_saved": _("Benefit targets or actuals saved"),
