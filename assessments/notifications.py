@@ -89,12 +89,20 @@ def _latest_facilitator(assessment: Assessment) -> list[User]:
     return [session.facilitator] if session is not None else []
 
 
+def _members(session: ConsensusSession, roles: set[str] | None = None) -> list[User]:
+    """The session's participants with an account (in ``roles``, if given); a guest is
+    reached by the invitation e-mail with their link instead."""
+    return [
+        p.user
+        for p in session.participants.filter(user__isnull=False).select_related("user")
+        if p.user is not None and (roles is None or p.session_role in roles)
+    ]
+
+
 def notify_invited(session: ConsensusSession, actor: User) -> None:
     asset = session.assessment.asset
     notify(
-        recipients=[
-            p.user for p in session.participants.filter(user__isnull=False).select_related("user")
-        ],
+        recipients=_members(session),
         kind=Kind.SESSION_INVITED,
         organisation=asset.organisation,
         department=asset.department,
@@ -108,9 +116,7 @@ def notify_invited(session: ConsensusSession, actor: User) -> None:
 def notify_revealed(session: ConsensusSession, actor: User) -> None:
     asset = session.assessment.asset
     notify(
-        recipients=[
-            p.user for p in session.participants.filter(user__isnull=False).select_related("user")
-        ],
+        recipients=_members(session),
         kind=Kind.ANSWERS_REVEALED,
         organisation=asset.organisation,
         department=asset.department,
@@ -128,11 +134,7 @@ def notify_signatures_due(
     asset = assessment.asset
     needed = set(roles)
     notify(
-        recipients=[
-            p.user
-            for p in session.participants.filter(user__isnull=False).select_related("user")
-            if p.session_role in needed
-        ],
+        recipients=_members(session, roles=needed),
         kind=Kind.SIGNATURES_DUE,
         organisation=asset.organisation,
         department=asset.department,
