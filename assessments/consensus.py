@@ -26,6 +26,7 @@ from assessments.models import (
     AspectDecision,
     AspectResult,
     Assessment,
+    ClassificationScheme,
     ConsensusSession,
     Dissent,
     InformationAsset,
@@ -90,18 +91,42 @@ def required_sign_roles(asset: InformationAsset) -> list[str]:
     return roles
 
 
+def reveal_shortfall(session: ConsensusSession) -> list[str]:
+    """What is still missing before the answers may be revealed under the organisation's
+    rule (empty when they may): the people or roles whose answers are not in."""
+    rule = frameworks.current_scheme(session.assessment.asset.organisation).reveal_minimum
+    participants = list(session.participants.select_related("user").order_by("id"))
+    submitted = [p for p in participants if p.submitted_at is not None]
+    Minimum = ClassificationScheme.RevealMinimum
+    if rule == Minimum.ANYONE:
+        return [] if submitted else [_("an answer from at least one participant")]
+    if rule == Minimum.EVERYONE:
+        return [
+            _("%(person)s (%(role)s)")
+            % {"person": p.user.get_full_name(), "role": p.get_session_role_display()}
+            for p in participants
+            if p.submitted_at is None
+        ]
+    answered_roles = {p.session_role for p in submitted}
+    return [
+        str(Role(role).label)
+        for role in required_sign_roles(session.assessment.asset)
+        if role not in answered_roles
+    ]
+
+
 @dataclass
 class QuestionSpread:
     question: Question
     levels: list[tuple[Participant, int | None, str]]  # participant, proposed level, comment
-    spread: int
+    spread: int | None  # None: nobody answered, which is not agreement
 
 
 @dataclass
 class AspectSpread:
     code: str
     levels: list[tuple[Participant, int | None]]
-    spread: int
+    spread: int | None  # None: nobody answered, which is not agreement
     questions: list[QuestionSpread] = field(default_factory=list)
 
 
@@ -129,7 +154,7 @@ def disagreement(session: ConsensusSession) -> list[AspectSpread]:
                 level = proposal.option.level if proposal and proposal.option else None
                 levels.append((p, level, proposal.comment if proposal else ""))
             known = [lv for _p, lv, _c in levels if lv is not None]
-            rows.append(QuestionSpread(q, levels, (max(known) - min(known)) if known else 0))
+            rows.append(QuestionSpread(q, levels, (max(known) - min(known)) if known else None))
         per_participant = [
             (
                 p,
@@ -140,12 +165,17 @@ def disagreement(session: ConsensusSession) -> list[AspectSpread]:
             for p in participants
         ]
         known = [lv for _p, lv in per_participant if lv is not None]
-        rows.sort(key=lambda r: -r.spread)
+        rows.sort(key=_largest_first)
         result.append(
-            AspectSpread(code, per_participant, (max(known) - min(known)) if known else 0, rows)
+            AspectSpread(code, per_participant, (max(known) - min(known)) if known else None, rows)
         )
-    result.sort(key=lambda a: -a.spread)
+    result.sort(key=_largest_first)
     return result
+
+
+def _largest_first(row: QuestionSpread | AspectSpread) -> int:
+    """The largest disagreement first; what nobody answered last."""
+    return -row.spread if row.spread is not None else 1
 
 
 # --- Opening and answering -------------------------------------------------------------------
@@ -345,6 +375,13 @@ def do_reveal(
     session = _lock_session(session, lock_version)
     if session.status != ConsensusSession.Status.OPEN:
         raise ServiceError(_("The answers are already revealed."), None)
+    missing = reveal_shortfall(session)
+    if missing:
+        raise ServiceError(
+            _("The answers cannot be revealed yet. Still missing: %(missing)s.")
+            % {"missing": ", ".join(missing)},
+            None,
+        )
     session.status = ConsensusSession.Status.REVEALED
     session.revealed_at = timezone.now()
     session.save(update_fields=["status", "revealed_at"])

@@ -233,9 +233,38 @@ def session_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+def _confirmation(
+    request: AuthenticatedHttpRequest, session: ConsensusSession, action: str
+) -> HttpResponse:
+    """The step between the button and the act: what will happen, and for a reveal what is
+    still missing. Only a POST carrying ``confirm`` from this page acts."""
+    if session.facilitator_id != request.user.pk:
+        raise PermissionDenied(_("Only the facilitator does this."))
+    participants = list(session.participants.select_related("user").order_by("id"))
+    return render(
+        request,
+        "assessments/session_confirm.html",
+        {
+            "session": session,
+            "asset": session.assessment.asset,
+            "assessment": session.assessment,
+            "action": action,
+            "participants": participants,
+            "missing": consensus.reveal_shortfall(session) if action == "reveal" else [],
+            "lock_version": _lock(request) if request.method == "POST" else session.lock_version,
+        },
+    )
+
+
+def _confirmed(request: AuthenticatedHttpRequest) -> bool:
+    return request.method == "POST" and request.POST.get("confirm") == "yes"
+
+
+@require_http_methods(["GET", "POST"])
 def session_reveal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
+    if not _confirmed(request):
+        return _confirmation(request, session, "reveal")
     _run(
         request,
         lambda: consensus.do_reveal(
@@ -305,9 +334,11 @@ def session_conclude(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return redirect("session_detail", pk=session.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def session_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
+    if not _confirmed(request):
+        return _confirmation(request, session, "cancel")
     _run(
         request,
         lambda: consensus.do_cancel(actor=request.user, session=session),

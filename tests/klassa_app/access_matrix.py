@@ -149,9 +149,10 @@ MATRIX: dict[str, Row] = {
     "session_answer": _all(
         404, 404, officer=(403, 403), owner=(200, 200), lawyer=(200, 200), dpo=(200, 200)
     ),
-    # POST only: the facilitator reveals; participants 403.
+    # The facilitator gets the confirmation page (an empty POST confirms nothing);
+    # participants 403.
     "session_reveal": _all(
-        405, 404, officer=(405, 302), owner=(405, 403), lawyer=(405, 403), dpo=(405, 403)
+        404, 404, officer=(200, 200), owner=(403, 403), lawyer=(403, 403), dpo=(403, 403)
     ),
     # POST only: an empty form goes back to the session with a message before the role check.
     "session_decide": _all(
@@ -165,9 +166,9 @@ MATRIX: dict[str, Row] = {
     "session_conclude": _all(
         405, 404, officer=(405, 302), owner=(405, 403), lawyer=(405, 403), dpo=(405, 403)
     ),
-    # POST only: the facilitator cancels; participants 403.
+    # As session_reveal.
     "session_cancel": _all(
-        405, 404, officer=(405, 302), owner=(405, 403), lawyer=(405, 403), dpo=(405, 403)
+        404, 404, officer=(200, 200), owner=(403, 403), lawyer=(403, 403), dpo=(403, 403)
     ),
     # As session_detail.
     "session_minutes": _all(

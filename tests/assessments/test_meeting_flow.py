@@ -1,0 +1,177 @@
+"""The consensus session as a meeting, seen by its facilitator (the security officer): reveal
+and cancel are confirmed, no reveal before enough answers, legal minimums shown while
+deciding, every signer's state after conclusion; computed, proposed, agreed and approved
+levels told apart; four eyes on approval; the organisation admin reads the minutes."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from assessments import consensus, frameworks, services
+from assessments.models import Assessment, ConsensusSession, Question
+from klassa_app.models import Role
+from klassa_app.services import ServiceError
+from tests.assessments.helpers import fresh, propose
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+P = consensus.Role
+
+
+@pytest.fixture
+def dpo(norrkoping):
+    return MembershipFactory(organisation=norrkoping, role=Role.DPO).user
+
+
+@pytest.fixture
+def session(officer, owner, lawyer, dpo, asset):
+    assessment = services.do_start_assessment(actor=owner, asset=asset)
+    return consensus.do_open_session(
+        actor=officer,
+        assessment=assessment,
+        participants=[(owner, P.BUSINESS_OWNER), (lawyer, P.LEGAL_REVIEWER), (dpo, P.DPO)],
+    )
+
+
+def set_rules(organisation, **rules):
+    scheme = frameworks.current_scheme(organisation)
+    for name, value in rules.items():
+        setattr(scheme, name, value)
+    scheme.save()
+
+
+# --- 1. Reveal and cancel ---------------------------------------------------------------------
+
+
+def test_revealing_asks_for_confirmation_and_a_post_without_it_changes_nothing(
+    as_user, session, officer, owner, lawyer, dpo
+):
+    for person, level in ((owner, 1), (lawyer, 2), (dpo, 2)):
+        propose(person, session, level)
+    client = as_user(officer)
+    url = reverse("session_reveal", args=[session.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="confirm"' in page.content.decode()
+    unconfirmed = client.post(url, {"lock_version": fresh(session).lock_version})
+    assert unconfirmed.status_code == 200
+    assert fresh(session).status == ConsensusSession.Status.OPEN
+    confirmed = client.post(url, {"lock_version": fresh(session).lock_version, "confirm": "yes"})
+    assert confirmed.status_code == 302
+    assert fresh(session).status == ConsensusSession.Status.REVEALED
+
+
+def test_cancelling_asks_for_confirmation_and_a_post_without_it_changes_nothing(
+    as_user, session, officer
+):
+    client = as_user(officer)
+    url = reverse("session_cancel", args=[session.pk])
+    assert "confirm" in client.get(url).content.decode()
+    client.post(url, {})
+    assert fresh(session).status == ConsensusSession.Status.OPEN
+    assert fresh(session).assessment.status == Assessment.Status.IN_CONSENSUS
+    client.post(url, {"confirm": "yes"})
+    assert fresh(session).status == ConsensusSession.Status.CANCELLED
+    assert Assessment.objects.get(pk=session.assessment_id).status == Assessment.Status.DRAFT
+
+
+def test_a_participant_gets_no_confirmation_page(as_user, session, owner):
+    for name in ("session_reveal", "session_cancel"):
+        assert as_user(owner).get(reverse(name, args=[session.pk])).status_code == 403
+
+
+def test_no_reveal_before_everyone_who_must_sign_has_answered(
+    as_user, session, officer, owner, lawyer
+):
+    with pytest.raises(ServiceError, match=str(P.BUSINESS_OWNER.label)):
+        consensus.do_reveal(actor=officer, session=session, lock_version=None)
+    propose(owner, session, 1)
+    propose(lawyer, session, 2)
+    with pytest.raises(ServiceError) as refused:
+        consensus.do_reveal(actor=officer, session=fresh(session), lock_version=None)
+    missing = str(refused.value.message)
+    assert str(P.DPO.label) in missing
+    assert str(P.BUSINESS_OWNER.label) not in missing
+    page = as_user(officer).get(reverse("session_reveal", args=[session.pk]))
+    assert "data-reveal-refused" in page.content.decode()
+    assert 'name="confirm"' not in page.content.decode()
+    assert fresh(session).status == ConsensusSession.Status.OPEN
+
+
+def test_the_organisation_may_allow_a_reveal_after_one_answer(session, officer, owner, norrkoping):
+    set_rules(norrkoping, reveal_minimum="anyone")
+    with pytest.raises(ServiceError):
+        consensus.do_reveal(actor=officer, session=session, lock_version=None)
+    propose(owner, session, 1)
+    consensus.do_reveal(actor=officer, session=fresh(session), lock_version=None)
+    assert fresh(session).status == ConsensusSession.Status.REVEALED
+
+
+def test_the_organisation_may_require_every_participant(
+    officer, owner, lawyer, dpo, colleague, asset, norrkoping
+):
+    set_rules(norrkoping, reveal_minimum="everyone")
+    session = consensus.do_open_session(
+        actor=officer,
+        assessment=services.do_start_assessment(actor=owner, asset=asset),
+        participants=[
+            (owner, P.BUSINESS_OWNER),
+            (lawyer, P.LEGAL_REVIEWER),
+            (dpo, P.DPO),
+            (colleague, P.OTHER),
+        ],
+    )
+    for person in (owner, lawyer, dpo):
+        propose(person, session, 1)
+    with pytest.raises(ServiceError, match=colleague.get_full_name()):
+        consensus.do_reveal(actor=officer, session=fresh(session), lock_version=None)
+    propose(colleague, session, 1)
+    consensus.do_reveal(actor=officer, session=fresh(session), lock_version=None)
+    assert fresh(session).status == ConsensusSession.Status.REVEALED
+
+
+def test_aspects_nobody_answered_say_no_answers_not_spread_zero(
+    as_user, session, officer, owner, lawyer, dpo
+):
+    propose(owner, session, 1)
+    for person in (lawyer, dpo):
+        consensus.do_save_proposals(
+            actor=person, session=session, answers={}, comments={}, submit=True
+        )
+    # The owner answered everything but T.
+    consensus.do_save_proposals(
+        actor=owner,
+        session=session,
+        answers={
+            code: None
+            for code in Question.objects.filter(
+                bank=session.assessment.question_bank, aspect_code="T"
+            ).values_list("code", flat=True)
+        },
+        comments={},
+        submit=True,
+    )
+    consensus.do_reveal(actor=officer, session=fresh(session), lock_version=None)
+    spreads = {a.code: a for a in consensus.disagreement(fresh(session))}
+    assert spreads["T"].spread is None
+    assert spreads["K"].spread == 0
+    assert list(spreads)[-1] == "T"  # what nobody answered comes last
+    html = as_user(officer).get(reverse("session_detail", args=[session.pk])).content.decode()
+    assert "T · inga svar" in html
+    assert "T · spridning 0" not in html
+
+
+def test_the_security_officer_sets_the_reveal_minimum_and_four_eyes_in_the_rules(
+    as_user, officer, norrkoping
+):
+    before = frameworks.current_scheme(norrkoping)
+    form = as_user(officer).get(reverse("scheme_rules_edit")).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(reveal_minimum="everyone", four_eyes="")
+    response = as_user(officer).post(reverse("scheme_rules_edit"), data)
+    assert response.status_code == 302
+    after = frameworks.current_scheme(norrkoping)
+    assert after.version == before.version + 1
+    assert (after.reveal_minimum, after.four_eyes) == ("everyone", False)
