@@ -115,6 +115,19 @@ def reveal_shortfall(session: ConsensusSession) -> list[str]:
     ]
 
 
+def legal_minimums(assessment: Assessment) -> dict[str, int]:
+    """Per aspect, the lowest level the asset's legal triggers allow (within the scale)."""
+    scheme = frameworks.load_scheme(assessment.scheme)
+    table = classification_rules.minimum_levels(
+        assessment.asset.triggers, assessment.scheme.legal_minimums or {}
+    )
+    return {
+        code: min(level, scheme.tops[code])
+        for code, level in table.items()
+        if code in scheme.tops and level > 0
+    }
+
+
 @dataclass
 class QuestionSpread:
     question: Question
@@ -423,10 +436,8 @@ def do_decide(
     rationale = (rationale or "").strip()
     if not rationale:
         raise ServiceError(_("Write down why the session agreed on this level."), "rationale")
-    minimum = classification_rules.minimum_levels(
-        assessment.asset.triggers, assessment.scheme.legal_minimums
-    ).get(aspect_code)
-    if minimum is not None and level < min(minimum, scheme.tops[aspect_code]):
+    minimum = legal_minimums(assessment).get(aspect_code)
+    if minimum is not None and level < minimum:
         raise ServiceError(
             _("The legal triggers require at least level %(level)s for %(aspect)s.")
             % {"level": minimum, "aspect": aspect_code},

@@ -126,6 +126,7 @@ def _session_context(
         "signed_roles": {s.role for s in signoffs if s.voided_at is None},
         "fingerprint": consensus.content_fingerprint(assessment),
         "aspect_choices": [(a.code, f"{a.code} – {tr(a.name)}") for a in scheme.aspects],
+        "minimums": consensus.legal_minimums(assessment),
         "state": _state(session),
         "meeting": consensus.meeting_sessions(session),
     }
@@ -136,17 +137,26 @@ def _state(session: ConsensusSession) -> str:
     return f"{session.status}-{session.assessment.status}"
 
 
-@require_GET
-def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
+def _render_session(
+    request: AuthenticatedHttpRequest,
+    session: ConsensusSession,
+    decision_form: DecisionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     context = _session_context(request, session)
     top = max(context["scheme"].tops.values(), default=4)
-    context["decision_form"] = DecisionForm(
+    context["decision_form"] = decision_form or DecisionForm(
         aspects=context["aspect_choices"], top=top, initial={"lock_version": session.lock_version}
     )
     context["dissent_form"] = DissentForm(aspects=context["aspect_choices"])
     context["reject_form"] = RejectForm()
-    return render(request, "assessments/session_detail.html", context)
+    return render(request, "assessments/session_detail.html", context, status=status)
+
+
+@require_GET
+def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
+    return _render_session(request, session)
 
 
 @never_cache
@@ -277,31 +287,43 @@ def session_reveal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def session_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record an agreed level. A refused one shows the session page again with the form as
+    typed (aspect, level and rationale) and the reason beside the field."""
     session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
+    if session.facilitator_id != request.user.pk:
+        raise PermissionDenied(_("Only the facilitator does this."))
     scheme = frameworks.load_scheme(session.assessment.scheme)
     form = DecisionForm(
         request.POST,
-        aspects=[(a.code, a.code) for a in scheme.aspects],
+        aspects=[(a.code, f"{a.code} – {tr(a.name)}") for a in scheme.aspects],
         top=max(scheme.tops.values(), default=4),
     )
     if not form.is_valid():
-        field, errors = next(iter(form.errors.items()))
-        label = form.fields[field].label if field in form.fields else ""
-        messages.error(request, f"{label}: {errors[0]}" if label else errors[0])
-        return redirect("session_detail", pk=session.pk)
+        return _render_session(request, session, form, status=400)
     data = form.cleaned_data
-    _run(
-        request,
-        lambda: consensus.do_decide(
+    try:
+        consensus.do_decide(
             actor=request.user,
             session=session,
             aspect_code=data["aspect_code"],
             level=data["level"],
             rationale=data["rationale"],
             lock_version=data["lock_version"],
-        ),
-        _("Agreed level recorded."),
-    )
+        )
+    except StaleVersion as error:
+        # Keep what was typed, on top of the new state: the next submit is against it.
+        fresh = ConsensusSession.objects.get(pk=session.pk)
+        again = DecisionForm(
+            {**request.POST.dict(), "lock_version": fresh.lock_version},
+            aspects=form.fields["aspect_code"].choices,
+            top=max(scheme.tops.values(), default=4),
+        )
+        messages.warning(request, error.message)
+        return _render_session(request, fresh, again, status=409)
+    except ServiceError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return _render_session(request, session, form, status=400)
+    messages.success(request, _("Agreed level recorded."))
     return redirect("session_detail", pk=session.pk)
 
 

@@ -175,3 +175,86 @@ def test_the_security_officer_sets_the_reveal_minimum_and_four_eyes_in_the_rules
     after = frameworks.current_scheme(norrkoping)
     assert after.version == before.version + 1
     assert (after.reveal_minimum, after.four_eyes) == ("everyone", False)
+
+
+# --- 2. Deciding levels -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def revealed(session, officer, owner, lawyer, dpo):
+    for person, level in ((owner, 1), (lawyer, 3), (dpo, 2)):
+        propose(person, session, level)
+    consensus.do_reveal(actor=officer, session=fresh(session), lock_version=None)
+    return fresh(session)
+
+
+def test_the_legal_minimum_of_each_aspect_is_shown_before_deciding(as_user, revealed, officer):
+    page = as_user(officer).get(reverse("session_detail", args=[revealed.pk]))
+    assert page.context["minimums"]["K"] >= 1  # personal data
+    html = page.content.decode()
+    assert "data-legal-minimums" in html
+    assert f"minst {page.context['minimums']['K']}" in html
+
+
+def test_an_agreed_level_below_the_legal_minimum_is_refused_and_every_typed_value_kept(
+    as_user, revealed, officer
+):
+    rationale = "Vi enades efter diskussion om elevernas uppgifter"
+    response = as_user(officer).post(
+        reverse("session_decide", args=[revealed.pk]),
+        {
+            "aspect_code": "K",
+            "level": 0,
+            "rationale": rationale,
+            "lock_version": fresh(revealed).lock_version,
+        },
+    )
+    assert response.status_code == 400
+    form = response.context["decision_form"]
+    minimum = response.context["minimums"]["K"]
+    [error] = form.errors["level"]
+    assert "K" in error and str(minimum) in error
+    html = response.content.decode()
+    assert rationale in html
+    assert form["aspect_code"].value() == "K" and str(form["level"].value()) == "0"
+    assert not revealed.decisions.exists()
+
+
+def test_an_agreed_level_at_the_minimum_is_recorded(as_user, revealed, officer):
+    response = as_user(officer).post(
+        reverse("session_decide", args=[revealed.pk]),
+        {
+            "aspect_code": "K",
+            "level": 1,
+            "rationale": "Enig",
+            "lock_version": fresh(revealed).lock_version,
+        },
+    )
+    assert response.status_code == 302
+    assert revealed.decisions.get().level == 1
+
+
+def test_a_stale_decision_keeps_the_typed_rationale(as_user, revealed, officer, lawyer):
+    seen = fresh(revealed).lock_version
+    consensus.do_dissent(actor=lawyer, session=fresh(revealed), aspect_code="K", text="K är 3")
+    response = as_user(officer).post(
+        reverse("session_decide", args=[revealed.pk]),
+        {"aspect_code": "K", "level": 2, "rationale": "Vårt skäl", "lock_version": seen},
+    )
+    assert response.status_code == 409
+    assert "Vårt skäl" in response.content.decode()
+    assert not revealed.decisions.exists()
+
+
+def test_a_participant_cannot_record_an_agreed_level(as_user, revealed, owner):
+    response = as_user(owner).post(
+        reverse("session_decide", args=[revealed.pk]),
+        {
+            "aspect_code": "K",
+            "level": 2,
+            "rationale": "x",
+            "lock_version": fresh(revealed).lock_version,
+        },
+    )
+    assert response.status_code == 403
+    assert not revealed.decisions.exists()

@@ -154,9 +154,9 @@ MATRIX: dict[str, Row] = {
     "session_reveal": _all(
         404, 404, officer=(200, 200), owner=(403, 403), lawyer=(403, 403), dpo=(403, 403)
     ),
-    # POST only: an empty form goes back to the session with a message before the role check.
+    # POST only: the facilitator's empty form is shown again with its errors; participants 403.
     "session_decide": _all(
-        405, 404, officer=(405, 302), owner=(405, 302), lawyer=(405, 302), dpo=(405, 302)
+        405, 404, officer=(405, 400), owner=(405, 403), lawyer=(405, 403), dpo=(405, 403)
     ),
     # POST only: participants record dissent; the facilitator 403.
     "session_dissent": _all(
