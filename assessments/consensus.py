@@ -605,6 +605,32 @@ def signing_roles(user: User, assessment: Assessment) -> list[str]:
     ]
 
 
+@dataclass
+class SignerState:
+    role: str
+    role_label: str
+    people: list[User]  # who holds the role in the session
+    signoff: SignOff | None  # the valid signature, if given
+
+
+def signer_states(session: ConsensusSession) -> list[SignerState]:
+    """Every signature the classification needs, by role: who signs and whether they have."""
+    assessment = session.assessment
+    valid = {
+        s.role: s for s in assessment.signoffs.filter(voided_at__isnull=True).select_related("user")
+    }
+    participants = list(session.participants.select_related("user"))
+    return [
+        SignerState(
+            role=role,
+            role_label=str(Role(role).label),
+            people=[p.user for p in participants if p.session_role == role],
+            signoff=valid.get(role),
+        )
+        for role in required_sign_roles(assessment.asset)
+    ]
+
+
 @transaction.atomic
 def do_sign(
     *, actor: User, assessment: Assessment, role: str, fingerprint: str | None = None

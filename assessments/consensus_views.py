@@ -124,6 +124,9 @@ def _session_context(
         if assessment.status == Assessment.Status.AWAITING_SIGNOFF
         else [],
         "signed_roles": {s.role for s in signoffs if s.voided_at is None},
+        "signers": consensus.signer_states(session)
+        if session.status == ConsensusSession.Status.CONCLUDED
+        else [],
         "fingerprint": consensus.content_fingerprint(assessment),
         "aspect_choices": [(a.code, f"{a.code} – {tr(a.name)}") for a in scheme.aspects],
         "minimums": consensus.legal_minimums(assessment),

@@ -258,3 +258,45 @@ def test_a_participant_cannot_record_an_agreed_level(as_user, revealed, owner):
     )
     assert response.status_code == 403
     assert not revealed.decisions.exists()
+
+
+# --- 3. After conclusion ----------------------------------------------------------------------
+
+LEVELS = {"K": 2, "R": 2, "T": 2, "S": 1}
+
+
+def agree(officer, session, levels=LEVELS):
+    for code, level in levels.items():
+        consensus.do_decide(
+            actor=officer,
+            session=fresh(session),
+            aspect_code=code,
+            level=level,
+            rationale=f"Skäl för {code}",
+            lock_version=None,
+        )
+
+
+@pytest.fixture
+def concluded(revealed, officer, lawyer):
+    agree(officer, revealed)
+    consensus.do_dissent(actor=lawyer, session=fresh(revealed), aspect_code="K", text="K är 3")
+    consensus.do_conclude(actor=officer, session=fresh(revealed), lock_version=None)
+    return fresh(revealed)
+
+
+def test_the_facilitator_sees_who_has_signed_and_who_not_with_rationales_and_dissent(
+    as_user, concluded, officer, owner, lawyer, dpo
+):
+    consensus.do_sign(actor=owner, assessment=concluded.assessment, role=P.BUSINESS_OWNER)
+    page = as_user(officer).get(reverse("session_detail", args=[concluded.pk]))
+    states = {s.role: s for s in page.context["signers"]}
+    assert set(states) == {P.BUSINESS_OWNER, P.LEGAL_REVIEWER, P.DPO}
+    assert states[P.BUSINESS_OWNER].signoff.user == owner
+    assert states[P.LEGAL_REVIEWER].signoff is None
+    assert states[P.DPO].people == [dpo]
+    html = page.content.decode()
+    assert "data-signers" in html
+    assert html.count("Inte underskriven ännu") == 2
+    assert "Skäl för T" in html
+    assert "K är 3" in html
