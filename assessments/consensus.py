@@ -511,21 +511,24 @@ def do_conclude(*, actor: User, session: ConsensusSession, lock_version: int | N
         raise ServiceError(
             _("Agree on a level for %(aspects)s first.") % {"aspects": ", ".join(missing)}, None
         )
-    highest: dict[int, Proposal] = {}
-    for proposal in Proposal.objects.filter(
-        participant__session=session, option__isnull=False
-    ).select_related("option"):
-        current = highest.get(proposal.question_id)
-        if current is None or proposal.option.level > current.option.level:
-            highest[proposal.question_id] = proposal
-    # The session's answers replace whatever the wizard held before it.
-    Answer.objects.filter(assessment=assessment).exclude(question_id__in=highest).delete()
-    for question_id, proposal in highest.items():
-        Answer.objects.update_or_create(
-            assessment=assessment,
-            question_id=question_id,
-            defaults={"option": proposal.option, "comment": proposal.comment},
-        )
+    # The computed level is what the classification's own answers give. Answers given in the
+    # wizard before the session stay as they are: the session's outcome is its agreement,
+    # recorded beside them, so the computed level never jumps to the highest proposal. Only
+    # a classification nobody answered takes the session's answers, by the maximum principle.
+    if not Answer.objects.filter(assessment=assessment, option__isnull=False).exists():
+        highest: dict[int, Proposal] = {}
+        for proposal in Proposal.objects.filter(
+            participant__session=session, option__isnull=False
+        ).select_related("option"):
+            current = highest.get(proposal.question_id)
+            if current is None or proposal.option.level > current.option.level:
+                highest[proposal.question_id] = proposal
+        for question_id, proposal in highest.items():
+            Answer.objects.update_or_create(
+                assessment=assessment,
+                question_id=question_id,
+                defaults={"option": proposal.option, "comment": proposal.comment},
+            )
     AspectResult.objects.filter(assessment=assessment).update(
         override_level=None, override_reason=""
     )
@@ -603,6 +606,88 @@ def signing_roles(user: User, assessment: Assessment) -> list[str]:
     return [
         p.session_role for p in session.participants.filter(user=user) if p.session_role in required
     ]
+
+
+@dataclass
+class LevelRow:
+    """One aspect's levels told apart: computed from the answers, proposed by each
+    participant, agreed in the session (with its rationale), a manual override outside a
+    session, the final level and, once approved, the approved level."""
+
+    code: str
+    name: Mapping[str, str]
+    computed: int | None
+    minimum: int | None
+    proposed: list[tuple[Participant, int | None]]
+    agreed: AspectDecision | None
+    override: int | None
+    override_reason: str
+    final: int | None
+    approved: int | None
+
+    @property
+    def highest_proposal(self) -> int | None:
+        return classification_rules.max_level(level for _p, level in self.proposed)
+
+
+def decisions_in_order(session: ConsensusSession) -> dict[str, AspectDecision]:
+    """The agreed levels in the scheme's order of aspects (K, R, T, S), not the alphabet's."""
+    codes = frameworks.load_scheme(session.assessment.scheme).codes
+    decisions = {d.aspect_code: d for d in session.decisions.select_related("decided_by")}
+    return {code: decisions[code] for code in codes if code in decisions}
+
+
+def in_scheme_order(session: ConsensusSession, spreads: list[AspectSpread]) -> list[AspectSpread]:
+    codes = frameworks.load_scheme(session.assessment.scheme).codes
+    return sorted(spreads, key=lambda a: codes.index(a.code) if a.code in codes else len(codes))
+
+
+def concluded_session(assessment: Assessment) -> ConsensusSession | None:
+    """The session whose agreement the assessment's results hold, if any."""
+    return _concluded_session(assessment)
+
+
+def level_rows(assessment: Assessment) -> list[LevelRow]:
+    """Every aspect in the scheme's order with its computed, proposed, agreed and approved
+    levels; an agreed level is never shown as a manual override."""
+    scheme = frameworks.load_scheme(assessment.scheme)
+    results = {r.aspect_code: r for r in assessment.results.all()}
+    session = _concluded_session(assessment)
+    decisions = {d.aspect_code: d for d in session.decisions.all()} if session else {}
+    proposed = {a.code: a.levels for a in disagreement(session)} if session else {}
+    approved = assessment.status in (Assessment.Status.APPROVED, Assessment.Status.SUPERSEDED)
+    rows = []
+    for aspect in scheme.aspects:
+        result = results.get(aspect.code)
+        agreed = decisions.get(aspect.code)
+        override = result.override_level if result else None
+        from_session = agreed is not None and override == agreed.level
+        rows.append(
+            LevelRow(
+                code=aspect.code,
+                name=aspect.name,
+                computed=result.computed_level if result else None,
+                minimum=result.minimum_level if result else None,
+                proposed=proposed.get(aspect.code, []),
+                agreed=agreed,
+                override=None if from_session else override,
+                override_reason="" if from_session or result is None else result.override_reason,
+                final=result.final_level if result else None,
+                approved=result.final_level if result and approved else None,
+            )
+        )
+    return rows
+
+
+def approvers(assessment: Assessment) -> list[SignOff]:
+    """Everyone whose signature approved the assessment (empty for a direct approval)."""
+    if assessment.status not in (Assessment.Status.APPROVED, Assessment.Status.SUPERSEDED):
+        return []
+    return list(
+        assessment.signoffs.filter(voided_at__isnull=True)
+        .select_related("user")
+        .order_by("signed_at")
+    )
 
 
 @dataclass

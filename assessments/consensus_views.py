@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import consensus, frameworks, selectors
+from assessments import consensus, frameworks, reports, selectors
 from assessments.forms import DecisionForm, DissentForm, RejectForm, SessionForm, StepForm
 from assessments.i18n import tr
 from assessments.models import Assessment, ConsensusSession, Question
@@ -115,7 +115,7 @@ def _session_context(
         "is_facilitator": is_facilitator,
         "revealed": revealed,
         "spreads": consensus.disagreement(session) if revealed else [],
-        "decisions": {d.aspect_code: d for d in session.decisions.select_related("decided_by")},
+        "decisions": consensus.decisions_in_order(session),
         "dissents": list(session.dissents.select_related("participant__user")),
         "results": {r.aspect_code: r for r in assessment.results.all()},
         "signoffs": signoffs,
@@ -414,4 +414,6 @@ def assessment_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @require_GET
 def session_minutes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
-    return render(request, "assessments/session_minutes.html", _session_context(request, session))
+    # The same content as the PDF of the minutes.
+    context = reports.minutes_context(reports.collect_minutes(session))
+    return render(request, "assessments/session_minutes.html", context)

@@ -558,10 +558,17 @@ def minutes_context(data: MinutesData) -> dict[str, Any]:
         "classification": assessment,
         "participants": list(session.participants.select_related("user").order_by("id")),
         "revealed": revealed,
-        "spreads": consensus.disagreement(session) if revealed else [],
-        "decisions": {d.aspect_code: d for d in session.decisions.select_related("decided_by")},
+        # The minutes follow the scheme's order of aspects (K, R, T, S).
+        "spreads": consensus.in_scheme_order(session, consensus.disagreement(session))
+        if revealed
+        else [],
+        "decisions": consensus.decisions_in_order(session),
         "dissents": list(session.dissents.select_related("participant__user")),
         "signoffs": list(assessment.signoffs.select_related("user").order_by("signed_at")),
+        "levels": consensus.level_rows(assessment)
+        if session.status == ConsensusSession.Status.CONCLUDED
+        else [],
+        "approvers": consensus.approvers(assessment),
         "generated_at": data.generated_at,
         "language": translation.get_language(),
     }

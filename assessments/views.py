@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import classification_rules, frameworks, selectors, services
+from assessments import classification_rules, consensus, frameworks, selectors, services
 from assessments.forms import (
     AdjustmentForm,
     AssetFilterForm,
@@ -363,10 +363,12 @@ def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     assessment = selectors.get_visible_assessment(request.user, organisation, pk)
     scheme = frameworks.load_scheme(assessment.scheme)
     results = {r.aspect_code: r for r in assessment.results.all()}
+    levels = {row.code: row for row in consensus.level_rows(assessment)}
     rows = [
         {
             "aspect": a,
             "result": results.get(a.code),
+            "lv": levels.get(a.code),
             "level": scheme.level(a.code, getattr(results.get(a.code), "final_level", None)),
         }
         for a in scheme.aspects
@@ -378,6 +380,7 @@ def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "assessment": assessment,
             "asset": assessment.asset,
             "rows": rows,
+            "approvers": consensus.approvers(assessment),
             "problems": services.approval_problems(assessment) if assessment.is_editable else [],
             "can_approve": assessment.is_editable
             and access.can_approve_classifications(request.user, organisation),

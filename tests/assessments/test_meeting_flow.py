@@ -13,7 +13,7 @@ from assessments.models import Assessment, ConsensusSession, Question
 from klassa_app.models import Role
 from klassa_app.services import ServiceError
 from tests.assessments.helpers import fresh, propose
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, answer_all
 
 pytestmark = pytest.mark.django_db
 
@@ -300,3 +300,99 @@ def test_the_facilitator_sees_who_has_signed_and_who_not_with_rationales_and_dis
     assert html.count("Inte underskriven ännu") == 2
     assert "Skäl för T" in html
     assert "K är 3" in html
+
+
+# --- 4. Levels told apart ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def answered_then_agreed(officer, owner, lawyer, dpo, asset):
+    """The business owner answers the wizard (T = 2); in the session the lawyer proposes
+    T = 3; the session agrees on T = 2 and everyone signs."""
+    assessment = services.do_start_assessment(actor=owner, asset=asset)
+    assessment = answer_all(owner, assessment, {"K": 2, "R": 1, "T": 2, "S": 1})
+    session = consensus.do_open_session(
+        actor=officer,
+        assessment=assessment,
+        participants=[(owner, P.BUSINESS_OWNER), (lawyer, P.LEGAL_REVIEWER), (dpo, P.DPO)],
+    )
+    for person, level in ((owner, 1), (lawyer, 3), (dpo, 2)):
+        propose(person, session, level)
+    consensus.do_reveal(actor=officer, session=fresh(session), lock_version=None)
+    agree(officer, session, {"K": 2, "R": 2, "T": 2, "S": 1})
+    consensus.do_conclude(actor=officer, session=fresh(session), lock_version=None)
+    for person, role in ((owner, P.BUSINESS_OWNER), (lawyer, P.LEGAL_REVIEWER), (dpo, P.DPO)):
+        consensus.do_sign(actor=person, assessment=fresh(session).assessment, role=role)
+    return fresh(session)
+
+
+def test_approval_does_not_raise_the_computed_level_to_the_highest_proposal(
+    answered_then_agreed,
+):
+    assessment = Assessment.objects.get(pk=answered_then_agreed.assessment_id)
+    assert assessment.status == Assessment.Status.APPROVED
+    results = {r.aspect_code: r for r in assessment.results.all()}
+    assert results["T"].computed_level == 2  # the wizard's answers, not the lawyer's 3
+    assert (results["T"].override_level, results["T"].final_level) == (None, 2)
+    assert results["R"].computed_level == 1
+    assert (results["R"].override_level, results["R"].final_level) == (2, 2)
+
+
+def test_the_assessment_page_tells_computed_proposed_agreed_and_approved_apart(
+    as_user, answered_then_agreed, officer, owner, lawyer, dpo
+):
+    page = as_user(officer).get(
+        reverse("assessment_detail", args=[answered_then_agreed.assessment_id])
+    )
+    rows = {row["aspect"].code: row["lv"] for row in page.context["rows"]}
+    r = rows["R"]
+    assert (r.computed, r.agreed.level, r.approved) == (1, 2, 2)
+    assert r.override is None  # agreed in consensus, not a manual override
+    assert {p.user: level for p, level in r.proposed} == {owner: 1, lawyer: 3, dpo: 2}
+    html = page.content.decode()
+    assert "Överenskommen i konsensus" in html
+    assert "Skäl för R" in html
+    assert "Manuell ändring</span>" not in html
+    approvers = page.context["approvers"]
+    assert [s.user for s in approvers] == [owner, lawyer, dpo]
+    for person in (owner, lawyer, dpo):
+        assert person.get_full_name() in html.split("data-approvers")[1][:600]
+
+
+def test_a_manual_override_outside_a_session_is_still_labelled_as_one(
+    as_user, owner, officer, asset
+):
+    assessment = services.do_start_assessment(actor=owner, asset=asset)
+    assessment = answer_all(owner, assessment, {"K": 1, "R": 1, "T": 1, "S": 1})
+    questions = Question.objects.filter(bank=assessment.question_bank, aspect_code="S")
+    services.do_save_step(
+        actor=owner,
+        assessment=assessment,
+        aspect_code="S",
+        step=services.StepInput(
+            answers={q.code: None for q in questions},
+            comments={},
+            override_level=3,
+            override_reason="Spårbarhet krävs av revisionen",
+        ),
+        lock_version=None,
+    )
+    [s] = [row for row in consensus.level_rows(assessment) if row.code == "S"]
+    assert (s.override, s.agreed) == (3, None)
+    assert "Spårbarhet krävs av revisionen" in s.override_reason
+
+
+def test_the_minutes_tell_the_levels_apart_in_the_schemes_order(
+    as_user, answered_then_agreed, officer, owner, lawyer, dpo
+):
+    page = as_user(lawyer).get(reverse("session_minutes", args=[answered_then_agreed.pk]))
+    context = page.context
+    assert list(context["decisions"]) == ["K", "R", "T", "S"]
+    assert [a.code for a in context["spreads"]] == ["K", "R", "T", "S"]
+    assert [lv.code for lv in context["levels"]] == ["K", "R", "T", "S"]
+    t = context["levels"][2]
+    assert (t.computed, t.highest_proposal, t.agreed.level, t.approved) == (2, 3, 2, 2)
+    html = page.content.decode()
+    assert "data-minutes-levels" in html
+    assert html.index("<strong>R = ") < html.index("<strong>T = ") < html.index("<strong>S = ")
+    assert dpo.get_full_name() in html.split("data-approvers")[1][:800]
