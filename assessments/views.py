@@ -382,6 +382,9 @@ def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "rows": rows,
             "approvers": consensus.approvers(assessment),
             "problems": services.approval_problems(assessment) if assessment.is_editable else [],
+            "four_eyes": services.four_eyes_problem(assessment, request.user)
+            if assessment.is_editable
+            else None,
             "can_approve": assessment.is_editable
             and access.can_approve_classifications(request.user, organisation),
             "can_edit": assessment.is_editable

@@ -20,10 +20,12 @@ from assessments.services.checks import StaleVersion
 from assessments.services.classification import (
     StepInput,
     approval_problems,
+    classified_by,
     do_approve_assessment,
     do_save_step,
     do_start_assessment,
     finalise_approval,
+    four_eyes_problem,
 )
 from assessments.services.frameworks import (
     MAX_LEVELS,
@@ -61,6 +63,7 @@ __all__ = [
     "StaleVersion",
     "StepInput",
     "approval_problems",
+    "classified_by",
     "content_fingerprint",
     "do_approve_assessment",
     "do_create_asset",
@@ -79,6 +82,7 @@ __all__ = [
     "do_update_initiative",
     "downtime_level",
     "finalise_approval",
+    "four_eyes_problem",
     "legal_triggers_changed",
     "recompute",
     "sync_asset",

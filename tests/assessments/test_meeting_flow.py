@@ -396,3 +396,62 @@ def test_the_minutes_tell_the_levels_apart_in_the_schemes_order(
     assert "data-minutes-levels" in html
     assert html.index("<strong>R = ") < html.index("<strong>T = ") < html.index("<strong>S = ")
     assert dpo.get_full_name() in html.split("data-approvers")[1][:800]
+
+
+# --- 5. Four eyes -----------------------------------------------------------------------------
+
+
+def classified_alone(officer, asset):
+    """A security officer starts and answers the whole classification herself."""
+    assessment = services.do_start_assessment(actor=officer, asset=asset)
+    return answer_all(officer, assessment, {"K": 2, "R": 1, "T": 1, "S": 1})
+
+
+def test_a_new_organisation_has_four_eyes_on(norrkoping):
+    assert frameworks.current_scheme(norrkoping).four_eyes is True
+
+
+def test_with_four_eyes_the_officer_who_classified_cannot_approve_alone(as_user, officer, asset):
+    assessment = classified_alone(officer, asset)
+    with pytest.raises(ServiceError, match=r"(?i)fyra ögon|four eyes"):
+        services.do_approve_assessment(actor=officer, assessment=assessment)
+    page = as_user(officer).get(reverse("assessment_detail", args=[assessment.pk]))
+    assert "data-four-eyes" in page.content.decode()
+    response = as_user(officer).post(
+        reverse("assessment_approve", args=[assessment.pk]),
+        {"lock_version": fresh_assessment(assessment).lock_version},
+    )
+    assert response.status_code == 302
+    assert fresh_assessment(assessment).status == Assessment.Status.DRAFT
+
+
+def test_with_four_eyes_a_business_owner_who_answered_then_an_officer_approves(
+    owner, officer, asset
+):
+    assessment = services.do_start_assessment(actor=owner, asset=asset)
+    assessment = answer_all(owner, assessment, {"K": 2, "R": 1, "T": 1, "S": 1})
+    approved = services.do_approve_assessment(actor=officer, assessment=assessment)
+    assert approved.status == Assessment.Status.APPROVED
+
+
+def test_with_four_eyes_an_officer_who_answered_one_step_cannot_approve(owner, officer, asset):
+    assessment = services.do_start_assessment(actor=owner, asset=asset)
+    assessment = answer_all(owner, assessment, {"K": 2, "R": 1, "T": 1})
+    assessment = answer_all(officer, assessment, {"S": 1})
+    with pytest.raises(ServiceError):
+        services.do_approve_assessment(actor=officer, assessment=assessment)
+    second = MembershipFactory(organisation=asset.organisation, role=Role.SECURITY_OFFICER).user
+    assert services.do_approve_assessment(actor=second, assessment=assessment).status == (
+        Assessment.Status.APPROVED
+    )
+
+
+def test_without_four_eyes_the_officer_may_classify_and_approve_alone(officer, asset, norrkoping):
+    set_rules(norrkoping, four_eyes=False)
+    assessment = classified_alone(officer, asset)
+    approved = services.do_approve_assessment(actor=officer, assessment=assessment)
+    assert approved.status == Assessment.Status.APPROVED
+
+
+def fresh_assessment(assessment):
+    return Assessment.objects.get(pk=assessment.pk)
