@@ -61,7 +61,38 @@ def get_session_for_user(
 ) -> ConsensusSession:
     """The session, for its facilitator and invited participants only; 404 for anyone else
     (also for a member of the same department who was not invited)."""
-    session = (
+    session = _session_in(organisation, pk)
+    if session is None or not access.can_view_department(user, session.assessment.asset.department):
+        raise Http404("No such session.")
+    if not takes_part(session, user):
+        raise Http404("No such session.")
+    return session
+
+
+def get_minutes_session_for_user(
+    user: User, organisation: Organisation | None, pk: int
+) -> ConsensusSession:
+    """The session whose minutes this person may read: its facilitator and participants,
+    and the organisation's admins, who act for the whole organisation; 404 for anyone else."""
+    session = _session_in(organisation, pk)
+    if session is None or not may_read_minutes(session, user):
+        raise Http404("No such session.")
+    return session
+
+
+def takes_part(session: ConsensusSession, user: User) -> bool:
+    return session.facilitator_id == user.pk or session.participants.filter(user=user).exists()
+
+
+def may_read_minutes(session: ConsensusSession, user: User) -> bool:
+    asset = session.assessment.asset
+    if access.is_org_admin(user, asset.organisation):
+        return True
+    return access.can_view_department(user, asset.department) and takes_part(session, user)
+
+
+def _session_in(organisation: Organisation | None, pk: int) -> ConsensusSession | None:
+    return (
         ConsensusSession.objects.select_related(
             "assessment",
             "assessment__asset",
@@ -73,11 +104,6 @@ def get_session_for_user(
         .filter(pk=pk, assessment__asset__organisation=organisation)
         .first()
     )
-    if session is None or not access.can_view_department(user, session.assessment.asset.department):
-        raise Http404("No such session.")
-    if session.facilitator_id != user.pk and not session.participants.filter(user=user).exists():
-        raise Http404("No such session.")
-    return session
 
 
 def participant_of(session: ConsensusSession, user: User) -> Participant | None:

@@ -413,7 +413,10 @@ def assessment_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @require_GET
 def session_minutes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
+    session = consensus.get_minutes_session_for_user(
+        request.user, current_organisation(request), pk
+    )
     # The same content as the PDF of the minutes.
     context = reports.minutes_context(reports.collect_minutes(session))
+    context["takes_part"] = consensus.takes_part(session, request.user)
     return render(request, "assessments/session_minutes.html", context)

@@ -651,11 +651,11 @@ def do_request_report(
 @transaction.atomic
 def do_request_minutes(actor: User, session: ConsensusSession, language: str | None) -> ReportJob:
     """Record a request for the minutes of a consensus session as PDF and have them built in
-    the background (after commit). Only those who may see the session (its facilitator and
-    its participants, as ``consensus.get_session_for_user``) may request them."""
+    the background (after commit). Only those who may read the minutes (its facilitator, its
+    participants and the organisation's admins, as ``consensus.may_read_minutes``) may
+    request them."""
     asset = session.assessment.asset
-    may_see = session.facilitator_id == actor.pk or session.participants.filter(user=actor).exists()
-    if not may_see or not access.can_view_department(actor, asset.department):
+    if not consensus.may_read_minutes(session, actor):
         raise PermissionDenied(_("Only the facilitator and the participants see the minutes."))
     kind = ReportJob.SessionKind.MINUTES_PDF
     job = ReportJob.objects.create(

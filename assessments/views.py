@@ -391,8 +391,17 @@ def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             and access.can_edit_assets(request.user, assessment.asset.department),
             "first_step": scheme.codes[0] if scheme.codes else None,
             "session": _visible_session(request, assessment),
+            "minutes_session": _minutes_session(request, assessment),
         },
     )
+
+
+def _minutes_session(request: AuthenticatedHttpRequest, assessment: Assessment):
+    """The latest concluded session, for an admin who reads its minutes without taking part."""
+    session = consensus.concluded_session(assessment)
+    if session is None or consensus.takes_part(session, request.user):
+        return None
+    return session if consensus.may_read_minutes(session, request.user) else None
 
 
 def _visible_session(request: AuthenticatedHttpRequest, assessment: Assessment):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from assessments import consensus, frameworks, services
+from assessments import consensus, frameworks, reports, services
 from assessments.models import Assessment, ConsensusSession, Question
 from klassa_app.models import Role
 from klassa_app.services import ServiceError
@@ -455,3 +455,41 @@ def test_without_four_eyes_the_officer_may_classify_and_approve_alone(officer, a
 
 def fresh_assessment(assessment):
     return Assessment.objects.get(pk=assessment.pk)
+
+
+# --- 6. Admins read the minutes ---------------------------------------------------------------
+
+
+def test_the_organisation_admin_reads_the_minutes_and_requests_the_pdf(
+    as_user, concluded, admin, django_capture_on_commit_callbacks, _media_in_tmp
+):
+    client = as_user(admin)
+    page = client.get(reverse("session_minutes", args=[concluded.pk]))
+    assert page.status_code == 200
+    assert "Skäl för K" in page.content.decode()
+    assert client.get(reverse("session_detail", args=[concluded.pk])).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("minutes_start", args=[concluded.pk]))
+    assert response.status_code == 302
+    status = client.get(response["Location"])
+    assert status.status_code == 200
+    detail = client.get(reverse("assessment_detail", args=[concluded.assessment_id]))
+    assert reverse("session_minutes", args=[concluded.pk]) in detail.content.decode()
+
+
+@pytest.mark.parametrize("who", ["outsider", "colleague", "culture_viewer"])
+def test_other_outsiders_still_get_404_on_the_minutes(request, as_user, concluded, who):
+    client = as_user(request.getfixturevalue(who))
+    assert client.get(reverse("session_minutes", args=[concluded.pk])).status_code == 404
+    assert client.post(reverse("minutes_start", args=[concluded.pk])).status_code == 404
+
+
+def test_the_organisation_admin_downloads_minutes_someone_else_requested(
+    as_user, concluded, officer, admin, django_capture_on_commit_callbacks, _media_in_tmp
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = reports.do_request_minutes(actor=officer, session=concluded, language="sv")
+    client = as_user(admin)
+    assert client.get(reverse("report_status", args=[job.pk])).status_code == 200
+    response = client.get(reverse("report_download", args=[job.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

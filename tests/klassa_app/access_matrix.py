@@ -170,13 +170,25 @@ MATRIX: dict[str, Row] = {
     "session_cancel": _all(
         404, 404, officer=(200, 200), owner=(403, 403), lawyer=(403, 403), dpo=(403, 403)
     ),
-    # As session_detail.
+    # As session_detail, and the organisation admin, who acts for the whole organisation.
     "session_minutes": _all(
-        404, 405, officer=(200, 405), owner=(200, 405), lawyer=(200, 405), dpo=(200, 405)
+        404,
+        405,
+        admin=(200, 405),
+        officer=(200, 405),
+        owner=(200, 405),
+        lawyer=(200, 405),
+        dpo=(200, 405),
     ),
-    # POST only: the facilitator and participants request the minutes PDF.
+    # POST only: the facilitator, participants and the admin request the minutes PDF.
     "minutes_start": _all(
-        405, 404, officer=(405, 302), owner=(405, 302), lawyer=(405, 302), dpo=(405, 302)
+        405,
+        404,
+        admin=(405, 302),
+        officer=(405, 302),
+        owner=(405, 302),
+        lawyer=(405, 302),
+        dpo=(405, 302),
     ),
     # Lists only the departments the person sees.
     "initiative_list": _all(200, 405),
