@@ -296,11 +296,8 @@ def session_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if session.facilitator_id != request.user.pk:
         raise PermissionDenied(_("Only the facilitator does this."))
     scheme = frameworks.load_scheme(session.assessment.scheme)
-    form = DecisionForm(
-        request.POST,
-        aspects=[(a.code, f"{a.code} – {tr(a.name)}") for a in scheme.aspects],
-        top=max(scheme.tops.values(), default=4),
-    )
+    aspects = [(a.code, f"{a.code} – {tr(a.name)}") for a in scheme.aspects]
+    form = DecisionForm(request.POST, aspects=aspects, top=max(scheme.tops.values(), default=4))
     if not form.is_valid():
         return _render_session(request, session, form, status=400)
     data = form.cleaned_data
@@ -318,7 +315,7 @@ def session_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         fresh = ConsensusSession.objects.get(pk=session.pk)
         again = DecisionForm(
             {**request.POST.dict(), "lock_version": fresh.lock_version},
-            aspects=form.fields["aspect_code"].choices,
+            aspects=aspects,
             top=max(scheme.tops.values(), default=4),
         )
         messages.warning(request, error.message)
