@@ -34,6 +34,7 @@ from assessments.models import (
     AspectDecision,
     AspectResult,
     Assessment,
+    ClassificationScheme,
     ConsensusSession,
     Dissent,
     InformationAsset,
@@ -69,7 +70,38 @@ def get_session_for_user(
 ) -> ConsensusSession:
     """The session, for its facilitator and invited participants only; 404 for anyone else
     (also for a member of the same department who was not invited)."""
-    session = (
+    session = _session_in(organisation, pk)
+    if session is None or not access.can_view_department(user, session.assessment.asset.department):
+        raise Http404("No such session.")
+    if not takes_part(session, user):
+        raise Http404("No such session.")
+    return session
+
+
+def get_minutes_session_for_user(
+    user: User, organisation: Organisation | None, pk: int
+) -> ConsensusSession:
+    """The session whose minutes this person may read: its facilitator and participants,
+    and the organisation's admins, who act for the whole organisation; 404 for anyone else."""
+    session = _session_in(organisation, pk)
+    if session is None or not may_read_minutes(session, user):
+        raise Http404("No such session.")
+    return session
+
+
+def takes_part(session: ConsensusSession, user: User) -> bool:
+    return session.facilitator_id == user.pk or session.participants.filter(user=user).exists()
+
+
+def may_read_minutes(session: ConsensusSession, user: User) -> bool:
+    asset = session.assessment.asset
+    if access.is_org_admin(user, asset.organisation):
+        return True
+    return access.can_view_department(user, asset.department) and takes_part(session, user)
+
+
+def _session_in(organisation: Organisation | None, pk: int) -> ConsensusSession | None:
+    return (
         ConsensusSession.objects.select_related(
             "assessment",
             "assessment__asset",
@@ -81,11 +113,6 @@ def get_session_for_user(
         .filter(pk=pk, assessment__asset__organisation=organisation)
         .first()
     )
-    if session is None or not access.can_view_department(user, session.assessment.asset.department):
-        raise Http404("No such session.")
-    if session.facilitator_id != user.pk and not session.participants.filter(user=user).exists():
-        raise Http404("No such session.")
-    return session
 
 
 def participant_of(session: ConsensusSession, user: User) -> Participant | None:
@@ -144,18 +171,54 @@ def roles_nobody_holds(assessment: Assessment, suggested: Iterable[tuple[User, s
     return [str(Role(r).label) for r in required_sign_roles(assessment.asset) if r not in held]
 
 
+def reveal_shortfall(session: ConsensusSession) -> list[str]:
+    """What is still missing before the answers may be revealed under the organisation's
+    rule (empty when they may): the people or roles whose answers are not in."""
+    rule = frameworks.current_scheme(session.assessment.asset.organisation).reveal_minimum
+    participants = list(session.participants.select_related("user").order_by("id"))
+    submitted = [p for p in participants if p.submitted_at is not None]
+    Minimum = ClassificationScheme.RevealMinimum
+    if rule == Minimum.ANYONE:
+        return [] if submitted else [_("an answer from at least one participant")]
+    if rule == Minimum.EVERYONE:
+        return [
+            _("%(person)s (%(role)s)") % {"person": p.name, "role": p.get_session_role_display()}
+            for p in participants
+            if p.submitted_at is None
+        ]
+    answered_roles = {p.session_role for p in submitted}
+    return [
+        str(Role(role).label)
+        for role in required_sign_roles(session.assessment.asset)
+        if role not in answered_roles
+    ]
+
+
+def legal_minimums(assessment: Assessment) -> dict[str, int]:
+    """Per aspect, the lowest level the asset's legal triggers allow (within the scale)."""
+    scheme = frameworks.load_scheme(assessment.scheme)
+    table = classification_rules.minimum_levels(
+        assessment.asset.triggers, assessment.scheme.legal_minimums or {}
+    )
+    return {
+        code: min(level, scheme.tops[code])
+        for code, level in table.items()
+        if code in scheme.tops and level > 0
+    }
+
+
 @dataclass
 class QuestionSpread:
     question: Question
     levels: list[tuple[Participant, int | None, str]]  # participant, proposed level, comment
-    spread: int
+    spread: int | None  # None: nobody answered, which is not agreement
 
 
 @dataclass
 class AspectSpread:
     code: str
     levels: list[tuple[Participant, int | None]]
-    spread: int
+    spread: int | None  # None: nobody answered, which is not agreement
     questions: list[QuestionSpread] = field(default_factory=list)
 
 
@@ -183,7 +246,7 @@ def disagreement(session: ConsensusSession) -> list[AspectSpread]:
                 level = proposal.option.level if proposal and proposal.option else None
                 levels.append((p, level, proposal.comment if proposal else ""))
             known = [lv for _p, lv, _c in levels if lv is not None]
-            rows.append(QuestionSpread(q, levels, (max(known) - min(known)) if known else 0))
+            rows.append(QuestionSpread(q, levels, (max(known) - min(known)) if known else None))
         per_participant = [
             (
                 p,
@@ -194,12 +257,17 @@ def disagreement(session: ConsensusSession) -> list[AspectSpread]:
             for p in participants
         ]
         known = [lv for _p, lv in per_participant if lv is not None]
-        rows.sort(key=lambda r: -r.spread)
+        rows.sort(key=_largest_first)
         result.append(
-            AspectSpread(code, per_participant, (max(known) - min(known)) if known else 0, rows)
+            AspectSpread(code, per_participant, (max(known) - min(known)) if known else None, rows)
         )
-    result.sort(key=lambda a: -a.spread)
+    result.sort(key=_largest_first)
     return result
+
+
+def _largest_first(row: QuestionSpread | AspectSpread) -> int:
+    """The largest disagreement first; what nobody answered last."""
+    return -row.spread if row.spread is not None else 1
 
 
 # --- Opening and answering -------------------------------------------------------------------
@@ -611,6 +679,13 @@ def do_reveal(
     session = _lock_session(session, lock_version)
     if session.status != ConsensusSession.Status.OPEN:
         raise ServiceError(_("The answers are already revealed."), None)
+    missing = reveal_shortfall(session)
+    if missing:
+        raise ServiceError(
+            _("The answers cannot be revealed yet. Still missing: %(missing)s.")
+            % {"missing": ", ".join(missing)},
+            None,
+        )
     session.status = ConsensusSession.Status.REVEALED
     session.revealed_at = timezone.now()
     session.save(update_fields=["status", "revealed_at"])
@@ -653,10 +728,8 @@ def do_decide(
     rationale = (rationale or "").strip()
     if not rationale:
         raise ServiceError(_("Write down why the session agreed on this level."), "rationale")
-    minimum = classification_rules.minimum_levels(
-        assessment.asset.triggers, assessment.scheme.legal_minimums
-    ).get(aspect_code)
-    if minimum is not None and level < min(minimum, scheme.tops[aspect_code]):
+    minimum = legal_minimums(assessment).get(aspect_code)
+    if minimum is not None and level < minimum:
         raise ServiceError(
             _("The legal triggers require at least level %(level)s for %(aspect)s.")
             % {"level": minimum, "aspect": aspect_code},
@@ -730,21 +803,24 @@ def do_conclude(*, actor: User, session: ConsensusSession, lock_version: int | N
         raise ServiceError(
             _("Agree on a level for %(aspects)s first.") % {"aspects": ", ".join(missing)}, None
         )
-    highest: dict[int, Proposal] = {}
-    for proposal in Proposal.objects.filter(
-        participant__session=session, option__isnull=False
-    ).select_related("option"):
-        current = highest.get(proposal.question_id)
-        if current is None or proposal.option.level > current.option.level:
-            highest[proposal.question_id] = proposal
-    # The session's answers replace whatever the wizard held before it.
-    Answer.objects.filter(assessment=assessment).exclude(question_id__in=highest).delete()
-    for question_id, proposal in highest.items():
-        Answer.objects.update_or_create(
-            assessment=assessment,
-            question_id=question_id,
-            defaults={"option": proposal.option, "comment": proposal.comment},
-        )
+    # The computed level is what the classification's own answers give. Answers given in the
+    # wizard before the session stay as they are: the session's outcome is its agreement,
+    # recorded beside them, so the computed level never jumps to the highest proposal. Only
+    # a classification nobody answered takes the session's answers, by the maximum principle.
+    if not Answer.objects.filter(assessment=assessment, option__isnull=False).exists():
+        highest: dict[int, Proposal] = {}
+        for proposal in Proposal.objects.filter(
+            participant__session=session, option__isnull=False
+        ).select_related("option"):
+            current = highest.get(proposal.question_id)
+            if current is None or proposal.option.level > current.option.level:
+                highest[proposal.question_id] = proposal
+        for question_id, proposal in highest.items():
+            Answer.objects.update_or_create(
+                assessment=assessment,
+                question_id=question_id,
+                defaults={"option": proposal.option, "comment": proposal.comment},
+            )
     AspectResult.objects.filter(assessment=assessment).update(
         override_level=None, override_reason=""
     )
@@ -822,6 +898,114 @@ def signing_roles(user: User, assessment: Assessment) -> list[str]:
     required = required_sign_roles(assessment.asset)
     return [
         p.session_role for p in session.participants.filter(user=user) if p.session_role in required
+    ]
+
+
+@dataclass
+class LevelRow:
+    """One aspect's levels told apart: computed from the answers, proposed by each
+    participant, agreed in the session (with its rationale), a manual override outside a
+    session, the final level and, once approved, the approved level."""
+
+    code: str
+    name: Mapping[str, str]
+    computed: int | None
+    minimum: int | None
+    proposed: list[tuple[Participant, int | None]]
+    agreed: AspectDecision | None
+    override: int | None
+    override_reason: str
+    final: int | None
+    approved: int | None
+
+    @property
+    def highest_proposal(self) -> int | None:
+        return classification_rules.max_level(level for _p, level in self.proposed)
+
+
+def decisions_in_order(session: ConsensusSession) -> dict[str, AspectDecision]:
+    """The agreed levels in the scheme's order of aspects (K, R, T, S), not the alphabet's."""
+    codes = frameworks.load_scheme(session.assessment.scheme).codes
+    decisions = {d.aspect_code: d for d in session.decisions.select_related("decided_by")}
+    return {code: decisions[code] for code in codes if code in decisions}
+
+
+def in_scheme_order(session: ConsensusSession, spreads: list[AspectSpread]) -> list[AspectSpread]:
+    codes = frameworks.load_scheme(session.assessment.scheme).codes
+    return sorted(spreads, key=lambda a: codes.index(a.code) if a.code in codes else len(codes))
+
+
+def concluded_session(assessment: Assessment) -> ConsensusSession | None:
+    """The session whose agreement the assessment's results hold, if any."""
+    return _concluded_session(assessment)
+
+
+def level_rows(assessment: Assessment) -> list[LevelRow]:
+    """Every aspect in the scheme's order with its computed, proposed, agreed and approved
+    levels; an agreed level is never shown as a manual override."""
+    scheme = frameworks.load_scheme(assessment.scheme)
+    results = {r.aspect_code: r for r in assessment.results.all()}
+    session = _concluded_session(assessment)
+    decisions = {d.aspect_code: d for d in session.decisions.all()} if session else {}
+    proposed = {a.code: a.levels for a in disagreement(session)} if session else {}
+    approved = assessment.status in (Assessment.Status.APPROVED, Assessment.Status.SUPERSEDED)
+    rows = []
+    for aspect in scheme.aspects:
+        result = results.get(aspect.code)
+        agreed = decisions.get(aspect.code)
+        override = result.override_level if result else None
+        from_session = agreed is not None and override == agreed.level
+        rows.append(
+            LevelRow(
+                code=aspect.code,
+                name=aspect.name,
+                computed=result.computed_level if result else None,
+                minimum=result.minimum_level if result else None,
+                proposed=proposed.get(aspect.code, []),
+                agreed=agreed,
+                override=None if from_session else override,
+                override_reason="" if from_session or result is None else result.override_reason,
+                final=result.final_level if result else None,
+                approved=result.final_level if result and approved else None,
+            )
+        )
+    return rows
+
+
+def approvers(assessment: Assessment) -> list[SignOff]:
+    """Everyone whose signature approved the assessment (empty for a direct approval)."""
+    if assessment.status not in (Assessment.Status.APPROVED, Assessment.Status.SUPERSEDED):
+        return []
+    return list(
+        assessment.signoffs.filter(voided_at__isnull=True)
+        .select_related("user")
+        .order_by("signed_at")
+    )
+
+
+@dataclass
+class SignerState:
+    role: str
+    role_label: str
+    people: list[User]  # who holds the role in the session
+    signoff: SignOff | None  # the valid signature, if given
+
+
+def signer_states(session: ConsensusSession) -> list[SignerState]:
+    """Every signature the classification needs, by role: who signs and whether they have."""
+    assessment = session.assessment
+    valid = {
+        s.role: s for s in assessment.signoffs.filter(voided_at__isnull=True).select_related("user")
+    }
+    participants = list(session.participants.select_related("user"))
+    return [
+        SignerState(
+            role=role,
+            role_label=str(Role(role).label),
+            people=[p.user for p in participants if p.session_role == role],
+            signoff=valid.get(role),
+        )
+        for role in required_sign_roles(assessment.asset)
     ]
 
 

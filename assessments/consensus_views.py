@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import consensus, frameworks, selectors
+from assessments import consensus, frameworks, reports, selectors
 from assessments.forms import DecisionForm, DissentForm, RejectForm, SessionForm, StepForm
 from assessments.i18n import tr
 from assessments.models import Assessment, ConsensusSession, Participant, Question
@@ -146,7 +146,7 @@ def _session_context(
         "is_facilitator": is_facilitator,
         "revealed": revealed,
         "spreads": consensus.disagreement(session) if revealed else [],
-        "decisions": {d.aspect_code: d for d in session.decisions.select_related("decided_by")},
+        "decisions": consensus.decisions_in_order(session),
         "dissents": list(session.dissents.select_related("participant__user")),
         "results": {r.aspect_code: r for r in assessment.results.all()},
         "signoffs": signoffs,
@@ -155,8 +155,12 @@ def _session_context(
         if assessment.status == Assessment.Status.AWAITING_SIGNOFF
         else [],
         "signed_roles": {s.role for s in signoffs if s.voided_at is None},
+        "signers": consensus.signer_states(session)
+        if session.status == ConsensusSession.Status.CONCLUDED
+        else [],
         "fingerprint": consensus.content_fingerprint(assessment),
         "aspect_choices": [(a.code, f"{a.code} – {tr(a.name)}") for a in scheme.aspects],
+        "minimums": consensus.legal_minimums(assessment),
         "state": _state(session),
         "meeting": consensus.meeting_sessions(session),
     }
@@ -167,17 +171,26 @@ def _state(session: ConsensusSession) -> str:
     return f"{session.status}-{session.assessment.status}"
 
 
-@require_GET
-def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
+def _render_session(
+    request: AuthenticatedHttpRequest,
+    session: ConsensusSession,
+    decision_form: DecisionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     context = _session_context(request, session)
     top = max(context["scheme"].tops.values(), default=4)
-    context["decision_form"] = DecisionForm(
+    context["decision_form"] = decision_form or DecisionForm(
         aspects=context["aspect_choices"], top=top, initial={"lock_version": session.lock_version}
     )
     context["dissent_form"] = DissentForm(aspects=context["aspect_choices"])
     context["reject_form"] = RejectForm()
-    return render(request, "assessments/session_detail.html", context)
+    return render(request, "assessments/session_detail.html", context, status=status)
+
+
+@require_GET
+def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
+    return _render_session(request, session)
 
 
 @never_cache
@@ -320,9 +333,38 @@ def _autosave_proposal(
     return autosave_status(saved=True)
 
 
-@require_POST
+def _confirmation(
+    request: AuthenticatedHttpRequest, session: ConsensusSession, action: str
+) -> HttpResponse:
+    """The step between the button and the act: what will happen, and for a reveal what is
+    still missing. Only a POST carrying ``confirm`` from this page acts."""
+    if session.facilitator_id != request.user.pk:
+        raise PermissionDenied(_("Only the facilitator does this."))
+    participants = list(session.participants.select_related("user").order_by("id"))
+    return render(
+        request,
+        "assessments/session_confirm.html",
+        {
+            "session": session,
+            "asset": session.assessment.asset,
+            "assessment": session.assessment,
+            "action": action,
+            "participants": participants,
+            "missing": consensus.reveal_shortfall(session) if action == "reveal" else [],
+            "lock_version": _lock(request) if request.method == "POST" else session.lock_version,
+        },
+    )
+
+
+def _confirmed(request: AuthenticatedHttpRequest) -> bool:
+    return request.method == "POST" and request.POST.get("confirm") == "yes"
+
+
+@require_http_methods(["GET", "POST"])
 def session_reveal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
+    if not _confirmed(request):
+        return _confirmation(request, session, "reveal")
     _run(
         request,
         lambda: consensus.do_reveal(
@@ -335,31 +377,40 @@ def session_reveal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def session_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record an agreed level. A refused one shows the session page again with the form as
+    typed (aspect, level and rationale) and the reason beside the field."""
     session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
+    if session.facilitator_id != request.user.pk:
+        raise PermissionDenied(_("Only the facilitator does this."))
     scheme = frameworks.load_scheme(session.assessment.scheme)
-    form = DecisionForm(
-        request.POST,
-        aspects=[(a.code, a.code) for a in scheme.aspects],
-        top=max(scheme.tops.values(), default=4),
-    )
+    aspects = [(a.code, f"{a.code} – {tr(a.name)}") for a in scheme.aspects]
+    form = DecisionForm(request.POST, aspects=aspects, top=max(scheme.tops.values(), default=4))
     if not form.is_valid():
-        field, errors = next(iter(form.errors.items()))
-        label = form.fields[field].label if field in form.fields else ""
-        messages.error(request, f"{label}: {errors[0]}" if label else errors[0])
-        return redirect("session_detail", pk=session.pk)
+        return _render_session(request, session, form, status=400)
     data = form.cleaned_data
-    _run(
-        request,
-        lambda: consensus.do_decide(
+    try:
+        consensus.do_decide(
             actor=request.user,
             session=session,
             aspect_code=data["aspect_code"],
             level=data["level"],
             rationale=data["rationale"],
             lock_version=data["lock_version"],
-        ),
-        _("Agreed level recorded."),
-    )
+        )
+    except StaleVersion as error:
+        # Keep what was typed, on top of the new state: the next submit is against it.
+        fresh = ConsensusSession.objects.get(pk=session.pk)
+        again = DecisionForm(
+            {**request.POST.dict(), "lock_version": fresh.lock_version},
+            aspects=aspects,
+            top=max(scheme.tops.values(), default=4),
+        )
+        messages.warning(request, error.message)
+        return _render_session(request, fresh, again, status=409)
+    except ServiceError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return _render_session(request, session, form, status=400)
+    messages.success(request, _("Agreed level recorded."))
     return redirect("session_detail", pk=session.pk)
 
 
@@ -392,9 +443,11 @@ def session_conclude(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return redirect("session_detail", pk=session.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def session_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
+    if not _confirmed(request):
+        return _confirmation(request, session, "cancel")
     _run(
         request,
         lambda: consensus.do_cancel(actor=request.user, session=session),
@@ -444,8 +497,13 @@ def assessment_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @require_GET
 def session_minutes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    session = consensus.get_session_for_user(request.user, current_organisation(request), pk)
-    return render(request, "assessments/session_minutes.html", _session_context(request, session))
+    session = consensus.get_minutes_session_for_user(
+        request.user, current_organisation(request), pk
+    )
+    # The same content as the PDF of the minutes.
+    context = reports.minutes_context(reports.collect_minutes(session))
+    context["takes_part"] = consensus.takes_part(session, request.user)
+    return render(request, "assessments/session_minutes.html", context)
 
 
 # --- External guests -------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from assessments.i18n import tr
 from assessments.models import (
     Adjustment,
     Area,
+    ClassificationScheme,
     InformationAsset,
     PersonalData,
     Question,
@@ -380,6 +381,16 @@ class SchemeRulesForm(forms.Form):
                 max_digits=8,
                 decimal_places=2,
             )
+        self.fields["reveal_minimum"] = forms.ChoiceField(
+            label=ClassificationScheme._meta.get_field("reveal_minimum").verbose_name,
+            help_text=ClassificationScheme._meta.get_field("reveal_minimum").help_text,
+            choices=ClassificationScheme.RevealMinimum.choices,
+        )
+        self.fields["four_eyes"] = forms.BooleanField(
+            label=ClassificationScheme._meta.get_field("four_eyes").verbose_name,
+            help_text=ClassificationScheme._meta.get_field("four_eyes").help_text,
+            required=False,
+        )
         for trigger, trigger_label in Trigger.choices:
             for code, name, top in aspects:
                 self.fields[f"minimum_{trigger}_{code}"] = forms.TypedChoiceField(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -155,7 +157,10 @@ def scheme_rules_edit(
     top_t = scheme.tops.get("T", 0)
     levels = list(range(top_t, 0, -1)) if availability else []
     aspects = [(a.code, tr(a.name), scheme.tops[a.code]) for a in scheme.aspects]
-    initial = {f"downtime_{level}": hours for hours, level in current.downtime_thresholds}
+    initial: dict[str, Any] = {
+        f"downtime_{level}": hours for hours, level in current.downtime_thresholds
+    }
+    initial.update(reveal_minimum=current.reveal_minimum, four_eyes=current.four_eyes)
     for trigger, per_aspect in (current.legal_minimums or {}).items():
         for code, level in per_aspect.items():
             initial[f"minimum_{trigger}_{code}"] = level
@@ -175,6 +180,8 @@ def scheme_rules_edit(
                     }
                     for trigger, _label in Trigger.choices
                 },
+                reveal_minimum=data["reveal_minimum"],
+                four_eyes=data["four_eyes"],
             )
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)

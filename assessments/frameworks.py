@@ -174,6 +174,8 @@ def copy_scheme(scheme: ClassificationScheme, *, actor, note: str) -> Classifica
         version=scheme.version + 1,
         legal_minimums=scheme.legal_minimums,
         downtime_thresholds=scheme.downtime_thresholds,
+        reveal_minimum=scheme.reveal_minimum,
+        four_eyes=scheme.four_eyes,
         note=note,
         created_by=actor,
     )

@@ -1,7 +1,8 @@
 """Thin views for reports: request one, follow its progress, download it.
 
 A report job of an initiative is visible to whoever can see the initiative; the minutes of a
-consensus session only to the session's facilitator and participants. Anyone else gets 404.
+consensus session only to the session's facilitator and participants and the organisation's
+admins. Anyone else gets 404.
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ def _visible_job(request: HttpRequest, pk: int) -> ReportJob:
         .first()
     )
     if session_id is not None:
-        # The minutes of a session: its facilitator and participants only (404 for a member
-        # of the same department who was not invited, too).
-        session = consensus.get_session_for_user(request.user, _org(request), session_id)
+        # The minutes of a session: its facilitator, participants and the organisation's
+        # admins only (404 for a member of the same department who was not invited, too).
+        session = consensus.get_minutes_session_for_user(request.user, _org(request), session_id)
         job = ReportJob.objects.get(pk=pk)
         job.session = session
         return job
@@ -92,7 +93,7 @@ def report_start(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpR
 @require_POST
 def minutes_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Have the minutes of a consensus session built as PDF; follow it on the status page."""
-    session = consensus.get_session_for_user(request.user, _org(request), pk)
+    session = consensus.get_minutes_session_for_user(request.user, _org(request), pk)
     job = reports.do_request_minutes(
         actor=request.user, session=session, language=translation.get_language()
     )

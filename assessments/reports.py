@@ -558,10 +558,17 @@ def minutes_context(data: MinutesData) -> dict[str, Any]:
         "classification": assessment,
         "participants": list(session.participants.select_related("user").order_by("id")),
         "revealed": revealed,
-        "spreads": consensus.disagreement(session) if revealed else [],
-        "decisions": {d.aspect_code: d for d in session.decisions.select_related("decided_by")},
+        # The minutes follow the scheme's order of aspects (K, R, T, S).
+        "spreads": consensus.in_scheme_order(session, consensus.disagreement(session))
+        if revealed
+        else [],
+        "decisions": consensus.decisions_in_order(session),
         "dissents": list(session.dissents.select_related("participant__user")),
         "signoffs": list(assessment.signoffs.select_related("user").order_by("signed_at")),
+        "levels": consensus.level_rows(assessment)
+        if session.status == ConsensusSession.Status.CONCLUDED
+        else [],
+        "approvers": consensus.approvers(assessment),
         "generated_at": data.generated_at,
         "language": translation.get_language(),
     }
@@ -644,11 +651,11 @@ def do_request_report(
 @transaction.atomic
 def do_request_minutes(actor: User, session: ConsensusSession, language: str | None) -> ReportJob:
     """Record a request for the minutes of a consensus session as PDF and have them built in
-    the background (after commit). Only those who may see the session (its facilitator and
-    its participants, as ``consensus.get_session_for_user``) may request them."""
+    the background (after commit). Only those who may read the minutes (its facilitator, its
+    participants and the organisation's admins, as ``consensus.may_read_minutes``) may
+    request them."""
     asset = session.assessment.asset
-    may_see = session.facilitator_id == actor.pk or session.participants.filter(user=actor).exists()
-    if not may_see or not access.can_view_department(actor, asset.department):
+    if not consensus.may_read_minutes(session, actor):
         raise PermissionDenied(_("Only the facilitator and the participants see the minutes."))
     kind = ReportJob.SessionKind.MINUTES_PDF
     job = ReportJob.objects.create(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import classification_rules, frameworks, selectors, services
+from assessments import classification_rules, consensus, frameworks, selectors, services
 from assessments.forms import (
     AdjustmentForm,
     AssetFilterForm,
@@ -400,10 +400,12 @@ def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     assessment = selectors.get_visible_assessment(request.user, organisation, pk)
     scheme = frameworks.load_scheme(assessment.scheme)
     results = {r.aspect_code: r for r in assessment.results.all()}
+    levels = {row.code: row for row in consensus.level_rows(assessment)}
     rows = [
         {
             "aspect": a,
             "result": results.get(a.code),
+            "lv": levels.get(a.code),
             "level": scheme.level(a.code, getattr(results.get(a.code), "final_level", None)),
         }
         for a in scheme.aspects
@@ -415,15 +417,28 @@ def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "assessment": assessment,
             "asset": assessment.asset,
             "rows": rows,
+            "approvers": consensus.approvers(assessment),
             "problems": services.approval_problems(assessment) if assessment.is_editable else [],
+            "four_eyes": services.four_eyes_problem(assessment, request.user)
+            if assessment.is_editable
+            else None,
             "can_approve": assessment.is_editable
             and access.can_approve_classifications(request.user, organisation),
             "can_edit": assessment.is_editable
             and access.can_edit_assets(request.user, assessment.asset.department),
             "first_step": scheme.codes[0] if scheme.codes else None,
             "session": _visible_session(request, assessment),
+            "minutes_session": _minutes_session(request, assessment),
         },
     )
+
+
+def _minutes_session(request: AuthenticatedHttpRequest, assessment: Assessment):
+    """The latest concluded session, for an admin who reads its minutes without taking part."""
+    session = consensus.concluded_session(assessment)
+    if session is None or consensus.takes_part(session, request.user):
+        return None
+    return session if consensus.may_read_minutes(session, request.user) else None
 
 
 def _visible_session(request: AuthenticatedHttpRequest, assessment: Assessment):

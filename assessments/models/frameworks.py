@@ -58,6 +58,29 @@ class ClassificationScheme(_Versioned):
     # [[max_hours_exclusive, level], …] ascending: tolerable downtime below X hours → level.
     downtime_thresholds = models.JSONField(_("downtime thresholds"), default=list)
 
+    class RevealMinimum(models.TextChoices):
+        REQUIRED_ROLES = "required_roles", _("Everyone who must sign has answered")
+        EVERYONE = "everyone", _("Every participant has answered")
+        ANYONE = "anyone", _("At least one participant has answered")
+
+    # How the organisation runs its consensus sessions and approvals: the current version's
+    # settings apply to every session and approval, whatever version an assessment uses.
+    reveal_minimum = models.CharField(
+        _("answers needed before reveal"),
+        max_length=20,
+        choices=RevealMinimum.choices,
+        default=RevealMinimum.REQUIRED_ROLES,
+        help_text=_("The facilitator cannot reveal the answers of a session before this."),
+    )
+    four_eyes = models.BooleanField(
+        _("four eyes on approval"),
+        default=True,
+        help_text=_(
+            "The person who started or answered a classification cannot also approve it "
+            "alone; another security officer approves, or the consensus session's signers."
+        ),
+    )
+
     class Meta(_Versioned.Meta):
         verbose_name = _("classification scheme")
         verbose_name_plural = _("classification schemes")

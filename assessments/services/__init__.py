@@ -20,11 +20,13 @@ from assessments.services.checks import StaleVersion
 from assessments.services.classification import (
     StepInput,
     approval_problems,
+    classified_by,
     do_approve_assessment,
     do_save_answer,
     do_save_step,
     do_start_assessment,
     finalise_approval,
+    four_eyes_problem,
 )
 from assessments.services.frameworks import (
     MAX_LEVELS,
@@ -62,6 +64,7 @@ __all__ = [
     "StaleVersion",
     "StepInput",
     "approval_problems",
+    "classified_by",
     "content_fingerprint",
     "do_approve_assessment",
     "do_create_asset",
@@ -81,6 +84,7 @@ __all__ = [
     "do_update_initiative",
     "downtime_level",
     "finalise_approval",
+    "four_eyes_problem",
     "legal_triggers_changed",
     "recompute",
     "sync_asset",

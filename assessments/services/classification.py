@@ -26,7 +26,7 @@ from assessments.services.assets import sync_asset
 from assessments.services.checks import StaleVersion, require_asset_editor
 from assessments.services.results import recompute
 from klassa_app import access, audit
-from klassa_app.models import User
+from klassa_app.models import AuditEvent, User
 from klassa_app.services import ServiceError
 
 
@@ -352,6 +352,30 @@ def approval_problems(assessment: Assessment) -> list[str]:
     return problems
 
 
+def classified_by(assessment: Assessment, user: User) -> bool:
+    """Whether this person started the classification or saved any of its answers."""
+    if assessment.created_by_id == user.pk:
+        return True
+    return AuditEvent.objects.filter(
+        action="assessment.step_saved",
+        object_type=Assessment._meta.model_name,
+        object_id=str(assessment.pk),
+        actor=user,
+    ).exists()
+
+
+def four_eyes_problem(assessment: Assessment, user: User) -> str | None:
+    """Why this person may not approve alone under the organisation's four-eyes rule."""
+    if not frameworks.current_scheme(assessment.asset.organisation).four_eyes:
+        return None
+    if not classified_by(assessment, user):
+        return None
+    return _(
+        "Four eyes: you started or answered this classification, so someone else must approve "
+        "it — another security officer, or the signers of a consensus session."
+    )
+
+
 @transaction.atomic
 def do_approve_assessment(
     *, actor: User, assessment: Assessment, lock_version: int | None = None
@@ -362,6 +386,9 @@ def do_approve_assessment(
     ) or not access.can_view_department(actor, assessment.asset.department):
         raise PermissionDenied(_("Only the information-security officer approves classifications."))
     assessment = _lock_for_edit(assessment, lock_version)
+    four_eyes = four_eyes_problem(assessment, actor)
+    if four_eyes:
+        raise ServiceError(four_eyes, None)
     recompute(assessment)
     problems = approval_problems(assessment)
     if problems:

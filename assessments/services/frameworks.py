@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from assessments import frameworks
 from assessments.models import (
+    ClassificationScheme,
     Level,
     Requirement,
 )
@@ -226,9 +227,12 @@ def do_edit_scheme_rules(
     organisation,
     downtime_thresholds: list[tuple[Decimal | int, int]],
     legal_minimums: Mapping[str, Mapping[str, int | None]],
+    reveal_minimum: str | None = None,
+    four_eyes: bool | None = None,
 ):
-    """Change how tolerable downtime maps to availability levels and which minimum levels
-    the legal triggers impose — as a new version of the scheme."""
+    """Change how tolerable downtime maps to availability levels, which minimum levels
+    the legal triggers impose and how sessions and approvals run (None keeps a setting) —
+    as a new version of the scheme."""
     _require_framework_manager(actor, organisation)
     _lock_organisation(organisation)
     current = frameworks.current_scheme(organisation)
@@ -268,15 +272,25 @@ def do_edit_scheme_rules(
                 raise ServiceError(_("Choose a level of the scale."), f"minimum_{trigger}_{aspect}")
             if level > 0:
                 minimums.setdefault(trigger, {})[aspect] = level
+    if reveal_minimum is None:
+        reveal_minimum = current.reveal_minimum
+    if reveal_minimum not in ClassificationScheme.RevealMinimum.values:
+        raise ServiceError(_("Choose one of the rules."), "reveal_minimum")
+    if four_eyes is None:
+        four_eyes = current.four_eyes
     if (
         thresholds == [list(t) for t in current.downtime_thresholds]
         and minimums == current.legal_minimums
+        and reveal_minimum == current.reveal_minimum
+        and four_eyes == current.four_eyes
     ):
         return current
     new = frameworks.copy_scheme(current, actor=actor, note="rules")
     new.downtime_thresholds = thresholds
     new.legal_minimums = minimums
-    new.save(update_fields=["downtime_thresholds", "legal_minimums"])
+    new.reveal_minimum = reveal_minimum
+    new.four_eyes = four_eyes
+    new.save(update_fields=["downtime_thresholds", "legal_minimums", "reveal_minimum", "four_eyes"])
     # The scheme or catalogue every initiative is classified and planned with changed.
     figures_changed(organisation, everything=True)
     audit.record(
@@ -287,11 +301,15 @@ def do_edit_scheme_rules(
         before={
             "downtime_thresholds": current.downtime_thresholds,
             "legal_minimums": current.legal_minimums,
+            "reveal_minimum": current.reveal_minimum,
+            "four_eyes": current.four_eyes,
             "version": current.version,
         },
         after={
             "downtime_thresholds": thresholds,
             "legal_minimums": minimums,
+            "reveal_minimum": reveal_minimum,
+            "four_eyes": four_eyes,
             "version": new.version,
         },
         object_repr=f"{_('Scheme')} v{new.version}",

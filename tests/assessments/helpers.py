@@ -38,6 +38,15 @@ def propose(user, session, level, submit=True):
     )
 
 
+def the_others_submit(session):
+    """Everyone who has not submitted yet submits without answering, so that the answers may
+    be revealed (the organisation's minimum: everyone who must sign has answered)."""
+    for participant in session.participants.filter(submitted_at__isnull=True):
+        consensus.do_save_proposals(
+            actor=participant.user, session=session, answers={}, comments={}, submit=True
+        )
+
+
 def fresh(session):
     return ConsensusSession.objects.get(pk=session.pk)
 

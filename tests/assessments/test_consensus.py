@@ -13,7 +13,13 @@ from assessments.models import Assessment, ConsensusSession, SignOff
 from assessments.services import StaleVersion
 from klassa_app.models import AuditEvent, Role
 from klassa_app.services import ServiceError
-from tests.assessments.helpers import agree_everything, answers, fresh, propose
+from tests.assessments.helpers import (
+    agree_everything,
+    answers,
+    fresh,
+    propose,
+    the_others_submit,
+)
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +96,7 @@ def test_proposals_are_hidden_until_the_facilitator_reveals_them(
     page = as_user(owner).get(reverse("session_detail", args=[session.pk]))
     assert page.context["spreads"] == []
     assert "session-live" in page.content.decode()
+    the_others_submit(session)
     consensus.do_reveal(actor=officer, session=session, lock_version=fresh(session).lock_version)
     page = as_user(owner).get(reverse("session_detail", args=[session.pk]))
     spreads = page.context["spreads"]
@@ -117,6 +124,7 @@ def test_a_participant_changes_only_their_own_proposals(session, owner, lawyer):
 
 
 def test_proposals_cannot_change_after_reveal(session, owner, officer):
+    the_others_submit(session)
     consensus.do_reveal(actor=officer, session=session, lock_version=fresh(session).lock_version)
     with pytest.raises(ServiceError):
         propose(owner, fresh(session), 2)
@@ -125,6 +133,7 @@ def test_proposals_cannot_change_after_reveal(session, owner, officer):
 def test_only_the_facilitator_reveals_and_decides(session, owner, officer):
     with pytest.raises(PermissionDenied):
         consensus.do_reveal(actor=owner, session=session, lock_version=None)
+    the_others_submit(session)
     consensus.do_reveal(actor=officer, session=session, lock_version=fresh(session).lock_version)
     with pytest.raises(PermissionDenied):
         consensus.do_decide(
@@ -138,6 +147,7 @@ def test_only_the_facilitator_reveals_and_decides(session, owner, officer):
 
 
 def test_a_decision_below_the_legal_minimum_or_without_rationale_is_refused(session, officer):
+    the_others_submit(session)
     consensus.do_reveal(actor=officer, session=session, lock_version=fresh(session).lock_version)
     with pytest.raises(ServiceError) as error:
         consensus.do_decide(
@@ -162,6 +172,7 @@ def test_a_decision_below_the_legal_minimum_or_without_rationale_is_refused(sess
 
 
 def test_a_decision_based_on_an_old_state_is_stale(session, officer, owner):
+    the_others_submit(session)
     consensus.do_reveal(actor=officer, session=session, lock_version=fresh(session).lock_version)
     seen = fresh(session).lock_version
     consensus.do_dissent(actor=owner, session=fresh(session), aspect_code="K", text="K is higher")
@@ -179,6 +190,7 @@ def test_a_decision_based_on_an_old_state_is_stale(session, officer, owner):
 def test_conclusion_keeps_computed_and_agreed_levels_side_by_side(session, officer, owner, lawyer):
     propose(owner, session, 1)
     propose(lawyer, session, 3)
+    the_others_submit(session)
     consensus.do_reveal(actor=officer, session=session, lock_version=fresh(session).lock_version)
     agree_everything(officer, session, {"K": 2, "R": 2, "T": 2, "S": 2})
     assessment = consensus.do_conclude(
@@ -192,6 +204,7 @@ def test_conclusion_keeps_computed_and_agreed_levels_side_by_side(session, offic
 
 
 def test_conclusion_needs_every_aspect_agreed(session, officer):
+    the_others_submit(session)
     consensus.do_reveal(actor=officer, session=session, lock_version=fresh(session).lock_version)
     agree_everything(officer, session, {"K": 2})
     with pytest.raises(ServiceError, match="R"):
@@ -201,6 +214,7 @@ def test_conclusion_needs_every_aspect_agreed(session, officer):
 def concluded(session, officer, owner, lawyer, dpo):
     for person, level in ((owner, 1), (lawyer, 2), (dpo, 2)):
         propose(person, session, level)
+    the_others_submit(session)
     consensus.do_reveal(actor=officer, session=session, lock_version=fresh(session).lock_version)
     agree_everything(officer, session, {"K": 2, "R": 2, "T": 1, "S": 1})
     return consensus.do_conclude(actor=officer, session=fresh(session), lock_version=None)
@@ -287,11 +301,11 @@ def session_urls(session):
         (get, reverse("session_detail", args=[session.pk])),
         (get, reverse("session_live", args=[session.pk])),
         (both, reverse("session_answer", args=[session.pk])),
-        (post, reverse("session_reveal", args=[session.pk])),
+        (both, reverse("session_reveal", args=[session.pk])),
         (post, reverse("session_decide", args=[session.pk])),
         (post, reverse("session_dissent", args=[session.pk])),
         (post, reverse("session_conclude", args=[session.pk])),
-        (post, reverse("session_cancel", args=[session.pk])),
+        (both, reverse("session_cancel", args=[session.pk])),
         (get, reverse("session_minutes", args=[session.pk])),
         (post, reverse("assessment_sign", args=[session.assessment_id])),
         (post, reverse("assessment_reject", args=[session.assessment_id])),
@@ -327,7 +341,8 @@ def test_the_whole_session_works_in_the_browser_forms(
         )
     facilitator = as_user(officer)
     facilitator.post(
-        reverse("session_reveal", args=[session.pk]), {"lock_version": fresh(session).lock_version}
+        reverse("session_reveal", args=[session.pk]),
+        {"lock_version": fresh(session).lock_version, "confirm": "yes"},
     )
     for code, level in {"K": 2, "R": 2, "T": 1, "S": 1}.items():
         facilitator.post(
@@ -363,6 +378,7 @@ def test_the_live_part_asks_for_a_reload_when_the_stage_changed(as_user, session
     assert (
         client.get(reverse("session_live", args=[session.pk]), {"state": state}).status_code == 200
     )
+    the_others_submit(session)
     consensus.do_reveal(actor=officer, session=session, lock_version=fresh(session).lock_version)
     response = client.get(reverse("session_live", args=[session.pk]), {"state": state})
     assert response["HX-Refresh"] == "true"

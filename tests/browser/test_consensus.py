@@ -17,7 +17,14 @@ from playwright.sync_api import expect
 from assessments import reports, services
 from assessments.models import Assessment, ConsensusSession, Question
 from klassa_app.models import Role
-from tests.browser.conftest import CSP_LISTENER, csp_violations, login, url
+from tests.browser.conftest import (
+    CSP_LISTENER,
+    PHONE,
+    csp_violations,
+    login,
+    overflowing_elements,
+    url,
+)
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = [
@@ -161,6 +168,11 @@ def test_a_whole_session_with_three_people_at_once(
     assert business.locator("section[aria-labelledby^='spread-']").count() == 0
     with facilitator.expect_navigation():
         facilitator.click("form[action$='/reveal/'] button[type=submit]")
+    # A confirmation step first; the answers are revealed only from there.
+    assert ConsensusSession.objects.get(pk=session.pk).status == ConsensusSession.Status.OPEN
+    found["reveal confirmation"] = axe_violations(facilitator)
+    with facilitator.expect_navigation():
+        facilitator.click("form:has(input[name=confirm]) button[type=submit]")
     expect(facilitator.locator("[data-session-status=revealed]")).to_be_visible()
     assert ConsensusSession.objects.get(pk=session.pk).status == ConsensusSession.Status.REVEALED
     business.wait_for_selector("section[aria-labelledby='spread-K']", timeout=POLL)
@@ -225,6 +237,12 @@ def test_a_whole_session_with_three_people_at_once(
     legal.goto(url(live_server, f"/sessions/{session.pk}/minutes/"))
     expect(legal.locator("main")).to_contain_text(AGREED["K"][1])
     found["minutes page"] = axe_violations(legal)
+    # The minutes and the assessment page fit a phone.
+    legal.set_viewport_size(PHONE)
+    for path in (f"/sessions/{session.pk}/minutes/", f"/assessments/{assessment.pk}/"):
+        legal.goto(url(live_server, path))
+        width = legal.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{path}: {width}px {overflowing_elements(legal)}"
 
     report = describe(found)
     assert not report, report

@@ -149,13 +149,14 @@ MATRIX: dict[str, Row] = {
     "session_answer": _all(
         404, 404, officer=(403, 403), owner=(200, 200), lawyer=(200, 200), dpo=(200, 200)
     ),
-    # POST only: the facilitator reveals; participants 403.
+    # The facilitator gets the confirmation page (an empty POST confirms nothing);
+    # participants 403.
     "session_reveal": _all(
-        405, 404, officer=(405, 302), owner=(405, 403), lawyer=(405, 403), dpo=(405, 403)
+        404, 404, officer=(200, 200), owner=(403, 403), lawyer=(403, 403), dpo=(403, 403)
     ),
-    # POST only: an empty form goes back to the session with a message before the role check.
+    # POST only: the facilitator's empty form is shown again with its errors; participants 403.
     "session_decide": _all(
-        405, 404, officer=(405, 302), owner=(405, 302), lawyer=(405, 302), dpo=(405, 302)
+        405, 404, officer=(405, 400), owner=(405, 403), lawyer=(405, 403), dpo=(405, 403)
     ),
     # POST only: participants record dissent; the facilitator 403.
     "session_dissent": _all(
@@ -165,22 +166,34 @@ MATRIX: dict[str, Row] = {
     "session_conclude": _all(
         405, 404, officer=(405, 302), owner=(405, 403), lawyer=(405, 403), dpo=(405, 403)
     ),
-    # POST only: the facilitator cancels; participants 403.
+    # As session_reveal.
     "session_cancel": _all(
-        405, 404, officer=(405, 302), owner=(405, 403), lawyer=(405, 403), dpo=(405, 403)
+        404, 404, officer=(200, 200), owner=(403, 403), lawyer=(403, 403), dpo=(403, 403)
     ),
-    # As session_detail.
+    # As session_detail, and the organisation admin, who acts for the whole organisation.
     "session_minutes": _all(
-        404, 405, officer=(200, 405), owner=(200, 405), lawyer=(200, 405), dpo=(200, 405)
+        404,
+        405,
+        admin=(200, 405),
+        officer=(200, 405),
+        owner=(200, 405),
+        lawyer=(200, 405),
+        dpo=(200, 405),
     ),
     # The meeting's calendar entry, for the facilitator and participants: the cast's session
     # has no meeting time, so it is 404 for them too (tested with a time in test_session_setup).
     "session_calendar": _all(404, 405),
     # An external guest's link, without login: a made-up token is 404 for everyone.
     "session_guest": _all(404, 404, anonymous=(404, 404)),
-    # POST only: the facilitator and participants request the minutes PDF.
+    # POST only: the facilitator, participants and the admin request the minutes PDF.
     "minutes_start": _all(
-        405, 404, officer=(405, 302), owner=(405, 302), lawyer=(405, 302), dpo=(405, 302)
+        405,
+        404,
+        admin=(405, 302),
+        officer=(405, 302),
+        owner=(405, 302),
+        lawyer=(405, 302),
+        dpo=(405, 302),
     ),
     # Lists only the departments the person sees.
     "initiative_list": _all(200, 405),
