@@ -43,7 +43,12 @@ def the_others_submit(session):
     be revealed (the organisation's minimum: everyone who must sign has answered)."""
     for participant in session.participants.filter(submitted_at__isnull=True):
         consensus.do_save_proposals(
-            actor=participant.user, session=session, answers={}, comments={}, submit=True
+            actor=participant.user,
+            guest=participant if participant.user is None else None,
+            session=session,
+            answers={},
+            comments={},
+            submit=True,
         )
 
 

@@ -12,7 +12,7 @@ from assessments.i18n import tr
 from assessments.models import ConsensusSession, Proposal, Question
 from klassa_app.models import AuditEvent, Role
 from klassa_app.viewhelpers import AUTOSAVED_HEADER
-from tests.assessments.helpers import answers, fresh
+from tests.assessments.helpers import answers, fresh, the_others_submit
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +114,7 @@ def test_the_facilitator_who_does_not_answer_cannot_autosave(as_user, session, o
 
 
 def test_an_autosave_after_the_reveal_is_refused_with_a_message(as_user, session, owner, officer):
+    the_others_submit(session)  # the organisation's minimum of answers before a reveal
     consensus.do_reveal(actor=officer, session=session, lock_version=None)
     question = questions_of(session)[0]
     response = autosave(as_user(owner), session, question, comment="För sent")
@@ -183,6 +184,7 @@ def test_the_answer_page_wires_autosave_only_while_the_session_is_open(
     body = as_user(owner).get(answer_url(session)).content.decode()
     assert f'"autosave": "{question.code}"' in body
     assert 'data-unsaved-warning="saved"' in body
+    the_others_submit(session)
     consensus.do_reveal(actor=officer, session=session, lock_version=None)
     assert fresh(session).status == ConsensusSession.Status.REVEALED
     body = as_user(owner).get(answer_url(session)).content.decode()

@@ -17,7 +17,7 @@ from assessments.models import ConsensusSession, Participant
 from klassa_app import ics
 from klassa_app.models import AuditEvent, Role
 from klassa_app.services import ServiceError
-from tests.assessments.helpers import answers, fresh
+from tests.assessments.helpers import answers, fresh, the_others_submit
 from tests.factories import ConsensusSessionFactory, MembershipFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -215,6 +215,7 @@ def test_a_guest_answers_through_the_link_and_counts_like_a_participant(
     guest = _guest(guest_session)
     assert guest.submitted_at is not None
     assert guest.proposals.count() == len(data) - 2
+    the_others_submit(guest_session)
     consensus.do_reveal(
         actor=officer, session=guest_session, lock_version=fresh(guest_session).lock_version
     )

@@ -27,7 +27,7 @@ from klassa_app.tasks import (
     send_notification_email,
     send_pending_notification_emails,
 )
-from tests.assessments.helpers import agree_everything, fresh, propose
+from tests.assessments.helpers import agree_everything, fresh, propose, the_others_submit
 from tests.factories import ClassifiedAssetFactory, MembershipFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +79,7 @@ def told(kind) -> set[str]:
 def conclude(session, officer, owner, lawyer, dpo, capture):
     for person, level in ((owner, 1), (lawyer, 2), (dpo, 2)):
         propose(person, session, level)
+    the_others_submit(session)
     consensus.do_reveal(actor=officer, session=session, lock_version=fresh(session).lock_version)
     agree_everything(officer, session, {"K": 2, "R": 2, "T": 1, "S": 1})
     with capture(execute=True):
@@ -102,6 +103,7 @@ def test_an_invitation_tells_each_participant_once_with_one_email(
 def test_reveal_tells_the_participants_but_not_the_facilitator_or_outsiders(
     session, officer, owner, lawyer, dpo, bystanders, colleague
 ):
+    the_others_submit(session)
     consensus.do_reveal(actor=officer, session=session, lock_version=fresh(session).lock_version)
     assert told(K.ANSWERS_REVEALED) == {owner.email, lawyer.email, dpo.email}
 
@@ -124,6 +126,7 @@ def test_no_email_leaves_before_the_transaction_commits(
 ):
     for person, level in ((owner, 1), (lawyer, 2), (dpo, 2)):
         propose(person, session, level)
+    the_others_submit(session)
     consensus.do_reveal(actor=officer, session=session, lock_version=fresh(session).lock_version)
     agree_everything(officer, session, {"K": 2, "R": 2, "T": 1, "S": 1})
     mail.outbox.clear()
@@ -224,6 +227,7 @@ def test_the_daily_digest_collects_a_persons_notifications_in_one_email(
     NotificationPreference.objects.create(
         user=owner, kind=K.SIGNATURES_VOIDED, email=EmailChoice.DIGEST
     )
+    the_others_submit(session)
     consensus.do_reveal(actor=officer, session=session, lock_version=fresh(session).lock_version)
     mail.outbox.clear()
     # Answers revealed goes to the digest by default.
@@ -286,6 +290,7 @@ def test_a_department_one_left_drops_out_of_the_unread_count(session, owner, nor
 def test_the_list_shows_mine_unread_first_and_the_menu_counts_them(
     as_user, session, officer, owner
 ):
+    the_others_submit(session)
     consensus.do_reveal(actor=officer, session=session, lock_version=fresh(session).lock_version)
     invitation = Notification.objects.get(recipient=owner, kind=K.SESSION_INVITED)
     notifications.do_mark_read(actor=owner, notification=invitation)
@@ -297,6 +302,7 @@ def test_the_list_shows_mine_unread_first_and_the_menu_counts_them(
 
 
 def test_marking_read_one_with_htmx_and_then_all(as_user, session, officer, owner):
+    the_others_submit(session)
     consensus.do_reveal(actor=officer, session=session, lock_version=fresh(session).lock_version)
     client = as_user(owner)
     first = Notification.objects.filter(recipient=owner).first()
