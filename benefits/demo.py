@@ -1,5 +1,6 @@
-"""Demo benefit models: the deck's Education figures for Norrköping and Fyrbodal, and the
-follow-up of Norrköping's EDU-A levers (one of them behind target after the first year)."""
+"""Demo benefit models: the deck's Education figures for Norrköping and Fyrbodal, the
+follow-up of Norrköping's EDU-A levers (one of them behind target after the first year), and
+a follow-up of EDU-C owned by the economist whose last year's actual is still to be recorded."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from benefits import defaults
 from benefits import document as benefit_document
 from benefits.models import BenefitModel, BenefitTracking, BenefitTrackingYear
 from benefits.selectors import model_lever_benefits
+from benefits.tracking import do_fill_targets_from_model, do_save_tracking
 from klassa_app.models import Department, Membership, Organisation, Role, User
 
 # The staff groups whose time Norrköping's Education levers claim, so that a second
@@ -37,6 +39,13 @@ NORRKOPING_TRACKING = {
     "Less temporary premises": ("Lower cost of temporary premises", Decimal("1")),
 }
 ORE = Decimal("0.01")
+ECONOMIST = "ekonom@norrkoping.demo"
+# EDU-C's lever that the economist follows up: last year has its target and no actual yet.
+ECONOMIST_TRACKING = (
+    "EDU-C",
+    "Less administration for teachers and staff",
+    "Value of administration time freed for teachers and staff",
+)
 
 
 def _attach(initiative: Initiative, path, groups: dict[str, str] | None = None) -> BenefitModel:
@@ -87,6 +96,31 @@ def _track_norrkoping(model: BenefitModel) -> None:
             )
 
 
+def _economist_actuals_due(organisation: Organisation) -> None:
+    """Through the tracking services, as the economist would: the tracking starts last year
+    and takes its targets from the model, so last year's actual is due."""
+    economist = User.objects.filter(email=ECONOMIST).first()
+    code, lever_name, indicator = ECONOMIST_TRACKING
+    model = BenefitModel.objects.filter(
+        initiative__organisation=organisation, initiative__code=code
+    ).first()
+    if economist is None or model is None:
+        return
+    if BenefitTracking.objects.filter(benefit_model=model, lever_name=lever_name).exists():
+        return
+    tracking = do_save_tracking(
+        actor=economist,
+        model=model,
+        lever_name=lever_name,
+        owner=economist,
+        indicator=indicator,
+        unit="kr",
+        baseline=Decimal(0),
+        start_year=timezone.localdate().year - 1,
+    )
+    do_fill_targets_from_model(actor=economist, tracking=tracking)
+
+
 @transaction.atomic
 def load_demo_benefits(actor: User | None = None) -> None:
     """Runs after the demo register (which creates Norrköping's Education initiatives) and
@@ -101,6 +135,7 @@ def load_demo_benefits(actor: User | None = None) -> None:
             norrkoping_dashboard, defaults.NORRKOPING_EDUCATION, NORRKOPING_GROUPS
         )
         _track_norrkoping(model)
+        _economist_actuals_due(norrkoping_dashboard.organisation)
     fyrbodal = Organisation.objects.filter(code="fyrbodal").first()
     if fyrbodal is None:
         return

@@ -453,6 +453,7 @@ KLASSA_DEMO_LOADERS = [
     "interchange.register.load_demo_register",
     "portfolio.demo.load_demo_portfolio",
     "benefits.demo.load_demo_benefits",
+    "assessments.demo.load_demo_work",
 ]
 KLASSA_LIST_PAGE_SIZE = 50
 # Background work queued longer than this (seconds) tells the person waiting that the report
