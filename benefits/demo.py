@@ -21,30 +21,30 @@ from klassa_app.models import Department, Membership, Organisation, Role, User
 # The staff groups whose time Norrköping's Education levers claim, so that a second
 # initiative claiming the same people is caught (see benefits.double_counting).
 NORRKOPING_GROUPS = {
-    "Less administration for managers": "skolledare",
-    "Less administration for teachers and staff": "lärare och övrig personal",
+    "Mindre administration för skolledare": "skolledare",
+    "Mindre administration för lärare och övrig personal": "lärare och övrig personal",
 }
 
 # EDU-A's follow-up: indicator in kronor (targets from the model's medium scenario) and the
 # share of year 1's target measured. Teachers' time lags behind (red); the rest is on track.
 NORRKOPING_TRACKING = {
-    "Less administration for managers": (
-        "Value of administration time freed for school managers",
+    "Mindre administration för skolledare": (
+        "Värdet av frigjord administrationstid för skolledare",
         Decimal("0.95"),
     ),
-    "Less administration for teachers and staff": (
-        "Value of administration time freed for teachers and staff",
+    "Mindre administration för lärare och övrig personal": (
+        "Värdet av frigjord administrationstid för lärare och övrig personal",
         Decimal("0.55"),
     ),
-    "Less temporary premises": ("Lower cost of temporary premises", Decimal("1")),
+    "Färre tillfälliga lokaler": ("Lägre kostnad för tillfälliga lokaler", Decimal("1")),
 }
 ORE = Decimal("0.01")
 ECONOMIST = "ekonom@norrkoping.demo"
 # EDU-C's lever that the economist follows up: last year has its target and no actual yet.
 ECONOMIST_TRACKING = (
     "EDU-C",
-    "Less administration for teachers and staff",
-    "Value of administration time freed for teachers and staff",
+    "Mindre administration för lärare och övrig personal",
+    "Värdet av frigjord administrationstid för lärare och övrig personal",
 )
 
 
@@ -144,10 +144,14 @@ def load_demo_benefits(actor: User | None = None) -> None:
         code="KANSLI",
         defaults={"name": "Fyrbodals kansli", "description": "Förbundets gemensamma satsningar."},
     )
-    area, _created = Area.objects.get_or_create(organisation=fyrbodal, name="Education")
+    area, _created = Area.objects.get_or_create(organisation=fyrbodal, name="Utbildning")
     initiative, _created = Initiative.objects.get_or_create(
         organisation=fyrbodal,
         code="FYR-EDU-A",
-        defaults={"department": office, "name": "Personal dashboard — Fyrbodal", "area": area},
+        defaults={
+            "department": office,
+            "name": "Personlig översiktspanel — Fyrbodal",
+            "area": area,
+        },
     )
     _attach(initiative, defaults.FYRBODAL_PERSONAL_DASHBOARD)

@@ -25,9 +25,9 @@ from tests.factories import MembershipFactory
 
 D = Decimal
 YEAR = timezone.localdate().year
-MANAGERS = "Less administration for managers"
-TEACHERS = "Less administration for teachers and staff"
-PREMISES = "Less temporary premises"
+MANAGERS = "Mindre administration för skolledare"
+TEACHERS = "Mindre administration för lärare och övrig personal"
+PREMISES = "Färre tillfälliga lokaler"
 
 
 @pytest.fixture(autouse=True)
