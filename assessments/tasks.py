@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from assessments import reports
 from assessments.models import ReportJob
-from klassa_app import jobs
+from klassa_app import jobs, links
 
 
 def _load_report_job(job_id: int) -> ReportJob:
@@ -95,11 +95,11 @@ def send_session_invitation(participant_id: int) -> str:
             "participant": participant,
             "asset": session.assessment.asset,
             "facilitator": session.facilitator,
-            "link": f"{settings.KLASSA_BASE_URL}{reverse('session_answer', args=[session.pk])}",
+            "link": links.absolute(reverse("session_answer", args=[session.pk])),
             "others": [
                 (
                     p.session.assessment.asset,
-                    f"{settings.KLASSA_BASE_URL}{reverse('session_answer', args=[p.session_id])}",
+                    links.absolute(reverse("session_answer", args=[p.session_id])),
                 )
                 for p in meeting[1:]
             ],
