@@ -314,7 +314,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response = i18n.set_language(request)
     language = request.POST.get("language", "") if request.method == "POST" else ""
     if request.user.is_authenticated and language_prefs.supported(language):
-        language_prefs.do_set_language(actor=request.user, language=language)  # type: ignore[arg-type]  # authenticated: a User
+        language_prefs.do_set_language(actor=request.user, language=language)
         request.session[language_prefs.SESSION_KEY] = language
     return response
 
