@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 
 from assessments.models import InformationAsset
 from assessments.notifications import notify_review_due
+from klassa_app import links
 from klassa_app.models import Membership, Role
 
 
@@ -70,7 +71,7 @@ def send_overdue_review_digest(today: date | None = None) -> int:
         context = {
             "assets": assets,
             "organisation": assets[0].organisation,
-            "link": f"{settings.KLASSA_BASE_URL}{reverse('overdue_reviews')}",
+            "link": links.absolute(reverse("overdue_reviews")),
             "today": today,
         }
         with translation.override(settings.LANGUAGE_CODE):

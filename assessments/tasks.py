@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from assessments import reports
 from assessments.models import ReportJob
-from klassa_app import jobs, notifications
+from klassa_app import jobs, links, notifications
 from klassa_app.models import EmailChoice, NotificationKind
 
 
@@ -114,7 +114,7 @@ def send_session_invitation(participant_id: int) -> str:
                 participant.invitation_sent_at = timezone.now()
                 participant.save(update_fields=["invitation_sent_at"])
                 return "not wanted by e-mail"
-        link = f"{settings.KLASSA_BASE_URL}{_answer_path(participant)}"
+        link = links.absolute(_answer_path(participant))
         context = {
             "participant": participant,
             "asset": session.assessment.asset,
@@ -123,7 +123,7 @@ def send_session_invitation(participant_id: int) -> str:
             "others": [
                 (
                     p.session.assessment.asset,
-                    f"{settings.KLASSA_BASE_URL}{reverse('session_answer', args=[p.session_id])}",
+                    links.absolute(reverse("session_answer", args=[p.session_id])),
                 )
                 for p in meeting[1:]
             ],

@@ -1,5 +1,6 @@
-"""Demo benefit models: the deck's Education figures for Norrköping and Fyrbodal, and the
-follow-up of Norrköping's EDU-A levers (one of them behind target after the first year)."""
+"""Demo benefit models: the deck's Education figures for Norrköping and Fyrbodal, the
+follow-up of Norrköping's EDU-A levers (one of them behind target after the first year), and
+a follow-up of EDU-C owned by the economist whose last year's actual is still to be recorded."""
 
 from __future__ import annotations
 
@@ -14,29 +15,37 @@ from benefits import defaults
 from benefits import document as benefit_document
 from benefits.models import BenefitModel, BenefitTracking, BenefitTrackingYear
 from benefits.selectors import model_lever_benefits
+from benefits.tracking import do_fill_targets_from_model, do_save_tracking
 from klassa_app.models import Department, Membership, Organisation, Role, User
 
 # The staff groups whose time Norrköping's Education levers claim, so that a second
 # initiative claiming the same people is caught (see benefits.double_counting).
 NORRKOPING_GROUPS = {
-    "Less administration for managers": "skolledare",
-    "Less administration for teachers and staff": "lärare och övrig personal",
+    "Mindre administration för skolledare": "skolledare",
+    "Mindre administration för lärare och övrig personal": "lärare och övrig personal",
 }
 
 # EDU-A's follow-up: indicator in kronor (targets from the model's medium scenario) and the
 # share of year 1's target measured. Teachers' time lags behind (red); the rest is on track.
 NORRKOPING_TRACKING = {
-    "Less administration for managers": (
-        "Value of administration time freed for school managers",
+    "Mindre administration för skolledare": (
+        "Värdet av frigjord administrationstid för skolledare",
         Decimal("0.95"),
     ),
-    "Less administration for teachers and staff": (
-        "Value of administration time freed for teachers and staff",
+    "Mindre administration för lärare och övrig personal": (
+        "Värdet av frigjord administrationstid för lärare och övrig personal",
         Decimal("0.55"),
     ),
-    "Less temporary premises": ("Lower cost of temporary premises", Decimal("1")),
+    "Färre tillfälliga lokaler": ("Lägre kostnad för tillfälliga lokaler", Decimal("1")),
 }
 ORE = Decimal("0.01")
+ECONOMIST = "ekonom@norrkoping.demo"
+# EDU-C's lever that the economist follows up: last year has its target and no actual yet.
+ECONOMIST_TRACKING = (
+    "EDU-C",
+    "Mindre administration för lärare och övrig personal",
+    "Värdet av frigjord administrationstid för lärare och övrig personal",
+)
 
 
 def _attach(initiative: Initiative, path, groups: dict[str, str] | None = None) -> BenefitModel:
@@ -87,6 +96,31 @@ def _track_norrkoping(model: BenefitModel) -> None:
             )
 
 
+def _economist_actuals_due(organisation: Organisation) -> None:
+    """Through the tracking services, as the economist would: the tracking starts last year
+    and takes its targets from the model, so last year's actual is due."""
+    economist = User.objects.filter(email=ECONOMIST).first()
+    code, lever_name, indicator = ECONOMIST_TRACKING
+    model = BenefitModel.objects.filter(
+        initiative__organisation=organisation, initiative__code=code
+    ).first()
+    if economist is None or model is None:
+        return
+    if BenefitTracking.objects.filter(benefit_model=model, lever_name=lever_name).exists():
+        return
+    tracking = do_save_tracking(
+        actor=economist,
+        model=model,
+        lever_name=lever_name,
+        owner=economist,
+        indicator=indicator,
+        unit="kr",
+        baseline=Decimal(0),
+        start_year=timezone.localdate().year - 1,
+    )
+    do_fill_targets_from_model(actor=economist, tracking=tracking)
+
+
 @transaction.atomic
 def load_demo_benefits(actor: User | None = None) -> None:
     """Runs after the demo register (which creates Norrköping's Education initiatives) and
@@ -101,6 +135,7 @@ def load_demo_benefits(actor: User | None = None) -> None:
             norrkoping_dashboard, defaults.NORRKOPING_EDUCATION, NORRKOPING_GROUPS
         )
         _track_norrkoping(model)
+        _economist_actuals_due(norrkoping_dashboard.organisation)
     fyrbodal = Organisation.objects.filter(code="fyrbodal").first()
     if fyrbodal is None:
         return
@@ -109,10 +144,14 @@ def load_demo_benefits(actor: User | None = None) -> None:
         code="KANSLI",
         defaults={"name": "Fyrbodals kansli", "description": "Förbundets gemensamma satsningar."},
     )
-    area, _created = Area.objects.get_or_create(organisation=fyrbodal, name="Education")
+    area, _created = Area.objects.get_or_create(organisation=fyrbodal, name="Utbildning")
     initiative, _created = Initiative.objects.get_or_create(
         organisation=fyrbodal,
         code="FYR-EDU-A",
-        defaults={"department": office, "name": "Personal dashboard — Fyrbodal", "area": area},
+        defaults={
+            "department": office,
+            "name": "Personlig översiktspanel — Fyrbodal",
+            "area": area,
+        },
     )
     _attach(initiative, defaults.FYRBODAL_PERSONAL_DASHBOARD)

@@ -11,4 +11,5 @@ class KlassaAppConfig(AppConfig):
         from klassa_app import (
             account_audit,  # noqa: F401  (connects the login receivers)
             checks,  # noqa: F401  (registers the system checks)
+            language,  # noqa: F401  (applies the account's language at login)
         )

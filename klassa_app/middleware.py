@@ -8,6 +8,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 from klassa_app import access
+from klassa_app.language import chosen_language
 from klassa_app.models import Organisation
 
 SESSION_KEY = "klassa_organisation_id"
@@ -41,12 +42,11 @@ class SwedishFirstLocaleMiddleware(LocaleMiddleware):
     """Swedish unless the person chose another language with the language switch.
 
     Django's own middleware follows the browser's Accept-Language; many municipal
-    computers run English browsers, yet the product speaks Swedish by default.
+    computers run English browsers, yet the product speaks Swedish by default. A logged-in
+    person's choice is remembered on their account (``klassa_app.language``).
     """
 
     def process_request(self, request: HttpRequest) -> None:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        supported = {code for code, _name in settings.LANGUAGES}
-        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        language = chosen_language(request) or settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()

@@ -51,6 +51,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("May log in to the technical administration (Django admin)."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        help_text=_("The language chosen with the language switch; used again at each login."),
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 

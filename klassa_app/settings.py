@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "klassa_app.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "klassa_app.links.RequestOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -297,8 +298,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 # The absolute address that links in e-mails point to (e-mails are sent by workers, which
-# have no request to build it from).
+# have no request to build it from). Left unset in debug mode, links follow the address the
+# development server was last reached at (klassa_app.links), whatever its port.
 KLASSA_BASE_URL = os.environ.get("KLASSA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+KLASSA_BASE_URL_EXPLICIT = bool(os.environ.get("KLASSA_BASE_URL"))
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -464,6 +467,7 @@ KLASSA_DEMO_LOADERS = [
     "interchange.register.load_demo_register",
     "portfolio.demo.load_demo_portfolio",
     "benefits.demo.load_demo_benefits",
+    "assessments.demo.load_demo_work",
 ]
 KLASSA_LIST_PAGE_SIZE = 50
 # How long an external guest's link to a consensus session stays valid, in days.

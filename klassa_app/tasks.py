@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from klassa_app import notifications
+from klassa_app import links, notifications
 from klassa_app.models import EmailChoice, Membership, Notification, User
 
 logger = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def invitation_link(membership: Membership) -> str:
         uid = urlsafe_base64_encode(force_bytes(user.pk))
         token = default_token_generator.make_token(user)
         path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    return f"{settings.KLASSA_BASE_URL}{path}"
+    return links.absolute(path)
 
 
 @shared_task(
@@ -87,7 +87,7 @@ def send_pending_invitations() -> int:
 
 
 def _absolute(path: str) -> str:
-    return f"{settings.KLASSA_BASE_URL}{path}"
+    return links.absolute(path)
 
 
 @shared_task(

@@ -12,10 +12,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from klassa_app import access, selectors, services
+from klassa_app import language as language_prefs
 from klassa_app.forms import (
     AuditFilterForm,
     DepartmentEditForm,
@@ -287,6 +289,18 @@ def _broker_status() -> dict[str, Any]:
     except Exception as exc:  # kombu raises several kinds; all mean "unreachable"
         return {"ok": False, "mode": "broker", "error": exc.__class__.__name__}
     return {"ok": True, "mode": "broker"}
+
+
+@login_not_required
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch (the cookie, the redirect back); a logged-in person's choice
+    is also remembered on their account for the next login."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "") if request.method == "POST" else ""
+    if request.user.is_authenticated and language_prefs.supported(language):
+        language_prefs.do_set_language(actor=request.user, language=language)
+        request.session[language_prefs.SESSION_KEY] = language
+    return response
 
 
 @login_not_required

@@ -30,6 +30,8 @@ Demo assumptions (the deck does not give them):
   initiative's size; with the budget of 50 000 000 not every ready initiative fits, so the
   optimal selection is a real choice. Strategic fit, time criticality and durations are in the
   demo register; the Education durations are the deck's weeks (67, 97, 67), the rest invented.
+- Names are Swedish (areas, initiatives, levers, costs); the deck's English names are kept in
+  ``DECK_AREAS``, ``DECK_NAMES`` and each initiative's description. Renaming changes no figure.
 - Benefit owners and DPIA: the Education business owner owns EDU-A's benefits and its DPIA is
   recorded; e-Diary (EC-C) handles special categories without a recorded DPIA, so it shows
   that advisory item.
@@ -58,16 +60,60 @@ SHARE_PLACES = Decimal("1e-18")
 SPLIT = (Decimal("0.5"), Decimal("0.3"))  # A and B; C takes the remainder
 
 # Area → (internal, external, codes of its sub-initiatives A, B, C), from the deck.
+# The names are Swedish; the deck's English names are in DECK_AREAS.
 AREAS: dict[str, tuple[int, int, tuple[str, str, str]]] = {
-    "Smart City": (72_648_127, 1_238_956_620, ("SC-A", "SC-B", "SC-C")),
-    "Traffic planning": (3_339_420, 1_729_523_788, ("TP-A", "TP-B", "TP-C")),
-    "Elderly care": (137_907_042, 0, ("EC-A", "EC-B", "EC-C")),
-    "Virtual museum": (93_140_884, 292_317_150, ("VM-A", "VM-B", "VM-C")),
+    "Smart stad": (72_648_127, 1_238_956_620, ("SC-A", "SC-B", "SC-C")),
+    "Trafikplanering": (3_339_420, 1_729_523_788, ("TP-A", "TP-B", "TP-C")),
+    "Äldreomsorg": (137_907_042, 0, ("EC-A", "EC-B", "EC-C")),
+    "Virtuellt museum": (93_140_884, 292_317_150, ("VM-A", "VM-B", "VM-C")),
     "HR": (106_621_701, 0, ("HR-A", "HR-B", "HR-C")),
-    "Connected citizen": (244_004_839, 48_283_594, ("CC-A", "CC-B", "CC-C")),
-    "Smart building": (13_783_124, 0, ("SB-A", "SB-B", "SB-C")),
-    "Connected port": (8_595_680, 0, ("CP-A", "CP-B", "CP-C")),
+    "Uppkopplad medborgare": (244_004_839, 48_283_594, ("CC-A", "CC-B", "CC-C")),
+    "Smarta byggnader": (13_783_124, 0, ("SB-A", "SB-B", "SB-C")),
+    "Uppkopplad hamn": (8_595_680, 0, ("CP-A", "CP-B", "CP-C")),
 }
+DECK_AREAS = {
+    "Smart stad": "Smart City",
+    "Trafikplanering": "Traffic planning",
+    "Utbildning": "Education",
+    "Äldreomsorg": "Elderly care",
+    "Virtuellt museum": "Virtual museum",
+    "HR": "HR",
+    "Uppkopplad medborgare": "Connected citizen",
+    "Smarta byggnader": "Smart building",
+    "Uppkopplad hamn": "Connected port",
+}
+# The deck's English name of each initiative, kept as a second name in its description.
+DECK_NAMES = {
+    "CC-A": "Citizen app/portal",
+    "CC-B": "Social listening",
+    "CC-C": "Complaint management system",
+    "CP-A": "Truck timeslot booking/routing/access",
+    "CP-B": "Load plan management",
+    "CP-C": "Warehouse/yard management",
+    "EC-A": "Automated workflows",
+    "EC-B": "Operational dashboards",
+    "EC-C": "e-Diary",
+    "EDU-A": "Personal dashboard",
+    "EDU-B": "Students' safety",
+    "EDU-C": "Students' portfolio",
+    "HR-A": "One central talent management",
+    "HR-B": "Manager support framework",
+    "HR-C": "Decision support framework",
+    "SB-A": "Live building asset management",
+    "SB-B": "Sensor management platform",
+    "SB-C": "Automated task management",
+    "SC-A": "Sensor data platform",
+    "SC-B": "City operation center",
+    "SC-C": "Engaged citizen",
+    "TP-A": "Sensor data platform",
+    "TP-B": "Pollution management (noise, air)",
+    "TP-C": "City operation center",
+    "VM-A": "Artifact catalog/collection",
+    "VM-B": "Automated tagging",
+    "VM-C": "Visitor relationship management",
+}
+COST_NAME = "Upphandling och införande"  # the deck's "Procurement and implementation"
+LEVER_NAMES = ("Intern nytta", "Extern nytta")
 EDUCATION_CODES = ("EDU-A", "EDU-B", "EDU-C")
 
 # Demo assumption: investment cost in year 0 (kronor).
@@ -112,7 +158,7 @@ def split(amount: int) -> tuple[int, int, int]:
 def _costs(code: str) -> list[dict[str, Any]]:
     return [
         {
-            "name": "Procurement and implementation",
+            "name": COST_NAME,
             "kind": "investment",
             "amounts": [str(INVESTMENT_COSTS[code]), "0"],
         }
@@ -126,7 +172,8 @@ def area_document(name: str, internal: int, external: int, code: str) -> dict[st
         internal=internal,
         external=external,
         investment=INVESTMENT_COSTS[code],
-        cost_name="Procurement and implementation",
+        cost_name=COST_NAME,
+        lever_names=LEVER_NAMES,
     )
 
 
@@ -139,9 +186,9 @@ def education_documents() -> dict[str, dict[str, Any]]:
     potential = dashboard / EDUCATION_DASHBOARD_SHARE
     rest_share = ((EDUCATION_TOTAL - 2 * dashboard) / potential).quantize(SHARE_PLACES)
     names = {
-        "EDU-A": "Personal dashboard — Norrköping Education",
-        "EDU-B": "Students' safety — Norrköping Education",
-        "EDU-C": "Students' portfolio — Norrköping Education",
+        "EDU-A": "Personlig översiktspanel — Norrköpings utbildningskontor",
+        "EDU-B": "Elevernas trygghet — Norrköpings utbildningskontor",
+        "EDU-C": "Elevportfolio — Norrköpings utbildningskontor",
     }
     documents = {}
     for code in EDUCATION_CODES:
@@ -178,6 +225,15 @@ def demo_documents() -> dict[str, dict[str, Any]]:
     return documents
 
 
+def _describe_with_deck_names(initiatives: dict[str, Initiative]) -> None:
+    """The deck's English name as a second name, in a description nobody has written yet (a
+    description changes no figure)."""
+    for code, initiative in initiatives.items():
+        if not initiative.description and code in DECK_NAMES:
+            description = f"Namn i underlaget: {DECK_NAMES[code]}"
+            Initiative.objects.filter(pk=initiative.pk).update(description=description)
+
+
 @transaction.atomic
 def load_demo_portfolio(actor: User | None = None) -> None:
     organisation = Organisation.objects.filter(code=ORGANISATION).first()
@@ -199,6 +255,7 @@ def load_demo_portfolio(actor: User | None = None) -> None:
             # A re-run after the inputs changed; nobody edits during a demo load.
             existing.document = canonical
             existing.save(update_fields=["document", "updated_at"])
+    _describe_with_deck_names(initiatives)
     owner = User.objects.filter(email="verksamhet@norrkoping.demo").first()
     if "EDU-A" in initiatives:
         InitiativePriority.objects.update_or_create(

@@ -199,7 +199,14 @@ class CompareForm(forms.Form):
 
 class CommitForm(forms.Form):
     confirm = forms.BooleanField(
-        label=_("I confirm that this scenario is the steering group's decision."), required=True
+        label=_("I confirm that this scenario is the steering group's decision."),
+        required=True,
+        # The generic "This field is required" does not say that a box is to be ticked.
+        error_messages={
+            "required": _(
+                "Tick the box to confirm that this scenario is the steering group's decision."
+            )
+        },
     )
     replace = forms.BooleanField(
         label=_("Replace the decision already committed for this year"), required=False

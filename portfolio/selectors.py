@@ -586,6 +586,12 @@ class Portfolio:
         """How much more NPV the optimal selection gives than the greedy one."""
         return self.optimal.total_npv - self.greedy.total_npv
 
+    @property
+    def optimal_gives_more(self) -> bool:
+        """Whether the difference is worth a sentence: at least one krona as shown (pages
+        show whole kronor, so a smaller difference would read "0 kr more")."""
+        return self.value_difference >= Decimal("0.5")
+
 
 def compute(
     organisation: Organisation,

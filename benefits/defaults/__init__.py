@@ -24,7 +24,9 @@ deck's lever value — 9 119 537 / 13 679 306 / 22 798 844 (managers), 103 770 4
 (temporary premises) — and the high scenario's yearly benefit is the deck's 50 928 012. The
 deck's spreadsheet held unrounded staff numbers; 194.929387 managers and 5 176.90357 teachers
 and staff reproduce all six staff figures to the krona (rounded half up), where the displayed
-195 and 5 177 would not.
+195 and 5 177 would not. The names are Swedish; the deck's are "Personal dashboard — Norrköping
+Education" and its levers "Less administration for managers", "Less administration for
+teachers and staff" and "Less temporary premises", in that order.
 """
 
 from __future__ import annotations

@@ -94,9 +94,9 @@ def test_fyrbodal_principals_lever_gives_the_decks_high_scenario_share():
 # --- The deck: Norrköping Education ------------------------------------------------------------
 
 NORRKOPING_LEVERS = {
-    "Less administration for managers": (9119537, 13679306, 22798844),
-    "Less administration for teachers and staff": (103770463, 207540925, 276721234),
-    "Less temporary premises": (15000000, 30000000, 40000000),
+    "Mindre administration för skolledare": (9119537, 13679306, 22798844),
+    "Mindre administration för lärare och övrig personal": (103770463, 207540925, 276721234),
+    "Färre tillfälliga lokaler": (15000000, 30000000, 40000000),
 }
 
 

@@ -25,9 +25,9 @@ from tests.factories import MembershipFactory
 
 D = Decimal
 YEAR = timezone.localdate().year
-MANAGERS = "Less administration for managers"
-TEACHERS = "Less administration for teachers and staff"
-PREMISES = "Less temporary premises"
+MANAGERS = "Mindre administration för skolledare"
+TEACHERS = "Mindre administration för lärare och övrig personal"
+PREMISES = "Färre tillfälliga lokaler"
 
 
 @pytest.fixture(autouse=True)
@@ -637,8 +637,10 @@ def test_the_demo_tracks_edu_a_with_one_lever_behind_and_no_fake_double_counting
     assert all(t.years.count() == model.document["horizon_years"] for t in trackings)
     admin = User.objects.get(email="admin@norrkoping.demo")
     rows = benefits_behind(admin, model.initiative.organisation)
+    # EDU-A's teachers' time lags behind; the economist has yet to record EDU-C's last year.
     assert [(r.initiative.code, r.lever.lever_name, r.status) for r in rows] == [
-        ("EDU-A", TEACHERS, "red")
+        ("EDU-A", TEACHERS, "red"),
+        ("EDU-C", TEACHERS, "not_measured"),
     ]
     # Double counting is reported only if the demo's staff groups really add up above 100 %.
     shares: dict[str, Decimal] = {}

@@ -17,7 +17,7 @@ from klassa_app.models import Organisation
 from portfolio import demo
 from portfolio.report import portfolio_report
 
-# seed-deck-figures.md, "Portfolio of areas — Norrköping".
+# seed-deck-figures.md, "Portfolio of areas — Norrköping", by the deck's (English) area names.
 DECK = {
     "Smart City": ("72648127", "1238956620", "1311604747"),
     "Traffic planning": ("3339420", "1729523788", "1732863208"),
@@ -29,6 +29,7 @@ DECK = {
     "Smart building": ("13783124", "0", "13783124"),
     "Connected port": ("8595680", "0", "8595680"),
 }
+SWEDISH = {deck: swedish for swedish, deck in demo.DECK_AREAS.items()}
 
 
 @pytest.fixture
@@ -66,9 +67,9 @@ def test_demo_report_reproduces_the_decks_table_with_all_nine_areas(demo_loaded)
     report = portfolio_report(demo_loaded)
     assert report["scenario"] == "high"
     areas = {a["area"]: a for a in report["areas"]}
-    assert set(areas) == set(DECK)
+    assert set(areas) == {SWEDISH[name] for name in DECK}
     for name, (internal, external, total) in DECK.items():
-        area = areas[name]
+        area = areas[SWEDISH[name]]
         assert (area["internal_benefit"], area["external_benefit"], area["total_benefit"]) == (
             money(internal),
             money(external),
@@ -140,3 +141,24 @@ def test_portfolio_report_command_prints_the_demo_report(demo_loaded):
     printed = json.loads(out.getvalue())
     assert printed == portfolio_report(demo_loaded)
     assert printed["totals"]["total_benefit"] == "4116100015.00"
+
+
+def test_the_demo_names_areas_initiatives_levers_and_costs_in_swedish(demo_loaded):
+    from assessments.models import Area, Initiative
+
+    assert set(Area.objects.filter(organisation=demo_loaded).values_list("name", flat=True)) == (
+        set(demo.DECK_AREAS)
+    )
+    edu_a = Initiative.objects.get(organisation=demo_loaded, code="EDU-A")
+    assert edu_a.name == "Personlig översiktspanel"
+    # The deck's English name stays as a second name.
+    assert "Personal dashboard" in edu_a.description
+    documents = BenefitModel.objects.filter(initiative__organisation=demo_loaded).values_list(
+        "document", flat=True
+    )
+    names = {lever["name"] for d in documents for lever in d["levers"]}
+    names |= {cost["name"] for d in documents for cost in d["costs"]}
+    assert "Mindre administration för skolledare" in names
+    assert "Upphandling och införande" in names
+    assert not names & {"Internal benefit", "Procurement and implementation"}
+    assert not any(name.startswith("Less ") for name in names)

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Area, InformationAsset
-from klassa_app.models import AuditEvent
+from klassa_app.models import AuditEvent, Role
 from portfolio import services
 from portfolio.models import (
     InitiativePriority,
@@ -20,6 +20,7 @@ from portfolio.models import (
     PortfolioScenario,
     PortfolioSettings,
 )
+from tests.factories import member
 from tests.helpers import BUDGET, make_initiative, scenario_of
 
 # --- Dashboard ----------------------------------------------------------------------------------
@@ -195,7 +196,9 @@ def test_priority_page_shows_ranking_weights_budget_line_and_both_selections(
     # Each criterion's contribution sums to the score.
     for row in portfolio.ranked:
         assert sum(row.contributions.values()) == row.score
-    assert 'id="value-difference"' in body
+    # Both selections are the same here: no sentence about "0 kr more".
+    assert portfolio.value_difference == 0
+    assert "more NPV than the greedy" not in body and "mer i nettonuvärde" not in body
     assert 'action="' + reverse("portfolio_force", args=[portfolio_data["EDU-A"].pk]) in body
 
 
@@ -406,6 +409,9 @@ def test_admin_saves_compares_and_commits_scenarios(as_user, admin, norrkoping, 
     assert client.get(url).status_code == 200
     unconfirmed = client.post(url, {})
     assert unconfirmed.status_code == 400 and "confirm" in unconfirmed.context["form"].errors
+    assert unconfirmed.context["form"].errors["confirm"] == [
+        "Kryssa i rutan för att bekräfta att scenariot är styrgruppens beslut."
+    ]
     plan_b.refresh_from_db()
     assert plan_b.committed_at is None
     assert client.post(url, {"confirm": "on"}).status_code == 302
@@ -636,3 +642,15 @@ def test_the_scenario_list_needs_the_same_queries_for_two_or_twelve_scenarios(
     many = [queries_for(user) for user in (admin, culture_viewer)]
     assert many == few, (few, many)
     assert max(many) <= 25
+
+
+def test_the_priority_page_says_how_much_more_the_optimal_selection_gives_only_when_it_does(
+    as_user, demo
+):
+    # The demo's budget forces a real choice, in which the optimal selection gives more.
+    admin = member(Role.ORG_ADMIN, organisation=demo)
+    response = as_user(admin).get(reverse("portfolio_ranking"))
+    portfolio = response.context["portfolio"]
+    body = response.content.decode()
+    assert portfolio.value_difference >= 1
+    assert 'id="value-difference"' in body
