@@ -1002,7 +1002,7 @@ def signer_states(session: ConsensusSession) -> list[SignerState]:
         SignerState(
             role=role,
             role_label=str(Role(role).label),
-            people=[p.user for p in participants if p.session_role == role],
+            people=[p.user for p in participants if p.user is not None and p.session_role == role],
             signoff=valid.get(role),
         )
         for role in required_sign_roles(assessment.asset)
