@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from assessments import consensus
+from assessments import consensus, frameworks
 from assessments import services as assessment_services
 from assessments.models import InformationAsset, Participant
 from benefits import tracking
@@ -414,3 +414,22 @@ def test_the_page_and_the_menu_count_read_a_fixed_number_of_queries(
     assert f'id="nav-open-items">{sum(counts.values())}<' in page
     with django_assert_max_num_queries(menu_queries):
         assert client.get(reverse("department_list")).status_code == 200
+
+
+def test_with_four_eyes_the_officer_who_classified_is_not_asked_to_approve_it(
+    officer, owner, utbildning, norrkoping
+):
+    scheme = frameworks.current_scheme(norrkoping)
+    scheme.four_eyes = True
+    scheme.save(update_fields=["four_eyes"])
+    theirs = AssessmentFactory(
+        asset__department=utbildning, asset__code="THEIRS", answers=DEFAULT_LEVELS
+    )
+    mine = AssessmentFactory(
+        asset__department=utbildning, asset__code="MINE", answers=DEFAULT_LEVELS, actor=officer
+    )
+    approvals = _sections(officer, norrkoping)[APPROVALS]
+    assert [item.url for item in approvals.items] == [
+        reverse("assessment_detail", args=[theirs.pk])
+    ]
+    assert assessment_services.four_eyes_problem(mine, officer) is not None
