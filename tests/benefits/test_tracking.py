@@ -769,8 +769,8 @@ def test_the_overview_reads_each_lever_s_stored_status_and_lists_one_page(
     assert tracking.status_year == timezone.localdate().year
     client = as_user(admin)
     client.get(reverse("benefits_behind"))
-    # The page and its menu (with the count of unread notifications).
-    with django_assert_num_queries(10):
+    # The page and its menu (the work list's count and the count of unread notifications).
+    with django_assert_num_queries(11):
         response = client.get(reverse("benefits_behind"))
     assert response.context["page_obj"].paginator.count == 60
     assert len(response.context["rows"]) == 50  # one page, built from its rows only
