@@ -125,6 +125,7 @@ def test_each_role_follows_a_whole_session_from_their_work_list(
         link = item_links(page, "answers", f"/sessions/{session.pk}/answer/")
         expect(link).to_have_count(1)
         expect(link).to_contain_text("Elevregister")
+        expect(page.locator("#nav-open-items")).to_contain_text("1")
         with page.expect_navigation():
             link.click()
         assert page.url.endswith(f"/sessions/{session.pk}/answer/")
@@ -158,6 +159,9 @@ def test_each_role_follows_a_whole_session_from_their_work_list(
 
     # Each signer finds the signature waiting on their home page, follows it and signs.
     for role, page in pages.items():
+        page.goto(url(live_server, "/notifications/"))
+        due = page.locator(f"main a[href$='/assessments/{assessment.pk}/sign/']")
+        expect(due.filter(has_text="Elevregister")).to_have_count(1)
         go_home(page, live_server)
         link = item_links(page, "signatures", f"/sessions/{session.pk}/")
         expect(link).to_have_count(1)
@@ -188,6 +192,7 @@ def test_each_role_follows_a_whole_session_from_their_work_list(
         )
         expect(lingering).to_have_count(0)
         expect(page.locator("#work-list [data-count]:not([data-count='0'])")).to_have_count(0)
+        expect(page.locator("#nav-open-items")).to_have_count(0)
         found[f"/ ({name}, at the end)"] = axe_violations(page)
 
     report = describe(found)
