@@ -139,7 +139,8 @@ def notify_signatures_due(
         organisation=asset.organisation,
         department=asset.department,
         params={"asset": _asset_label(asset)},
-        link=reverse("assessment_sign", args=[assessment.pk]),
+        # Signing is a form on the session page (the sign URL itself takes only a POST).
+        link=reverse("session_detail", args=[session.pk]),
         obj=assessment,
         actor=actor,
     )

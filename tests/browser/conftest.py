@@ -230,3 +230,33 @@ SMALLEST_CHART_TEXT = """(selector) => {
     return Math.min(...Array.from(svg.querySelectorAll('text')).map(
         (t) => parseFloat(getComputedStyle(t).fontSize) * scale));
 }"""
+
+
+@pytest.fixture
+def new_page(browser):
+    """A page in a browser context of its own (its own cookies: one person each)."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(locale="sv-SE")
+        context.add_init_script(CSP_LISTENER)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def choose_answers(page, session, level: int) -> None:
+    """Choose, for every question, the highest option up to ``level``."""
+    from assessments.models import Question
+
+    questions = Question.objects.filter(bank=session.assessment.question_bank).prefetch_related(
+        "options"
+    )
+    for question in questions:
+        option = max((o for o in question.options.all() if o.level <= level), key=lambda o: o.level)
+        page.check(f"input[name='answer_{question.code}'][value='{option.pk}']")

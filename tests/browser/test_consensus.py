@@ -15,11 +15,11 @@ from django.utils.module_loading import import_string
 from playwright.sync_api import expect
 
 from assessments import reports, services
-from assessments.models import Assessment, ConsensusSession, Question
+from assessments.models import Assessment, ConsensusSession
 from klassa_app.models import Role
 from tests.browser.conftest import (
-    CSP_LISTENER,
     PHONE,
+    choose_answers,
     csp_violations,
     login,
     overflowing_elements,
@@ -56,24 +56,6 @@ def people(organisation, departments):
 
 
 @pytest.fixture
-def new_page(browser):
-    """A page in a browser context of its own (its own cookies: one person each)."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(locale="sv-SE")
-        context.add_init_script(CSP_LISTENER)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
 def held_reports(monkeypatch):
     """Reports are built in a thread of their own once the test lets them (``.set()``), so
     that the test sees the progress page before the report is ready."""
@@ -92,16 +74,6 @@ def held_reports(monkeypatch):
 
     monkeypatch.setattr(reports, "enqueue", enqueue)
     return gate
-
-
-def choose_answers(page, session, level: int) -> None:
-    """Choose, for every question, the highest option up to ``level``."""
-    questions = Question.objects.filter(bank=session.assessment.question_bank).prefetch_related(
-        "options"
-    )
-    for question in questions:
-        option = max((o for o in question.options.all() if o.level <= level), key=lambda o: o.level)
-        page.check(f"input[name='answer_{question.code}'][value='{option.pk}']")
 
 
 def mark(page) -> None:

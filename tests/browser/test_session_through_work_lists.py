@@ -17,13 +17,13 @@ from klassa_app.models import Role
 from tests.browser.conftest import (
     PHONE,
     axe_violations,
+    choose_answers,
     csp_violations,
     describe,
     login,
     overflowing_elements,
     url,
 )
-from tests.browser.test_consensus import AGREED, choose_answers, new_page  # noqa: F401
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = [
@@ -32,6 +32,11 @@ pytestmark = [
 ]
 
 SIGN_ROLES = ("business_owner", "legal_reviewer", "dpo")
+
+
+# The levels the meeting agrees on, with their rationale.
+AGREED = {"K": (2, "Elevuppgifter men inga känsliga"), "R": (2, "Felaktig närvaro följer")}
+AGREED |= {"T": (1, "Kan vänta en dag"), "S": (1, "Personuppgifter, inga känsliga")}
 
 
 @pytest.fixture
@@ -63,7 +68,7 @@ def go_home(page, live_server) -> None:
 
 
 def test_each_role_follows_a_whole_session_from_their_work_list(
-    new_page,  # noqa: F811
+    new_page,
     live_server,
     departments,
     people,
@@ -160,8 +165,14 @@ def test_each_role_follows_a_whole_session_from_their_work_list(
     # Each signer finds the signature waiting on their home page, follows it and signs.
     for role, page in pages.items():
         page.goto(url(live_server, "/notifications/"))
-        due = page.locator(f"main a[href$='/assessments/{assessment.pk}/sign/']")
-        expect(due.filter(has_text="Elevregister")).to_have_count(1)
+        due = page.locator(f"main a[href$='/sessions/{session.pk}/']").filter(
+            has_text="Din underskrift väntas"
+        )
+        expect(due).to_have_count(1)
+        # The notification leads to the session page, where signing is a form.
+        with page.expect_navigation():
+            due.click()
+        expect(page.locator(f"button[data-sign-role={role}]")).to_have_count(1)
         go_home(page, live_server)
         link = item_links(page, "signatures", f"/sessions/{session.pk}/")
         expect(link).to_have_count(1)

@@ -115,10 +115,11 @@ def test_conclusion_tells_the_signers_and_emails_them_after_commit(
     assessment = conclude(session, officer, owner, lawyer, dpo, django_capture_on_commit_callbacks)
     assert told(K.SIGNATURES_DUE) == {owner.email, lawyer.email, dpo.email}
     due = Notification.objects.get(kind=K.SIGNATURES_DUE, recipient=owner)
-    assert due.link == reverse("assessment_sign", args=[assessment.pk])
+    # The session page, where signing is a form (the sign URL takes only a POST).
+    assert due.link == reverse("session_detail", args=[session.pk])
     assert due.emailed_at is not None
     assert {m.to[0] for m in mail.outbox} == {owner.email, lawyer.email, dpo.email}
-    assert reverse("assessment_sign", args=[assessment.pk]) in mail.outbox[0].body
+    assert reverse("session_detail", args=[session.pk]) in mail.outbox[0].body
 
 
 def test_no_email_leaves_before_the_transaction_commits(
