@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -186,6 +186,28 @@ class StepForm(forms.Form):
 
     def question_fields(self) -> list[tuple[Question, Any, Any]]:
         return [(q, self[f"answer_{q.code}"], self[f"comment_{q.code}"]) for q in self.questions]
+
+    def differences_from(self, saved: dict[str, Any]) -> list[tuple[str, str, str]]:
+        """After a collision: each field whose cleaned (typed) value differs from ``saved`` (the
+        step's values saved now), as (anchor, label, saved value as text)."""
+        rows = []
+        for name, field in self.fields.items():
+            if name == "lock_version":
+                continue
+            typed, now = self.cleaned_data.get(name), saved.get(name)
+            if ((typed in (None, "")) and (now in (None, ""))) or typed == now:
+                continue
+            shown: str
+            if isinstance(field, forms.TypedChoiceField):
+                labels: dict[Any, Any] = dict(cast(Any, field.choices))
+                shown = str(labels.get(now, "")) if now is not None else ""
+                shown = shown or str(_("No answer"))
+            else:
+                shown = str(now) if now not in (None, "") else str(_("(empty)"))
+            anchor = f"question-{name[7:]}" if name.startswith("answer_") else f"id_{name}"
+            label = str(field.label or name)
+            rows.append((anchor, label, shown))
+        return rows
 
     def answer_of(self, code: str) -> tuple[int | None, str, list[str]]:
         """One question's cleaned answer and comment from the bound form, and their errors

@@ -330,9 +330,8 @@ def assessment_step(request: AuthenticatedHttpRequest, pk: int, aspect: str) -> 
                     step=step,
                     lock_version=data["lock_version"],
                 )
-            except services.StaleVersion as error:
-                messages.warning(request, error.message)
-                return redirect("assessment_step", pk=assessment.pk, aspect=aspect)
+            except services.StaleVersion:
+                return _step_collision(request, assessment, aspect, context, can_edit)
             except ServiceError as error:
                 apply_service_error(form, error)
             else:
@@ -358,6 +357,38 @@ def assessment_step(request: AuthenticatedHttpRequest, pk: int, aspect: str) -> 
     if request.htmx and "preview" in request.POST:
         return render(request, "assessments/_step_result.html", context)
     return render(request, "assessments/assessment_step.html", context)
+
+
+def _step_collision(
+    request: AuthenticatedHttpRequest,
+    assessment: Assessment,
+    aspect: str,
+    context: dict[str, Any],
+    can_edit: bool,
+) -> HttpResponse:
+    """Someone else saved the assessment while this person edited the step: nothing was
+    written. The step is shown again with every typed value, the saved values that differ
+    beside them, and the new version, so that saving again is a choice made knowingly."""
+    assessment.refresh_from_db()
+    saved = _step_initial(assessment, aspect, context["questions"])
+    data = request.POST.copy()
+    data["lock_version"] = str(assessment.lock_version)
+    form = StepForm(
+        data,
+        questions=context["questions"],
+        levels=context["levels"],
+        availability=aspect == "T",
+        initial=saved,
+    )
+    form.is_valid()
+    context.update(
+        assessment=assessment,
+        form=form,
+        preview=_preview(assessment, aspect, form, context),
+        can_edit=can_edit,
+        collision=form.differences_from(saved),
+    )
+    return render(request, "assessments/assessment_step.html", context, status=409)
 
 
 def _autosave_answer(

@@ -25,7 +25,8 @@ from benefits.calculation import (
     SCENARIOS,
     STAKEHOLDERS,
 )
-from klassa_app import jsonload
+from klassa_app import formatting, jsonload
+from klassa_app.templatetags.klassa_format import number_style
 
 MAX_IMPORT_BYTES = 1024 * 1024
 
@@ -176,6 +177,9 @@ class Input:
     choices: list[tuple[str, str]] = field(default_factory=list)
     numeric: bool = True
     hide_label: bool = False
+    # A rounded reading shown beside the input (staff in FTE); the input keeps every digit,
+    # because the calculation uses the exact value.
+    reading: str | None = None
 
     @property
     def id(self) -> str:
@@ -188,6 +192,10 @@ class Input:
     @property
     def error_id(self) -> str:
         return f"{self.name}-error"
+
+    @property
+    def reading_id(self) -> str:
+        return f"{self.name}-reading"
 
 
 @dataclass
@@ -335,6 +343,15 @@ def translate_message(error: benefit_document.DocumentError) -> str:
     return prefix + error.localized
 
 
+def fte_reading(text: str) -> str:
+    """A number of FTE as people read it: "≈ 194,9 FTE" for "194,929387"; empty when the
+    text is not a number."""
+    value = editor.parse_number(text)
+    if value is None or not value.is_finite():
+        return ""
+    return _("≈ %(fte)s FTE") % {"fte": formatting.number(value, 1, style=number_style())}
+
+
 def build_editor(
     draft: editor.Draft,
     errors: list[benefit_document.DocumentError] | None = None,
@@ -364,7 +381,12 @@ def build_editor(
             entry = lever.input(name)
             base = prefix + name
             unit = _unit(name)
-            single = make(base, labels[name], entry.value, where, unit=unit)
+            reading: Callable[[str], str | None] = (
+                fte_reading if name == "staff_fte" else lambda _text: None
+            )
+            single = make(
+                base, labels[name], entry.value, where, unit=unit, reading=reading(entry.value)
+            )
             per_scenario = [
                 make(
                     f"{base}-{s}",
@@ -372,6 +394,7 @@ def build_editor(
                     getattr(entry, s),
                     f"{where} · {labels[name]}",
                     unit=unit,
+                    reading=reading(getattr(entry, s)),
                 )
                 for s in SCENARIOS
             ]

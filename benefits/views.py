@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
@@ -522,13 +523,22 @@ def _preview_context(draft: editor.Draft, request: AuthenticatedHttpRequest) -> 
 def benefit_model_preview(
     request: AuthenticatedHttpRequest, initiative: Initiative
 ) -> HttpResponse:
-    """The results panel for the editor's current (unsaved) inputs. Never saves."""
+    """The results panel for the editor's current (unsaved) inputs. Never saves. The rounded
+    FTE readings beside the inputs follow the typed values (swapped out of band)."""
     draft = editor.draft_from_data(request.POST)
-    return render(
+    response = render(
         request,
         "benefits/_results.html",
         {"initiative": initiative, "can_edit": True, **_preview_context(draft, request)},
     )
+    for lever in build_editor(draft).levers:
+        for item in lever.inputs:
+            for field in (item.single, *item.scenarios):
+                if field.reading is not None:
+                    response.content += render_to_string(
+                        "benefits/_reading.html", {"field": field, "oob": True}, request
+                    ).encode()
+    return response
 
 
 @require_POST
