@@ -109,7 +109,7 @@ def test_reveal_tells_the_participants_but_not_the_facilitator_or_outsiders(
 
 
 def test_conclusion_tells_the_signers_and_emails_them_after_commit(
-    session, officer, owner, lawyer, dpo, bystanders, django_capture_on_commit_callbacks
+    session, officer, owner, lawyer, dpo, bystanders, django_capture_on_commit_callbacks, as_user
 ):
     mail.outbox.clear()
     assessment = conclude(session, officer, owner, lawyer, dpo, django_capture_on_commit_callbacks)
@@ -117,6 +117,9 @@ def test_conclusion_tells_the_signers_and_emails_them_after_commit(
     due = Notification.objects.get(kind=K.SIGNATURES_DUE, recipient=owner)
     # The session page, where signing is a form (the sign URL takes only a POST).
     assert due.link == reverse("session_detail", args=[session.pk])
+    page = as_user(owner).get(due.link)  # it opens, with the owner's sign button
+    assert page.status_code == 200
+    assert f'action="{reverse("assessment_sign", args=[assessment.pk])}"' in page.content.decode()
     assert due.emailed_at is not None
     assert {m.to[0] for m in mail.outbox} == {owner.email, lawyer.email, dpo.email}
     assert reverse("session_detail", args=[session.pk]) in mail.outbox[0].body
