@@ -3,7 +3,9 @@
 Both files are ``klassa.benefit-model/1`` documents with a 3-year horizon and the default
 discount rate of 3 %, without costs (the deck gives none).
 
-``fyrbodal_personal_dashboard.json`` — the Personal dashboard for Fyrbodal's 14 municipalities.
+``fyrbodal_personal_dashboard.json`` — the Personal dashboard for Fyrbodal's 14 municipalities
+(named in Swedish: "Personaldashboard — Fyrbodal", levers "Mindre administration …" and "Färre
+rekryteringar"; the deck's English names are "Less administration …" and "Fewer recruitments").
 The deck takes 15 % of the *high* scenario of less administration for principals
 (107.4 FTE × 779 730 × 30 % × 50 % = 12 561 450.3) and for teachers and staff (121 177 905),
 i.e. 20 060 903 SEK a year (rounded to whole kronor by the deck), realises 50 % of it, and

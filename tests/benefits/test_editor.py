@@ -463,7 +463,7 @@ def test_the_tornado_labels_are_words_not_identifiers(as_user, owner, initiative
     labels = [row["label"] for row in response.context["results"]["tornado_rows"]]
     assert all("levers[" not in label and "_" not in label for label in labels)
     # Numbered as in the editor ("1. …"), so that levers whose names are cut alike differ.
-    assert any(re.match(r"\d+\. Fewer recruitments — ", label) for label in labels)
+    assert any(re.match(r"\d+\. Färre rekryteringar — ", label) for label in labels)
     # Each names its input too: the rows of one lever can be told apart.
     assert len(set(labels)) == len(labels)
     rows = calculation.tornado(benefit_document.parse(saved.document), "medium")
@@ -596,7 +596,7 @@ def test_adding_and_removing_rows_redraws_the_form_and_saves_nothing(
     assert 'id="benefit-editor"' in html and 'hx-swap-oob="true"' in html
     removed = client.post(url, form_data(saved.document, action="remove_lever-0"), **HTMX)
     assert [lever.name.value for lever in removed.context["editor"].levers] == [
-        "Fewer recruitments"
+        "Färre rekryteringar"
     ]
     # The results beside the form follow the removal.
     assert removed.context["results"]["evaluation"].medium.total_benefit == Decimal("7122300.0") * 3

@@ -65,7 +65,7 @@ def test_the_owner_changes_a_lever_and_sees_numbers_and_chart_follow(
     ]
     page.evaluate("window.__notReloaded = true")
 
-    # Fewer recruitments: the rate after falls from 2 % to 1,5 % (typed with a decimal comma).
+    # Färre rekryteringar: the rate after falls from 2 % to 1,5 % (typed with a decimal comma).
     expected = expected_after(document, "0.015")
     medium = expected.medium
     page.fill("#id_levers-1-rate_after", "1,5")
