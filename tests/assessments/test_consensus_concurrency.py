@@ -15,6 +15,7 @@ from assessments import consensus, services
 from assessments.models import ConsensusSession, Proposal, Question
 from assessments.services import StaleVersion
 from klassa_app.models import Role
+from tests.assessments.helpers import the_others_submit
 from tests.factories import DepartmentFactory, MembershipFactory, OrganisationFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -97,6 +98,7 @@ def test_two_participants_submitting_at_the_same_moment_both_count(session):
 
 def test_a_decision_racing_a_dissent_on_the_same_state_is_told_it_is_stale(session):
     session, officer, owner, _lawyer = session
+    the_others_submit(session)  # the organisation's minimum of answers before a reveal
     consensus.do_reveal(actor=officer, session=session, lock_version=None)
     seen = ConsensusSession.objects.get(pk=session.pk).lock_version
     fresh = ConsensusSession.objects.get(pk=session.pk)
@@ -125,6 +127,7 @@ def test_a_decision_racing_a_dissent_on_the_same_state_is_told_it_is_stale(sessi
 
 def test_two_facilitator_tabs_deciding_from_the_same_state_keep_exactly_one(session):
     session, officer, _owner, _lawyer = session
+    the_others_submit(session)  # the organisation's minimum of answers before a reveal
     consensus.do_reveal(actor=officer, session=session, lock_version=None)
     seen = ConsensusSession.objects.get(pk=session.pk).lock_version
     fresh = ConsensusSession.objects.get(pk=session.pk)
