@@ -16,7 +16,6 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
-    CharField,
     Count,
     Exists,
     IntegerField,
@@ -25,13 +24,13 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from assessments import frameworks
+from assessments import services as assessment_services
 from assessments.consensus import required_sign_roles
 from assessments.models import (
     Aspect,
@@ -46,7 +45,7 @@ from assessments.models import (
 from benefits.models import BenefitTracking, BenefitTrackingYear
 from benefits.permissions import BENEFIT_EDITOR_ROLES
 from klassa_app import access
-from klassa_app.models import AuditEvent, Organisation, User
+from klassa_app.models import Organisation, User
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -195,13 +194,7 @@ def _approvals(user: User, organisation: Organisation) -> QuerySet[Assessment] |
     )
     if frameworks.current_scheme(organisation).four_eyes:
         # As ``services.four_eyes_problem``: who started or answered it does not approve alone.
-        answered = AuditEvent.objects.filter(
-            action="assessment.step_saved",
-            object_type=Assessment._meta.model_name,
-            object_id=Cast(OuterRef("pk"), CharField()),
-            actor=user,
-        )
-        drafts = drafts.exclude(created_by=user).exclude(Exists(answered))
+        drafts = drafts.exclude(assessment_services.classified_by_filter(user))
     return drafts
 
 

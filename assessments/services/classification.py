@@ -9,7 +9,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import CharField, Exists, F, OuterRef, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -352,16 +353,23 @@ def approval_problems(assessment: Assessment) -> list[str]:
     return problems
 
 
+def classified_by_filter(user: User) -> Q:
+    """Assessments this person started or saved any answer of (the four-eyes rule), as a
+    filter, so that a list (the work list) applies the same rule in SQL."""
+    answered = AuditEvent.objects.filter(
+        action="assessment.step_saved",
+        object_type=Assessment._meta.model_name,
+        object_id=Cast(OuterRef("pk"), CharField()),
+        actor=user,
+    )
+    return Q(created_by=user) | Q(Exists(answered))
+
+
 def classified_by(assessment: Assessment, user: User) -> bool:
     """Whether this person started the classification or saved any of its answers."""
     if assessment.created_by_id == user.pk:
         return True
-    return AuditEvent.objects.filter(
-        action="assessment.step_saved",
-        object_type=Assessment._meta.model_name,
-        object_id=str(assessment.pk),
-        actor=user,
-    ).exists()
+    return Assessment.objects.filter(classified_by_filter(user), pk=assessment.pk).exists()
 
 
 def four_eyes_problem(assessment: Assessment, user: User) -> str | None:
