@@ -115,6 +115,22 @@ class Organisation(models.Model):
         default=12,
         help_text=_("How long an approved classification stays valid before review."),
     )
+    password_sign_in = models.BooleanField(
+        _("password sign-in"),
+        default=True,
+        help_text=_(
+            "Off: members sign in only through the organisation's identity provider, and "
+            "the login page shows no password form for them."
+        ),
+    )
+    mfa_required = models.BooleanField(
+        _("two-factor authentication required"),
+        default=False,
+        help_text=_(
+            "Organisation admins and security officers who sign in with a password must "
+            "use a second factor (an authenticator app)."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

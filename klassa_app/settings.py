@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "portfolio.apps.PortfolioConfig",
     "interchange.apps.InterchangeConfig",
     "worklist.apps.WorklistConfig",
+    "api.apps.ApiConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -98,6 +99,11 @@ INSTALLED_APPS = [
     "csp",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "mozilla_django_oidc",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +118,8 @@ MIDDLEWARE = [
     "klassa_app.links.RequestOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
