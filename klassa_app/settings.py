@@ -478,6 +478,9 @@ KLASSA_DEMO_LOADERS = [
     "assessments.demo.load_demo_work",
 ]
 KLASSA_LIST_PAGE_SIZE = 50
+# Requests per API token (or signed-in person) in each window of that many seconds.
+KLASSA_API_RATE_LIMIT = env_int("KLASSA_API_RATE_LIMIT", 600)
+KLASSA_API_RATE_WINDOW = env_int("KLASSA_API_RATE_WINDOW", 60)
 # How long an external guest's link to a consensus session stays valid, in days.
 KLASSA_GUEST_LINK_DAYS = env_int("KLASSA_GUEST_LINK_DAYS", 14)
 # Background work queued longer than this (seconds) tells the person waiting that the report

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("benefits.urls")),
     path("", include("portfolio.urls")),
     path("", include("interchange.urls")),
+    path("", include("api.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("klassa_app.auth_urls")),
     # The language can be chosen before logging in.

@@ -75,6 +75,14 @@ def _all(get: Outcome, post: Outcome, **others: tuple[Outcome, Outcome]) -> Row:
     return {role: others.get(role, defaults.get(role, (get, post))) for role in ROLES}
 
 
+def _api(get: Outcome, post: Outcome, **others: tuple[Outcome, Outcome]) -> Row:
+    """An API endpoint called with the browser's session: every logged-in role gets
+    (get, post) unless named; anonymous callers 401 JSON (never the login page), except for
+    a method the endpoint does not answer (405 comes first)."""
+    anonymous = others.pop("anonymous", (405 if get == 405 else 401, 405 if post == 405 else 401))
+    return {**_all(get, post, **others), "anonymous": anonymous}
+
+
 # Nobody in the cast is staff: every model page of the technical admin sends the logged-in
 # to the admin's own login and anonymous visitors to Klassa's; its site pages are below.
 MATRIX_TECHNICAL_ADMIN = _all(ADMIN_LOGIN, ADMIN_LOGIN)
@@ -409,6 +417,18 @@ MATRIX: dict[str, Row] = {
     "password_reset_complete": _all(200, 405, anonymous=(200, 405)),
     # Public: choosing the language redirects back.
     "set_language": _all(302, 302, anonymous=(302, 302)),
+    # --- The REST API (session auth here; tests/api covers tokens) ---
+    # Public: the OpenAPI document and its interactive documentation.
+    "api-v1:openapi-json": _all(200, 405, anonymous=(200, 405)),
+    "api-v1:openapi-view": _all(200, 405, anonymous=(200, 405)),
+    # Only for building URLs: nothing answers at the API's root.
+    "api-v1:api-root": _all(404, 404, anonymous=(404, 404)),
+    # The caller's own organisation.
+    "api-v1:organisation": _api(200, 405),
+    # The departments the caller sees.
+    "api-v1:departments": _api(200, 405),
+    # UTB: as department_detail.
+    "api-v1:department": _api(200, 405, viewer=(404, 405), outsider=(404, 405)),
     # The technical admin's own pages: its login is open, the rest sends to it.
     "admin:login": _all(200, 200, anonymous=(200, 200)),
     "admin:logout": _all(302, 302, anonymous=(ADMIN_LOGIN, ADMIN_LOGIN)),

@@ -226,6 +226,13 @@ VALUE_BY_PREFIX = {
     ("token", "guest/"): "not-a-guest-link",
 }
 PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
+# The API names its object parameters after the object (``/api/v1/assets/<asset_id>``).
+API_PK = {
+    "department_id": "department",
+    "asset_id": "asset",
+    "assessment_id": "assessment",
+    "initiative_id": "initiative",
+}
 
 
 def routes() -> dict[str, str]:
@@ -238,6 +245,8 @@ def routes() -> dict[str, str]:
 
 
 def _value(parameter: str, route: str, side: Side) -> str:
+    if parameter in API_PK and route.startswith("api/"):
+        return str(side.objects[API_PK[parameter]].pk)
     if parameter == "pk":
         for prefix, key in PK_BY_PREFIX:
             if route.startswith(prefix):
@@ -257,7 +266,10 @@ def url_of(name: str, route: str, side: Side) -> str:
 
 
 def has_objects(route: str) -> bool:
-    return any(m.group(2) == "pk" for m in PARAMETER.finditer(route))
+    return any(
+        m.group(2) == "pk" or (route.startswith("api/") and m.group(2) in API_PK)
+        for m in PARAMETER.finditer(route)
+    )
 
 
 # --- Requests ----------------------------------------------------------------------------------
