@@ -30,17 +30,24 @@ SUMMARY_FIELDS = (
     "roi",
     "payback_years",
     "irr",
+    "discount_rate",
+    "investment_schedule",
 )
 _PLACES = {
-    name: 6 if name in ("bcr", "roi", "payback_years", "irr") else 4 for name in SUMMARY_FIELDS
+    name: 6 if name in ("bcr", "roi", "payback_years", "irr", "discount_rate") else 4
+    for name in SUMMARY_FIELDS
 }
 
 
-def _stored(name: str, value: Decimal | None) -> Decimal | None:
-    """The value as the database keeps it (so that fresh and stored figures compare equal)."""
+def _stored(name: str, value: Any) -> Any:
+    """The value as the database keeps it (so that fresh and stored figures compare equal);
+    the investment schedule is a list of decimal strings (JSON)."""
     if value is None:
         return None
-    return value.quantize(Decimal(1).scaleb(-_PLACES[name]))
+    places = Decimal(1).scaleb(-_PLACES[name])
+    if isinstance(value, list | tuple):
+        return [str(v.quantize(places)) for v in value]
+    return value.quantize(places)
 
 
 def fresh_summaries(document: Mapping[str, Any]) -> dict[str, dict[str, Decimal | None]]:
@@ -50,19 +57,19 @@ def fresh_summaries(document: Mapping[str, Any]) -> dict[str, dict[str, Decimal 
         model = benefit_document.parse(document)
     except benefit_document.DocumentInvalid:
         return {}
-    investment = sum(
-        (
-            cost.amount(year)
-            for cost in model.costs
-            if cost.kind == "investment"
-            for year in model.years
-        ),
-        ZERO,
-    )
+    # The investment in each model year (0 = the start year): the roadmap spreads it over
+    # the plan years from wherever the initiative starts.
+    schedule = [
+        sum((cost.amount(year) for cost in model.costs if cost.kind == "investment"), ZERO)
+        for year in model.years
+    ]
+    investment = sum(schedule, ZERO)
     result = {}
     for scenario in calculation.evaluate(model):
         values = {name: getattr(scenario, name, None) for name in SUMMARY_FIELDS}
         values["investment_cost"] = investment
+        values["discount_rate"] = model.discount_rate
+        values["investment_schedule"] = schedule
         result[scenario.scenario] = {name: _stored(name, v) for name, v in values.items()}
     return result
 

@@ -177,6 +177,10 @@ class BenefitSummary(models.Model):
     roi = _ratio(_("return on investment"))
     payback_years = _ratio(_("payback (years)"))
     irr = _ratio(_("internal rate of return"))
+    discount_rate = _ratio(_("discount rate"))
+    # Investment cost by model year (year 0 first), as decimal strings: what the roadmap
+    # spends in each plan year after the initiative's start.
+    investment_schedule = models.JSONField(_("investment by year"), default=list)
 
     class Meta:
         verbose_name = _("benefit summary")

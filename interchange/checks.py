@@ -26,6 +26,7 @@ from assessments.models import (
 from benefits import document as benefit_document
 from klassa_app import messages, numbers
 from klassa_app import text as text_rules
+from portfolio import roadmap
 from portfolio.models import BenefitScenario
 
 FORMAT = "klassa.register/1"
@@ -52,7 +53,7 @@ COMPUTED_KEYS = frozenset(
 INITIATIVE_KEYS = (
     frozenset(
         {"code", "department", "name", "area", "assets", "adjustments"}
-        | {"benefit_model", "priority"}
+        | {"benefit_model", "priority", "requires"}
     )
     | COMPUTED_KEYS
 )
@@ -60,7 +61,8 @@ ADJUSTMENT_KEYS = frozenset({"aspect", "level", "reason", "justification"})
 PRIORITY_KEYS = frozenset(
     {"strategic_fit", "time_criticality", "duration_weeks", "forced", "forced_reason"}
 )
-PORTFOLIO_KEYS = frozenset({"year", "budget", "scenario"})
+PORTFOLIO_KEYS = frozenset({"year", "budget", "scenario", "budgets"})
+MAX_PLAN_YEARS = 10
 MAX_BUDGET = Decimal("1e15")
 MAX_DURATION_WEEKS = 520
 # Free texts without a column limit (descriptions, justifications, reasons): bounded all the
@@ -99,6 +101,13 @@ SECRECY = gettext_noop("must be the OSL reference as text, or null")
 BOOLEAN = gettext_noop("must be true or false")
 ASSET_CODE = gettext_noop("must be an asset code")
 UNKNOWN_ASSET = gettext_noop("unknown asset code")
+INITIATIVE_CODE = gettext_noop("must be an initiative code")
+UNKNOWN_INITIATIVE = gettext_noop("unknown initiative code")
+REQUIRES_ITSELF = gettext_noop("an initiative cannot require itself")
+CYCLE = gettext_noop("cycle %(cycle)s")
+PLAN_YEARS = gettext_noop("must be consecutive years, at most %(max)s")
+FIRST_PLAN_YEAR = gettext_noop("must be the first year of portfolio.budgets")
+FIRST_PLAN_BUDGET = gettext_noop("must equal the budget of the first year of portfolio.budgets")
 DUPLICATE_ASPECT = gettext_noop("duplicate aspect")
 SCORE = gettext_noop("must be a whole number from 1 to %(max)s, or null")
 FORCED_VALUE = gettext_noop('must be null, "in" or "out"')
@@ -159,6 +168,9 @@ class RegisterContext:
     legal_minimums: Mapping[str, Mapping[str, int]]
     departments: frozenset[str] = frozenset()
     assets: Mapping[str, KnownAsset] = field(default_factory=dict)
+    # The organisation's initiatives with what each requires: a document may name one it
+    # does not list, and a cycle may run through prerequisites it leaves as they are.
+    prerequisites: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 DEFAULT_CONTEXT = RegisterContext(
@@ -290,9 +302,52 @@ class _Checker:
         for i, item in enumerate(self.items(document, "information_assets", "information_assets")):
             self.asset(item, f"information_assets[{i}]", seen)
         seen = set()
-        for i, item in enumerate(self.items(document, "initiatives", "initiatives")):
+        initiatives = self.items(document, "initiatives", "initiatives")
+        self.initiative_codes = set(self.context.prerequisites) | {
+            normalise_code(item.get("code")) for item in initiatives if isinstance(item, dict)
+        }
+        for i, item in enumerate(initiatives):
             self.initiative(item, f"initiatives[{i}]", seen)
+        self.prerequisite_cycles(initiatives)
         self.portfolio(document.get("portfolio"))
+
+    def requires(self, value: Any, path: str) -> None:
+        if not isinstance(value, dict) or "requires" not in value:
+            return
+        own = normalise_code(value.get("code"))
+        listed: list[str] = []
+        for j, raw in enumerate(self.items(value, "requires", f"{path}.requires")):
+            where = f"{path}.requires[{j}]"
+            code = normalise_code(raw)
+            if not isinstance(raw, str) or not code:
+                self.error(where, INITIATIVE_CODE)
+            elif code == own:
+                self.error(where, REQUIRES_ITSELF)
+            elif code not in self.initiative_codes:
+                self.error(where, UNKNOWN_INITIATIVE)
+            elif code in listed:
+                self.error(where, DUPLICATE_CODE)
+            else:
+                listed.append(code)
+
+    def prerequisite_cycles(self, initiatives: list[Any]) -> None:
+        """One error for a cycle, at the first initiative of the document on it: what the
+        organisation's initiatives require after the import (the document's ``requires``
+        over the stored ones)."""
+        graph = {code: list(codes) for code, codes in self.context.prerequisites.items()}
+        where: dict[str, int] = {}
+        for i, item in enumerate(initiatives):
+            if not isinstance(item, dict) or not isinstance(item.get("requires"), list):
+                continue
+            code = normalise_code(item.get("code"))
+            where.setdefault(code, i)
+            graph[code] = [normalise_code(r) for r in item["requires"] if isinstance(r, str)]
+        cycle = roadmap.find_cycle(graph)
+        if cycle is None:
+            return
+        index = min((where[c] for c in cycle if c in where), default=None)
+        path = f"initiatives[{index}].requires" if index is not None else "initiatives"
+        self.error(path, CYCLE, {"cycle": " → ".join(cycle)})
 
     def portfolio(self, value: Any) -> None:
         if value is None:
@@ -321,6 +376,54 @@ class _Checker:
         scenario = value.get("scenario")
         if scenario is not None and scenario not in BenefitScenario.values:
             self.error("portfolio.scenario", SCENARIO)
+        if "budgets" in value:
+            self.plan_budgets(value)
+
+    def plan_budgets(self, portfolio: Mapping[str, Any]) -> None:
+        budgets = portfolio["budgets"]
+        if not isinstance(budgets, dict):
+            self.error("portfolio.budgets", NOT_AN_OBJECT)
+            return
+        years: list[int] = []
+        amounts: dict[int, Decimal] = {}
+        for key, raw in budgets.items():
+            where = f"portfolio.budgets.{key}"
+            year = int(key) if isinstance(key, str) and key.isdigit() and len(key) == 4 else None
+            if year is None or not 2000 <= year <= 2100:
+                self.error(where, YEAR)
+                continue
+            years.append(year)
+            try:
+                amount = numbers.parse_document_number(raw, where)
+            except numbers.NumberError as error:
+                self.error(where, benefit_document.number_message(error, raw))
+                continue
+            if amount < 0:
+                self.error(where, NON_NEGATIVE)
+            elif amount >= MAX_BUDGET:
+                self.error(where, TOO_LARGE)
+            else:
+                amounts[year] = amount
+        ordered = sorted(years)
+        if (
+            not ordered
+            or ordered != list(range(ordered[0], ordered[0] + len(ordered)))
+            or len(ordered) > MAX_PLAN_YEARS
+        ):
+            self.error("portfolio.budgets", PLAN_YEARS, {"max": MAX_PLAN_YEARS})
+            return
+        first = ordered[0]
+        year = portfolio.get("year")
+        if year is not None and year != first:
+            self.error("portfolio.year", FIRST_PLAN_YEAR)
+        budget = portfolio.get("budget")
+        if budget is not None and first in amounts:
+            try:
+                same = numbers.parse_document_number(budget, "portfolio.budget") == amounts[first]
+            except numbers.NumberError:
+                same = True  # already reported above
+            if not same:
+                self.error("portfolio.budget", FIRST_PLAN_BUDGET)
 
     def organisation(self, value: Any, expected: str | None) -> None:
         if value is None:
@@ -483,6 +586,7 @@ class _Checker:
         for j, raw in enumerate(self.items(value, "adjustments", f"{path}.adjustments")):
             self.adjustment(raw, f"{path}.adjustments[{j}]", linked, aspects_seen)
         self.priority(value.get("priority"), f"{path}.priority")
+        self.requires(value, path)
         self.benefit_model(value.get("benefit_model"), f"{path}.benefit_model")
 
     def benefit_model(self, value: Any, path: str) -> None:

@@ -20,7 +20,8 @@ from benefits import document as benefit_document
 from benefits.models import BenefitModel
 from interchange.checks import FORMAT
 from klassa_app.models import Department, Organisation
-from portfolio.models import InitiativePriority, PortfolioSettings
+from portfolio import selectors as portfolio_selectors
+from portfolio.models import InitiativePriority, PortfolioSettings, Prerequisite
 
 
 def export_document(organisation: Organisation) -> dict[str, Any]:
@@ -75,6 +76,13 @@ def export_document(organisation: Organisation) -> dict[str, Any]:
         p.initiative_id: p
         for p in InitiativePriority.objects.filter(initiative__organisation=organisation)
     }
+    requires: dict[int, list[str]] = {}
+    for pk, code in (
+        Prerequisite.objects.filter(initiative__organisation=organisation)
+        .order_by("requires__code")
+        .values_list("initiative_id", "requires__code")
+    ):
+        requires.setdefault(pk, []).append(code)
     exported = []
     today = timezone.localdate()
     for initiative in initiatives:
@@ -118,6 +126,7 @@ def export_document(organisation: Organisation) -> dict[str, Any]:
             ),
             "ready": not blockers,
             "blockers": blockers,
+            "requires": requires.get(initiative.pk, []),
         }
         if initiative.pk in models:
             entry["benefit_model"] = models[initiative.pk]
@@ -144,5 +153,9 @@ def export_document(organisation: Organisation) -> dict[str, Any]:
             "year": settings.year,
             "budget": benefit_document.number_text(settings.budget),
             "scenario": settings.scenario,
+            "budgets": {
+                str(year): benefit_document.number_text(budget)
+                for year, budget in portfolio_selectors.plan_budgets(settings).items()
+            },
         }
     return document

@@ -63,7 +63,7 @@ from interchange.checks import (
 from klassa_app import access, audit
 from klassa_app.derived import figures_changed
 from klassa_app.models import AuditEvent, Department, Organisation, User
-from portfolio.models import InitiativePriority, PortfolioSettings
+from portfolio.models import InitiativePriority, PlanYearBudget, PortfolioSettings, Prerequisite
 
 # Stored as the override's reason, in the organisation's language (records are kept in it).
 IMPORT_REASON = gettext_noop("Imported from register file")
@@ -209,12 +209,23 @@ def load_context(organisation: Organisation | None) -> RegisterContext:
     departments = frozenset(
         Department.objects.filter(organisation=organisation).values_list("code", flat=True)
     )
+    prerequisites: dict[str, list[str]] = {
+        code: []
+        for code in Initiative.objects.filter(organisation=organisation).values_list(
+            "code", flat=True
+        )
+    }
+    for code, required in Prerequisite.objects.filter(
+        initiative__organisation=organisation
+    ).values_list("initiative__code", "requires__code"):
+        prerequisites[code].append(required)
     return RegisterContext(
         aspects=base.aspects,
         tops=base.tops,
         legal_minimums=base.legal_minimums,
         departments=departments,
         assets=assets,
+        prerequisites={code: tuple(sorted(codes)) for code, codes in prerequisites.items()},
     )
 
 
@@ -924,6 +935,7 @@ class _Importer:
             self.initiative_adjustments,
             self.initiative_benefit_models,
             self.initiative_priorities,
+            self.initiative_prerequisites,
         ):
             for code in part(items, initiatives):
                 changed[code] = True
@@ -1181,6 +1193,81 @@ class _Importer:
 
     # The organisation's portfolio settings
 
+    def plan_years(self, budgets: Mapping[str, Any], current: PortfolioSettings) -> None:
+        """``portfolio.budgets``: the first year and frame are the portfolio's year and
+        budget (the checks made sure ``year`` and ``budget`` agree), the rest plan years."""
+        organisation = self.organisation
+        assert organisation is not None  # the organisation step ran first
+        frames: dict[int, Decimal] = {}
+        for year, value in budgets.items():
+            amount = benefit_document.to_number(value)
+            assert amount is not None  # the checks refused anything else
+            frames[int(year)] = amount
+        first = min(frames)
+        current.year, current.budget = first, frames[first]
+        later = {y: b for y, b in frames.items() if y != first}
+        stored = dict(
+            PlanYearBudget.objects.filter(organisation=organisation).values_list("year", "budget")
+        )
+        if stored == later:
+            return
+        PlanYearBudget.objects.filter(organisation=organisation).delete()
+        PlanYearBudget.objects.bulk_create(
+            [PlanYearBudget(organisation=organisation, year=y, budget=b) for y, b in later.items()]
+        )
+        self.summary.portfolio_changed = True
+        self.log(
+            "portfolio.plan_budgets_set",
+            organisation.code,
+            current,
+            before={"plan_years": {str(y): str(b) for y, b in sorted(stored.items())}},
+            after={"plan_years": {str(y): str(b) for y, b in sorted(later.items())}},
+            object_repr=f"{organisation.code} plan years",
+        )
+
+    def initiative_prerequisites(
+        self, items: Sequence[tuple[str, Mapping[str, Any]]], initiatives: Sequence[Initiative]
+    ) -> list[str]:
+        """Replace what each initiative with a ``requires`` key requires (an initiative
+        without the key keeps its prerequisites). Every initiative exists by now, so a
+        prerequisite may be listed after the initiative that needs it."""
+        given = [
+            (code, initiative, [normalise_code(r) for r in item["requires"]])
+            for (code, item), initiative in zip(items, initiatives, strict=True)
+            if isinstance(item.get("requires"), list)
+        ]
+        if not given:
+            return []
+        ids = dict(
+            Initiative.objects.filter(organisation=self.organisation).values_list("code", "pk")
+        )
+        current: dict[int, list[str]] = {}
+        for pk, required in Prerequisite.objects.filter(
+            initiative__organisation=self.organisation
+        ).values_list("initiative_id", "requires__code"):
+            current.setdefault(pk, []).append(required)
+        changed: list[str] = []
+        stale: list[int] = []
+        fresh: list[Prerequisite] = []
+        for code, initiative, wanted in given:
+            before = sorted(current.get(initiative.pk, []))
+            after = sorted(wanted)
+            if before == after:
+                continue
+            changed.append(code)
+            stale.append(initiative.pk)
+            fresh += [Prerequisite(initiative_id=initiative.pk, requires_id=ids[r]) for r in after]
+            self.log(
+                "portfolio.prerequisites_set",
+                code,
+                initiative,
+                before={"requires": before},
+                after={"requires": after},
+            )
+        Prerequisite.objects.filter(initiative_id__in=stale).delete()
+        Prerequisite.objects.bulk_create(fresh, batch_size=BATCH)
+        return changed
+
     def portfolio_step(self) -> None:
         spec = self.document.get("portfolio")
         if spec is None:
@@ -1194,6 +1281,8 @@ class _Importer:
             current.budget = benefit_document.to_number(spec["budget"])
         if spec.get("scenario") is not None:
             current.scenario = spec["scenario"]
+        if spec.get("budgets"):
+            self.plan_years(spec["budgets"], current)
         after = {"year": current.year, "budget": current.budget, "scenario": current.scenario}
         if settings is not None and all(
             Decimal(str(before[k])) == Decimal(str(after[k]))

@@ -58,6 +58,8 @@ ACTION_LABELS = {
     "benefit_tracking.values_saved": _("Benefit targets or actuals saved"),
     "benefit_tracking.targets_filled": _("Benefit targets filled from the model"),
     "portfolio.settings_updated": _("Portfolio settings changed"),
+    "portfolio.prerequisites_set": _("Initiative's prerequisites set"),
+    "portfolio.plan_budgets_set": _("Plan years' investment frames set"),
     "api_token.created": _("API token created"),
     "api_token.revoked": _("API token revoked"),
     "api_token.used": _("API called with a write token"),

@@ -190,6 +190,62 @@ class InitiativePriority(models.Model):
         return self.forced or None
 
 
+class PlanYearBudget(models.Model):
+    """The investment frame of a plan year after the portfolio's year (whose frame is the
+    settings' ``budget``): a budget year with its plan years, as municipalities decide them."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="plan_year_budgets"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    budget = models.DecimalField(
+        _("investment frame (SEK)"),
+        max_digits=17,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+
+    class Meta:
+        verbose_name = _("plan year frame")
+        verbose_name_plural = _("plan year frames")
+        ordering = ["organisation", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="plan_year_once"),
+            models.CheckConstraint(
+                condition=models.Q(budget__gte=0), name="plan_year_budget_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year}"
+
+
+class Prerequisite(models.Model):
+    """``initiative`` may start only when ``requires`` has been delivered: a shared platform,
+    an identity solution, another initiative of the same organisation. No cycles (the
+    service refuses them, naming the cycle)."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="prerequisites"
+    )
+    requires = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="needed_by")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("prerequisite")
+        verbose_name_plural = _("prerequisites")
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "requires"], name="prerequisite_once"),
+            models.CheckConstraint(
+                condition=~models.Q(initiative=models.F("requires")),
+                name="prerequisite_not_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id} → {self.requires_id}"
+
+
 class PortfolioScenario(models.Model):
     """A saved selection: the inputs it was made with and the chosen codes, frozen. One
     scenario per organisation and year may be committed as the decision."""

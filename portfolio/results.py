@@ -106,7 +106,8 @@ class _Item:
     scoring: scoring.ScoringInput
 
 
-def _items(organisation: Organisation, scenario: str, today: date) -> list[_Item]:
+def stored_items(organisation: Organisation, scenario: str, today: date) -> list[_Item]:
+    """Every initiative as the ranking and the roadmap see it, from the stored figures."""
     summaries = dict(
         (pk, (npv, cost))
         for pk, npv, cost in BenefitSummary.objects.filter(
@@ -213,7 +214,7 @@ def _store_ranking(
     budget: Decimal,
     today: date,
 ) -> PortfolioResult:
-    items = _items(organisation, scenario, today)
+    items = stored_items(organisation, scenario, today)
     ranked = rank_inputs([i.scoring for i in items], settings)
     items.sort(key=lambda i: ranked[i.code].rank)
     candidates = [

@@ -53,6 +53,7 @@ from portfolio.breakdowns import (  # noqa: F401 (HeatCell: read from here by po
 from portfolio.models import (
     BenefitScenario,
     InitiativePriority,
+    PlanYearBudget,
     PortfolioScenario,
     PortfolioSettings,
     RankingMethod,
@@ -71,6 +72,22 @@ def portfolio_settings(organisation: Organisation) -> PortfolioSettings:
     """The organisation's settings, or unsaved defaults (a read never writes)."""
     found = PortfolioSettings.objects.filter(organisation=organisation).first()
     return found if found is not None else PortfolioSettings(organisation=organisation)
+
+
+def plan_budgets(settings: PortfolioSettings) -> dict[int, Decimal]:
+    """The investment frame of each plan year: the portfolio's year with its budget, then the
+    plan years stored after it, as far as they follow each other."""
+    frames = {settings.year: settings.budget}
+    if settings.organisation_id is None:
+        return frames
+    later = PlanYearBudget.objects.filter(
+        organisation_id=settings.organisation_id, year__gt=settings.year
+    ).order_by("year")
+    for year, budget in later.values_list("year", "budget"):
+        if year != max(frames) + 1:
+            break
+        frames[year] = budget
+    return frames
 
 
 def weights_of(settings: PortfolioSettings) -> dict[str, Decimal]:

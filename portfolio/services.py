@@ -16,13 +16,15 @@ from assessments.models import Initiative
 from klassa_app import access, audit, numbers
 from klassa_app.models import Organisation, User
 from klassa_app.services import ServiceError
-from portfolio import results, scoring, selectors
+from portfolio import results, roadmap, scoring, selectors
 from portfolio.models import (
     BenefitScenario,
     Forced,
     InitiativePriority,
+    PlanYearBudget,
     PortfolioScenario,
     PortfolioSettings,
+    Prerequisite,
     RankingMethod,
 )
 from portfolio.permissions import can_manage_portfolio, can_set_priority
@@ -447,3 +449,131 @@ def do_delete_scenario(*, actor: User, scenario: PortfolioScenario) -> None:
         before=snapshot,
     )
     scenario.delete()
+
+
+# --- The roadmap: prerequisites and the plan years' frames --------------------------------------
+
+MAX_PLAN_YEARS = 10
+
+
+def prerequisite_cycle(
+    organisation: Organisation, initiative: Initiative, requires: list[Initiative]
+) -> list[str] | None:
+    """The cycle (as initiative codes, back to its start) that giving ``initiative`` these
+    prerequisites would close, or None."""
+    graph: dict[str, list[str]] = {}
+    for code, required in Prerequisite.objects.filter(
+        initiative__organisation=organisation
+    ).values_list("initiative__code", "requires__code"):
+        graph.setdefault(code, []).append(required)
+    graph[initiative.code] = [r.code for r in requires]
+    for codes in list(graph.values()):
+        for code in codes:
+            graph.setdefault(code, [])
+    cycle = roadmap.find_cycle(graph)
+    if cycle is None or initiative.code not in cycle:
+        return cycle
+    # Told from the initiative being edited: "PLAT → DASH → PLAT" when editing PLAT.
+    at = cycle.index(initiative.code)
+    return [*cycle[at:-1], *cycle[:at], initiative.code]
+
+
+@transaction.atomic
+def do_set_prerequisites(
+    *, actor: User, initiative: Initiative, requires: list[Initiative]
+) -> list[Initiative]:
+    """Replace what ``initiative`` requires. Refused, naming the cycle, when it would close
+    one; prerequisites must be other initiatives of the same organisation."""
+    if not can_set_priority(actor, initiative):
+        raise PermissionDenied(
+            _("Only business owners, economists and admins set an initiative's prerequisites.")
+        )
+    organisation = initiative.organisation
+    # Serialise changes of one organisation's graph: two concurrent edits could each pass
+    # the cycle check and together close a cycle.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    unique = {r.pk: r for r in requires}
+    for required in unique.values():
+        if required.pk == initiative.pk:
+            raise ServiceError(_("An initiative cannot require itself."), "requires")
+        if required.organisation_id != organisation.pk:
+            raise ServiceError(_("Choose initiatives of this organisation."), "requires")
+    chosen = sorted(unique.values(), key=lambda r: r.code)
+    if cycle := prerequisite_cycle(organisation, initiative, chosen):
+        raise ServiceError(
+            _("That would make a cycle: %(cycle)s.") % {"cycle": " → ".join(cycle)}, "requires"
+        )
+    before = sorted(
+        Prerequisite.objects.filter(initiative=initiative).values_list("requires__code", flat=True)
+    )
+    after = [r.code for r in chosen]
+    if before == after:
+        return chosen
+    Prerequisite.objects.filter(initiative=initiative).delete()
+    Prerequisite.objects.bulk_create(
+        [Prerequisite(initiative=initiative, requires=r) for r in chosen]
+    )
+    audit.record(
+        actor=actor,
+        organisation=organisation,
+        action="portfolio.prerequisites_set",
+        obj=initiative,
+        before={"requires": before},
+        after={"requires": after},
+    )
+    return chosen
+
+
+def parse_plan_budgets(budgets: Mapping[Any, Any], field: str = "budgets") -> dict[int, Decimal]:
+    """Consecutive calendar years (as numbers or strings) → non-negative frames in kronor."""
+    if not budgets:
+        raise ServiceError(_("Give at least one plan year."), field)
+    if len(budgets) > MAX_PLAN_YEARS:
+        raise ServiceError(_("At most %(count)s plan years.") % {"count": MAX_PLAN_YEARS}, field)
+    parsed: dict[int, Decimal] = {}
+    for key, value in budgets.items():
+        try:
+            year = int(str(key).strip())
+        except ValueError as error:
+            raise ServiceError(_("Enter a year."), field) from error
+        if not 2000 <= year <= 2100:
+            raise ServiceError(_("Enter a year from 2000 to 2100."), f"{field}.{year}")
+        parsed[year] = parse_budget(value, f"{field}.{year}")
+    years = sorted(parsed)
+    if years != list(range(years[0], years[0] + len(years))):
+        raise ServiceError(_("The plan years must follow each other."), field)
+    return {year: parsed[year] for year in years}
+
+
+@transaction.atomic
+def do_set_plan_budgets(
+    *, actor: User, organisation: Organisation, budgets: Mapping[Any, Any]
+) -> dict[int, Decimal]:
+    """Set the investment frame of each plan year: the first year and its frame become the
+    portfolio's year and budget, the following years its plan years."""
+    _require_manager(actor, organisation)
+    frames = parse_plan_budgets(budgets)
+    settings, _created = PortfolioSettings.objects.select_for_update().get_or_create(
+        organisation=organisation
+    )
+    before = {str(y): str(b) for y, b in selectors.plan_budgets(settings).items()}
+    first, *later = frames
+    settings.year, settings.budget = first, frames[first]
+    settings.updated_by = actor
+    settings.save()
+    PlanYearBudget.objects.filter(organisation=organisation).delete()
+    PlanYearBudget.objects.bulk_create(
+        [PlanYearBudget(organisation=organisation, year=y, budget=frames[y]) for y in later]
+    )
+    after = {str(y): str(b) for y, b in frames.items()}
+    if before != after:
+        audit.record(
+            actor=actor,
+            organisation=organisation,
+            action="portfolio.plan_budgets_set",
+            obj=settings,
+            before={"budgets": before},
+            after={"budgets": after},
+            object_repr=f"{organisation.code} plan {first}–{first + len(frames) - 1}",
+        )
+    return frames

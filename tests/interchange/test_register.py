@@ -864,7 +864,12 @@ def test_export_writes_benefit_model_priority_and_portfolio_back(norrkoping, doc
         "forced_reason": "",
     }
     assert "no_benefit_model" not in edu_a["blockers"]
-    assert exported["portfolio"] == {"year": 2027, "budget": "50000000.00", "scenario": "medium"}
+    assert exported["portfolio"] == {
+        "year": 2027,
+        "budget": "50000000.00",
+        "scenario": "medium",
+        "budgets": {"2027": "50000000.00"},
+    }
     before = row_counts()
     assert not register.import_document(exported, actor=None).changed
     assert row_counts() == before

@@ -1,0 +1,164 @@
+"""The roadmap of an organisation from its stored figures: the inputs of ``portfolio.roadmap``
+(a handful of queries, however many initiatives) and the ``klassa.roadmap/1`` report that
+``manage.py roadmap_report`` prints. Amounts are decimal strings with two decimals."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from benefits.calculation import money_text
+from benefits.models import BenefitSummary
+from klassa_app.models import Organisation
+from portfolio import results, roadmap, selectors
+from portfolio.models import BenefitScenario, Prerequisite
+
+FORMAT = "klassa.roadmap/1"
+WEEKS_PER_YEAR = 52
+
+
+@dataclass(frozen=True)
+class RoadmapInputs:
+    scenario: str
+    horizon: roadmap.Horizon
+    items: list[roadmap.RoadmapItem]  # in the order of the stored figures (by code)
+
+
+def duration_years(weeks: int | None) -> int:
+    """Whole plan years an initiative takes: ceil(weeks / 52), 1 when unknown."""
+    return max(1, math.ceil(weeks / WEEKS_PER_YEAR)) if weeks else 1
+
+
+def roadmap_inputs(
+    organisation: Organisation,
+    *,
+    scenario: str | None = None,
+    budgets: dict[int, Decimal] | None = None,
+    today: date | None = None,
+) -> RoadmapInputs:
+    """Every initiative of the organisation as the roadmap sees it. ``budgets`` (year →
+    frame) replaces the stored frames for a what-if. ``ValueError`` for an unknown scenario."""
+    settings = selectors.portfolio_settings(organisation)
+    scenario = scenario or settings.scenario or BenefitScenario.MEDIUM
+    if scenario not in BenefitScenario.values:
+        raise ValueError(f"unknown scenario {scenario!r}")
+    frames = budgets or selectors.plan_budgets(settings)
+    first = min(frames)
+    horizon = roadmap.Horizon(first, tuple(frames[y] for y in sorted(frames)))
+    stored = results.stored_items(organisation, scenario, today or timezone.localdate())
+    models = {
+        pk: (rate, schedule)
+        for pk, rate, schedule in BenefitSummary.objects.filter(
+            initiative__organisation=organisation, scenario=scenario
+        ).values_list("initiative_id", "discount_rate", "investment_schedule")
+    }
+    requires: dict[int, list[str]] = {}
+    for pk, code in (
+        Prerequisite.objects.filter(initiative__organisation=organisation)
+        .order_by("requires__code")
+        .values_list("initiative_id", "requires__code")
+    ):
+        requires.setdefault(pk, []).append(code)
+    items = []
+    for item in sorted(stored, key=lambda i: i.code):
+        rate, schedule = models.get(item.pk, (None, []))
+        items.append(
+            roadmap.RoadmapItem(
+                code=item.code,
+                npv=item.npv,
+                rate=rate if rate is not None else Decimal(0),
+                investments=tuple(Decimal(v) for v in schedule or ()),
+                duration_years=duration_years(item.scoring.duration_weeks),
+                ready=item.ready,
+                forced=item.forced,
+                requires=tuple(requires.get(item.pk, ())),
+            )
+        )
+    return RoadmapInputs(scenario=scenario, horizon=horizon, items=items)
+
+
+def _money(amount: Decimal) -> str:
+    text = money_text(amount)
+    assert text is not None  # only None for None
+    return text
+
+
+def _conflict(conflict: roadmap.Conflict) -> dict[str, Any]:
+    entry: dict[str, Any] = {"kind": conflict.kind}
+    if conflict.initiative is not None:
+        entry["initiative"] = conflict.initiative
+    if conflict.requires is not None:
+        entry["requires"] = conflict.requires
+    if conflict.reason is not None and conflict.kind == roadmap.CONFLICT_PREREQUISITE:
+        entry["reason"] = conflict.reason
+    if conflict.years:
+        entry["years"] = list(conflict.years)
+    return entry
+
+
+def plan_json(inputs: RoadmapInputs, plan: roadmap.Plan) -> dict[str, Any]:
+    """A plan as the ``klassa.roadmap/1`` report gives it (without the header)."""
+    horizon = inputs.horizon
+    by_code = {item.code: item for item in inputs.items}
+    shares = roadmap.shared_costs(inputs.items, plan) if plan.feasible else {}
+    users = roadmap.shared_by(inputs.items, plan) if plan.feasible else {}
+    entries = []
+    for code, start in sorted(plan.starts.items(), key=lambda kv: (kv[1], kv[0])):
+        item = by_code[code]
+        costs = {
+            str(start + t): _money(amount)
+            for t, amount in enumerate(item.investments)
+            if amount and start + t <= horizon.last_year
+        }
+        entry: dict[str, Any] = {
+            "initiative": code,
+            "start_year": start,
+            "value": _money(item.value_at(start, horizon.first_year)),
+            "costs": costs,
+        }
+        if code in users:
+            entry["shared_by"] = users[code]
+        if code in shares:
+            entry["shared_costs"] = {p: _money(v) for p, v in shares[code].items()}
+        entries.append(entry)
+    unplanned = (
+        [
+            {"initiative": u.code, "reason": u.reason}
+            for u in roadmap.why_not(inputs.items, horizon, plan)
+        ]
+        if plan.feasible
+        else []
+    )
+    return {
+        "feasible": plan.feasible,
+        "proven_optimal": bool(plan.proven_optimal),
+        "value": _money(plan.value),
+        "spend": {str(y): _money(s) for y, s in zip(horizon.years, plan.spend, strict=True)},
+        "plan": entries,
+        "unplanned": unplanned,
+        "conflicts": [_conflict(c) for c in plan.conflicts],
+    }
+
+
+def roadmap_report(
+    organisation: Organisation, *, scenario: str | None = None, today: date | None = None
+) -> dict[str, Any]:
+    """The optimal roadmap of the whole organisation as ``klassa.roadmap/1``."""
+    inputs = roadmap_inputs(organisation, scenario=scenario, today=today)
+    plan = roadmap.optimal_plan(inputs.items, inputs.horizon)
+    return {
+        "format": FORMAT,
+        "organisation": organisation.code,
+        "scenario": inputs.scenario,
+        "years": list(inputs.horizon.years),
+        "budgets": {
+            str(y): _money(b)
+            for y, b in zip(inputs.horizon.years, inputs.horizon.budgets, strict=True)
+        },
+        **plan_json(inputs, plan),
+    }
