@@ -115,7 +115,11 @@ def enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if mfa.pending_step(request, refresh=True) is not mfa.Step.VERIFY:
+    step = mfa.pending_step(request, refresh=True)
+    if step is mfa.Step.ENROL:
+        # The app was removed meanwhile (a reset) and the role requires one.
+        return redirect(f"{resolve_url('mfa_enrol')}?{urlencode({'next': _next_url(request)})}")
+    if step is mfa.Step.NONE:
         return HttpResponseRedirect(_next_url(request))
     form = CodeForm(
         request.POST or None,

@@ -409,6 +409,18 @@ MATRIX: dict[str, Row] = {
     "password_reset_complete": _all(200, 405, anonymous=(200, 405)),
     # Public: choosing the language redirects back.
     "set_language": _all(302, 302, anonymous=(302, 302)),
+    # Two-factor authentication, everyone's own (nobody in the cast has an app, and no
+    # organisation requires one): the status page; setting up (an empty code is refused: 200).
+    "mfa_status": _all(200, 405),
+    "mfa_enrol": _all(200, 200),
+    # Nothing to verify without an app: on to the home page.
+    "mfa_verify": _all(302, 302),
+    # Need an app: without one, back to the status page.
+    "mfa_recovery_codes": _all(302, 302),
+    "mfa_disable": _all(302, 302),
+    # As member_edit; the admin's GET is the confirmation page, the POST goes back to the
+    # member (nothing to reset for the lawyer, with a message).
+    "mfa_reset_member": _all(404, 404, admin=(200, 302)),
     # The technical admin's own pages: its login is open, the rest sends to it.
     "admin:login": _all(200, 200, anonymous=(200, 200)),
     "admin:logout": _all(302, 302, anonymous=(ADMIN_LOGIN, ADMIN_LOGIN)),
