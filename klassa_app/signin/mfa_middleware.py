@@ -5,14 +5,15 @@ What a session may reach meanwhile: logging in and out, the password reset, the 
 pages, the language switch, /healthz and static files. Under /api/, a request that carries an
 ``Authorization`` header (a token, not this session) is left to the API's own
 authentication; any other gets 401 with a JSON ``detail`` instead of a redirect. A GET keeps
-its address in ``next``, so that the person lands where they were going.
+its address in ``next``, so that the person lands where they were going; an htmx request gets
+``HX-Redirect`` (the page it came from as ``next``), so that the step replaces the whole page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -76,6 +77,13 @@ class SecondFactorMiddleware:
                 status=401,
             )
         url = reverse(STEP_URL_NAMES[step])
+        if request.headers.get("HX-Request") == "true":
+            # A fragment's request: htmx loads the step as a whole page, not into the fragment.
+            current = urlsplit(request.headers.get("HX-Current-URL", ""))
+            if current.path:
+                page = current._replace(scheme="", netloc="", fragment="").geturl()
+                url = f"{url}?{urlencode({'next': page})}"
+            return HttpResponse(status=204, headers={"HX-Redirect": url})
         if request.method in ("GET", "HEAD"):
             url = f"{url}?{urlencode({'next': request.get_full_path()})}"
         return HttpResponseRedirect(url)

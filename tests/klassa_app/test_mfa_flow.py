@@ -236,3 +236,14 @@ def test_the_api_answers_a_verified_session(client, owner):
     login(client, owner)
     client.post(reverse("mfa_verify"), {"code": totp_code(enrolment.device.key, steps_ahead=1)})
     assert client.get("/api/ping/").json() == {"user": owner.pk}
+
+
+def test_an_htmx_request_during_the_step_replaces_the_whole_page(client, owner):
+    enrol_authenticator(owner)
+    login(client, owner)
+    response = client.get(
+        reverse("asset_list"),
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/assets/?page=2"},
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == f"{reverse('mfa_verify')}?next=%2Fassets%2F%3Fpage%3D2"
