@@ -12,8 +12,9 @@ When a session must pass a second factor:
   with ``mfa_required``) and has none enrols one before anything else (``Step.ENROL``).
 - Everyone else goes on without a second factor.
 
-Whether the person has an authenticator is read once per sign-in and kept in the session
-(``DEVICE_SESSION_KEY``), so that the check costs no query per request. Enrolling,
+Whether the person has an authenticator is read once per sign-in (``remember_device_at_login``,
+connected in ``KlassaAppConfig.ready``) and kept in the session (``DEVICE_SESSION_KEY``), so
+that the check costs no query per request. Enrolling,
 disabling or verifying updates it in the session where that happens; the verify and enrol
 pages read it again from the database. Another session of the same person that was open
 before they enrolled voluntarily is not asked until its next sign-in; for a person who must
@@ -35,9 +36,11 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -125,6 +128,16 @@ def session_is_verified(request: HttpRequest) -> bool:
 
 def remember_device(request: HttpRequest, has_device: bool) -> None:
     request.session[DEVICE_SESSION_KEY] = {"user": request.user.pk, "device": has_device}
+
+
+@receiver(user_logged_in, dispatch_uid="klassa_mfa_logged_in")
+def remember_device_at_login(
+    sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
+) -> None:
+    """At every sign-in the session learns whether the person has an authenticator (saved
+    with the login, so the pages after it ask no more)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[DEVICE_SESSION_KEY] = {"user": user.pk, "device": has_authenticator(user)}
 
 
 def session_has_device(request: HttpRequest, *, refresh: bool = False) -> bool:
