@@ -23,8 +23,18 @@ class CodeForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, label: Any = None, help_text: Any = "", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        label: Any = None,
+        help_text: Any = "",
+        digits_only: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if label is not None:
             self.fields["code"].label = label
         self.fields["code"].help_text = help_text
+        if digits_only:
+            # A phone shows its number pad; a recovery code needs letters, so only here.
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"

@@ -73,6 +73,7 @@ def enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.POST or None,
         label=gettext_lazy("Code from the app"),
         help_text=gettext_lazy("The six digits the app shows for Klassa."),
+        digits_only=True,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -107,10 +107,16 @@ def test_a_required_role_without_an_app_sets_one_up_before_anything_else(
 
     for url in closed_urls(person):
         assert_sent_to(client, url, "mfa_enrol")
-    assert client.get(reverse("mfa_enrol")).status_code == 200
+    step = client.get(reverse("asset_list")).url
+    page = client.get(step)
+    assert page.status_code == 200
+    assert f'href="{reverse("mfa_status")}"' not in page.content.decode()  # no way around it
     key = client.session[mfa.PENDING_KEY_SESSION_KEY]
 
-    assert client.post(reverse("mfa_enrol"), {"code": totp_code(key)}).status_code == 200
+    done = client.post(reverse("mfa_enrol"), {"code": totp_code(key), "next": "/assets/"})
+
+    assert done.status_code == 200
+    assert 'href="/assets/"' in done.content.decode()  # on to where the person was going
     assert client.get(reverse("asset_list")).status_code == 200
 
 
