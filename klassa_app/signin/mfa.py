@@ -280,6 +280,8 @@ def do_enrol_totp(*, actor: User, key: str, token: str, ip_address: str = "") ->
             "code",
         )
     with transaction.atomic():
+        # One enrolment of a person at a time: two at once would leave two authenticators.
+        User.objects.select_for_update().filter(pk=actor.pk).first()
         replaced = TOTPDevice.objects.filter(user=actor).delete()[0] > 0
         device = TOTPDevice.objects.create(
             user=actor,

@@ -337,3 +337,17 @@ def test_the_member_list_marks_who_uses_two_factor_in_bounded_queries(
     marked = {m.user_id for m in rows if m.has_mfa}
     assert marked == {p.pk for p in people[::3]}
     assert response.content.decode().count(">2FA<") == len(marked)
+
+
+def test_each_organisation_of_the_person_sees_the_events_with_readable_names(
+    as_user, admin, owner, norrkoping, other_municipality
+):
+    MembershipFactory(user=owner, organisation=other_municipality, role=Role.VIEWER)
+
+    enrol_authenticator(owner)
+
+    trail = AuditEvent.objects.filter(action="mfa.enrolled", object_id=str(owner.pk))
+    assert {e.organisation_id for e in trail} == {norrkoping.pk, other_municipality.pk}
+    page = as_user(admin).get(reverse("audit_log"), {"action": "mfa.enrolled"})
+    assert "Tvåstegsverifiering införd" in page.content.decode()
+    assert owner.email in page.content.decode()
