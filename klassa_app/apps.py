@@ -13,3 +13,4 @@ class KlassaAppConfig(AppConfig):
             checks,  # noqa: F401  (registers the system checks)
             language,  # noqa: F401  (applies the account's language at login)
         )
+        from klassa_app.signin import mfa  # noqa: F401  (notes at login whether a second factor is set up)

@@ -81,6 +81,13 @@ ACTION_LABELS = {
     "login.succeeded": _("Logged in"),
     "login.failed": _("Login failed"),
     "login.locked_out": _("Account locked after failed logins"),
+    "mfa.enrolled": _("Two-factor authentication set up"),
+    "mfa.verified": _("Second factor passed"),
+    "mfa.verify_failed": _("Wrong two-factor code"),
+    "mfa.recovery_code_used": _("Signed in with a recovery code"),
+    "mfa.recovery_codes_regenerated": _("New recovery codes made"),
+    "mfa.disabled": _("Two-factor authentication turned off"),
+    "mfa.reset": _("Two-factor authentication reset by an admin"),
 }
 
 

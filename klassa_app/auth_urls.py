@@ -1,7 +1,7 @@
 """Django's account URLs (same paths and names), with the password forms that audit."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from klassa_app.forms import AuditedPasswordChangeForm, AuditedSetPasswordForm
 
@@ -34,4 +34,5 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("two-factor/", include("klassa_app.signin.mfa_urls")),
 ]

@@ -125,6 +125,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "klassa_app.middleware.CurrentOrganisationMiddleware",
+    # After the memberships are read: a session that owes its second factor goes to that step.
+    "klassa_app.signin.mfa_middleware.SecondFactorMiddleware",
     # Last, so that a lockout is answered before any view runs.
     "axes.middleware.AxesMiddleware",
 ]

@@ -30,6 +30,7 @@ from klassa_app.forms import (
 from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.middleware import SESSION_KEY
 from klassa_app.models import Department, Organisation
+from klassa_app.signin import mfa
 from klassa_app.viewhelpers import (
     apply_service_error,
     current_organisation,
@@ -153,8 +154,10 @@ def member_list(request: AuthenticatedHttpRequest, organisation: Organisation) -
     if form.is_valid():
         q, role = form.cleaned_data["q"], form.cleaned_data["role"]
         department = form.cleaned_data["department"]
-    memberships = selectors.member_list(
-        organisation, q=q, role=role, department_id=department.pk if department else None
+    memberships = mfa.with_mfa_flag(
+        selectors.member_list(
+            organisation, q=q, role=role, department_id=department.pk if department else None
+        )
     )
     return render(
         request,
@@ -211,7 +214,15 @@ def member_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Role changed."))
             return redirect("member_list")
-    return render(request, "klassa/member_form.html", {"form": form, "membership": membership})
+    return render(
+        request,
+        "klassa/member_form.html",
+        {
+            "form": form,
+            "membership": membership,
+            "member_has_mfa": mfa.has_authenticator(membership.user),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -586,3 +586,25 @@ class PortfolioReportJobFactory(_FileJobFactory):
     created_by = factory.LazyAttribute(
         lambda j: member(Role.ORG_ADMIN, organisation=j.organisation)
     )
+
+
+# --- Two-factor authentication -------------------------------------------------------------------
+
+
+def totp_code(key: str, *, steps_ahead: int = 0) -> str:
+    """The code an authenticator app shows now for the hex ``key`` (or ``steps_ahead`` periods
+    later: a code once used is refused, the next period's is accepted)."""
+    from binascii import unhexlify
+
+    from django_otp.oath import totp
+
+    return f"{totp(unhexlify(key), drift=steps_ahead):06d}"
+
+
+def enrol_authenticator(user: User):
+    """Sets up ``user``'s authenticator app through the service, as the enrol page does; the
+    returned enrolment holds the device and the ten recovery codes."""
+    from klassa_app.signin import mfa
+
+    key = mfa.new_secret()
+    return mfa.do_enrol_totp(actor=user, key=key, token=totp_code(key))

@@ -429,6 +429,18 @@ MATRIX: dict[str, Row] = {
     "api-v1:departments": _api(200, 405),
     # UTB: as department_detail.
     "api-v1:department": _api(200, 405, viewer=(404, 405), outsider=(404, 405)),
+    # Two-factor authentication, everyone's own (nobody in the cast has an app, and no
+    # organisation requires one): the status page; setting up (an empty code is refused: 200).
+    "mfa_status": _all(200, 405),
+    "mfa_enrol": _all(200, 200),
+    # Nothing to verify without an app: on to the home page.
+    "mfa_verify": _all(302, 302),
+    # Need an app: without one, back to the status page.
+    "mfa_recovery_codes": _all(302, 302),
+    "mfa_disable": _all(302, 302),
+    # As member_edit; the admin's GET is the confirmation page, the POST goes back to the
+    # member (nothing to reset for the lawyer, with a message).
+    "mfa_reset_member": _all(404, 404, admin=(200, 302)),
     # The technical admin's own pages: its login is open, the rest sends to it.
     "admin:login": _all(200, 200, anonymous=(200, 200)),
     "admin:logout": _all(302, 302, anonymous=(ADMIN_LOGIN, ADMIN_LOGIN)),

@@ -203,6 +203,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 PK_BY_PREFIX = (
     ("departments/", "department"),
     ("members/", "member"),
+    ("accounts/two-factor/members/", "member"),
     ("assets/", "asset"),
     ("assessments/", "assessment"),
     ("sessions/", "session"),
