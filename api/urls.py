@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from django.views.decorators.http import require_safe
 
 from api.main import api
@@ -12,4 +12,7 @@ for _pattern in _patterns:
     # redirect must not answer an integration with a login page.
     _pattern.callback.login_required = False  # type: ignore[union-attr]
 
-urlpatterns = [path("api/v1/", (_patterns, _app, _namespace))]
+urlpatterns = [
+    path("api/v1/", (_patterns, _app, _namespace)),
+    path("", include("api.token_urls")),
+]
