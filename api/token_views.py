@@ -7,7 +7,7 @@ and audit; the views only check it first to answer 403 (404 for another organisa
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -77,7 +77,7 @@ class TokenForm(forms.Form):
     service_role = forms.ChoiceField(
         label=gettext_lazy("Role of the service account"),
         required=False,
-        choices=[],
+        choices=[("", "---------"), *[(role, Role(role).label) for role in SERVICE_ROLES]],
     )
     service_department = forms.ModelChoiceField(
         label=gettext_lazy("Department of the service account"),
@@ -88,11 +88,8 @@ class TokenForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service_role"].choices = [
-            ("", "---------"),
-            *[(role, Role(role).label) for role in SERVICE_ROLES],
-        ]
-        self.fields["service_department"].queryset = Department.objects.filter(
+        departments = cast(forms.ModelChoiceField, self.fields["service_department"])
+        departments.queryset = Department.objects.filter(
             organisation=organisation, is_active=True
         ).order_by("name")
 
