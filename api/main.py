@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 
 from api import errors
 from api.auth import CallerRateThrottle, SessionAuth, TokenAuth
-from api.routers import organisation
+from api.routers import assets, initiatives, organisation
 
 api = NinjaAPI(
     title="Klassa API",
@@ -27,3 +27,5 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/", organisation.router)
+api.add_router("/", assets.router)
+api.add_router("/", initiatives.router)

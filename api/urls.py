@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern, include, path
 from django.views.decorators.http import require_safe
 
 from api.main import api
@@ -16,4 +16,7 @@ for _pattern in _patterns:
     # redirect must not answer an integration with a login page.
     view.login_required = False
 
-urlpatterns = [path("api/v1/", (_patterns, _app, _namespace))]
+urlpatterns = [
+    path("api/v1/", (_patterns, _app, _namespace)),
+    path("", include("api.token_urls")),
+]

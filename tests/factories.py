@@ -14,6 +14,8 @@ Only ``create`` is supported for the service-made aggregates (``build`` has no s
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +23,7 @@ import factory
 from django.db.models import Max
 from django.utils import timezone
 
+from api.tokens import TOKEN_PREFIX, digest_of
 from assessments import consensus, frameworks
 from assessments import services as assessment_services
 from assessments.models import (
@@ -608,3 +611,36 @@ def enrol_authenticator(user: User):
 
     key = mfa.new_secret()
     return mfa.do_enrol_totp(actor=user, key=key, token=totp_code(key))
+
+
+# --- API tokens ----------------------------------------------------------------------------------
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A personal API token of ``user`` in ``organisation`` (read by default), as though the
+    person had been given one; the secret is on the returned object as ``secret`` only.
+    Tokens made by an admin through the pages go through ``api.tokens.do_create_token``."""
+
+    class Meta:
+        model = "api.ApiToken"
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.LazyAttribute(lambda t: t.user.memberships.first().organisation)
+    kind = "personal"
+    scope = "read"
+    name = factory.Sequence(lambda n: f"Integration {n}")
+    days = 30
+
+    @classmethod
+    def _create(cls, model_class, *, days, **fields):
+        body = secrets.token_urlsafe(32)
+        secret = f"{TOKEN_PREFIX}{body}"
+        token = model_class.objects.create(
+            prefix=body[:8],
+            digest=digest_of(secret),
+            created_by=fields["user"],
+            expires_at=timezone.now() + timedelta(days=days),
+            **fields,
+        )
+        token.secret = secret
+        return token

@@ -441,6 +441,28 @@ MATRIX: dict[str, Row] = {
     # As member_edit; the admin's GET is the confirmation page, the POST goes back to the
     # member (nothing to reset for the lawyer, with a message).
     "mfa_reset_member": _all(404, 404, admin=(200, 302)),
+    # The asset register as each person's register page lists it; an empty POST is a 400
+    # (no JSON body; the body is read before the service checks the department's editors).
+    "api-v1:assets": _api(200, 400),
+    "api-v1:create_asset": _api(200, 400),
+    # A UTB asset: as asset_detail; PATCH changes it (POST is no method of it).
+    "api-v1:asset": _api(200, 405, viewer=(404, 405), outsider=(404, 405)),
+    "api-v1:update_asset": _api(200, 405, viewer=(404, 405), outsider=(404, 405)),
+    "api-v1:asset_classification": _api(200, 405, viewer=(404, 405), outsider=(404, 405)),
+    # The initiatives each person's initiative list shows.
+    "api-v1:initiatives": _api(200, 405),
+    # A UTB initiative: as initiative_detail.
+    "api-v1:initiative": _api(200, 405, viewer=(404, 405), outsider=(404, 405)),
+    "api-v1:initiative_action_plan": _api(200, 405, viewer=(404, 405), outsider=(404, 405)),
+    # PUT only.
+    "api-v1:set_requirement_status": _api(405, 405),
+    # --- API token pages (admins of the current organisation) ---
+    "api_token_list": _all(403, 405, admin=(200, 405), outsider=(200, 405)),
+    # The empty form is shown again with its errors.
+    "api_token_create": _all(403, 403, admin=(200, 200), outsider=(200, 200)),
+    # A Norrköping token: its admins confirm (GET) and revoke (POST); another
+    # organisation's admin does not find it.
+    "api_token_revoke": _all(403, 403, admin=(200, 302), outsider=(404, 404)),
     # The technical admin's own pages: its login is open, the rest sends to it.
     "admin:login": _all(200, 200, anonymous=(200, 200)),
     "admin:logout": _all(302, 302, anonymous=(ADMIN_LOGIN, ADMIN_LOGIN)),

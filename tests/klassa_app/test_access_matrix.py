@@ -24,6 +24,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import get_resolver
 
+from api.tokens import do_create_token
 from assessments import consensus, services
 from benefits import defaults, tracking
 from benefits import services as benefit_services
@@ -150,6 +151,9 @@ def _side(code: str, name: str) -> Side:
         "portfolio_export": PortfolioReportJobFactory(
             organisation=organisation, created_by=p["admin"]
         ),
+        "api_token": do_create_token(
+            actor=p["admin"], organisation=organisation, name=f"BI {code}", scope="read", days=30
+        ).token,
     }
     return side
 
@@ -214,6 +218,7 @@ PK_BY_PREFIX = (
     ("portfolio/exports/", "portfolio_export"),
     ("portfolio/initiatives/", "initiative"),
     ("notifications/", "notification"),
+    ("organisation/api-tokens/", "api_token"),
 )
 # Other parameters, by (parameter, start of the route): codes of the default model.
 VALUE_BY_PREFIX = {
@@ -225,6 +230,7 @@ VALUE_BY_PREFIX = {
     ("uidb64", "accounts/"): "MQ",
     ("token", "accounts/"): "set-password",
     ("token", "guest/"): "not-a-guest-link",
+    ("requirement_code", "api/"): "K-1-01",
 }
 PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 # The API names its object parameters after the object (``/api/v1/assets/<asset_id>``).
