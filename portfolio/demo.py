@@ -111,6 +111,11 @@ DECK_NAMES = {
     "VM-A": "Artifact catalog/collection",
     "VM-B": "Automated tagging",
     "VM-C": "Visitor relationship management",
+    "PLAT-SENSOR": "Sensor data platform (shared)",
+    "PLAT-COC": "City operation center (shared)",
+    "PLAT-M365": "M365 for everyone",
+    "PLAT-ID": "One digital identity, one central user directory",
+    "PLAT-AZURE": "EDU Azure subscription",
 }
 COST_NAME = "Upphandling och införande"  # the deck's "Procurement and implementation"
 LEVER_NAMES = ("Intern nytta", "Extern nytta")
@@ -145,6 +150,29 @@ INVESTMENT_COSTS: dict[str, int] = {
     "CP-A": 3_000_000,
     "CP-B": 2_000_000,
     "CP-C": 2_500_000,
+    # The shared platforms (the roadmap's prerequisites, below).
+    "PLAT-SENSOR": 9_000_000,
+    "PLAT-COC": 12_000_000,
+    "PLAT-M365": 6_000_000,
+    "PLAT-ID": 4_000_000,
+    "PLAT-AZURE": 2_000_000,
+}
+
+# The deck's shared parts, as initiatives of their own in the area "Gemensamma plattformar":
+# Smart City and Traffic planning both need a sensor data platform and a city operation
+# center; Education needs M365 for everyone, one digital identity (a central user
+# directory) and an Azure subscription first. They bring no benefit of their own, only
+# cost, so the one-year selection never picks them (NPV below zero) and the roadmap plans
+# them only when what needs them is worth it; the demo register says who requires what and
+# gives three plan years (2027–2029: 50, 55 and 50 million kronor), so the roadmap puts the
+# platforms first.
+PLATFORM_AREA = "Gemensamma plattformar"
+PLATFORM_NAMES = {
+    "PLAT-SENSOR": "Gemensam plattform för sensordata",
+    "PLAT-COC": "Gemensam driftcentral",
+    "PLAT-M365": "M365 för alla i skolan",
+    "PLAT-ID": "En digital identitet (central användarkatalog)",
+    "PLAT-AZURE": "Azure-prenumeration för utbildningen",
 }
 
 
@@ -215,13 +243,15 @@ def education_documents() -> dict[str, dict[str, Any]]:
 
 
 def demo_documents() -> dict[str, dict[str, Any]]:
-    """Initiative code → its benefit-model document, for all nine areas."""
+    """Initiative code → its benefit-model document, for all nine areas and the platforms."""
     documents = education_documents()
     for area, (internal, external, codes) in AREAS.items():
         for code, part_internal, part_external in zip(
             codes, split(internal), split(external), strict=True
         ):
             documents[code] = area_document(f"{area} — {code}", part_internal, part_external, code)
+    for code, name in PLATFORM_NAMES.items():
+        documents[code] = area_document(name, 0, 0, code)  # cost only
     return documents
 
 

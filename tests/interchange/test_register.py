@@ -694,10 +694,10 @@ def test_another_organisations_admin_cannot_import_into_norrkoping(
 
 def test_the_demo_register_imports_with_the_decks_education_initiatives(db):
     summary = register.load_demo_register()
-    # The deck's nine areas, three sub-initiatives each.
-    assert len(summary.initiatives.created) == 27
-    assert {"EDU-A", "EDU-B", "EDU-C"} <= set(summary.initiatives.created)
-    assert Area.objects.filter(organisation__code="norrkoping").count() == 9
+    # The deck's nine areas, three sub-initiatives each, and the five shared platforms.
+    assert len(summary.initiatives.created) == 32
+    assert {"EDU-A", "EDU-B", "EDU-C", "PLAT-M365"} <= set(summary.initiatives.created)
+    assert Area.objects.filter(organisation__code="norrkoping").count() == 10
     edu_a = Initiative.objects.get(organisation__code="norrkoping", code="EDU-A")
     classification = selectors.initiative_classification(edu_a)
     assert classification.aspects["K"].computed == 3

@@ -67,7 +67,10 @@ def test_demo_report_reproduces_the_decks_table_with_all_nine_areas(demo_loaded)
     report = portfolio_report(demo_loaded)
     assert report["scenario"] == "high"
     areas = {a["area"]: a for a in report["areas"]}
-    assert set(areas) == {SWEDISH[name] for name in DECK}
+    # The deck's nine, and the shared platforms the roadmap plans first (cost only).
+    assert set(areas) == {SWEDISH[name] for name in DECK} | {demo.PLATFORM_AREA}
+    platforms = areas[demo.PLATFORM_AREA]
+    assert (platforms["total_benefit"], platforms["initiatives"]) == ("0.00", 5)
     for name, (internal, external, total) in DECK.items():
         area = areas[SWEDISH[name]]
         assert (area["internal_benefit"], area["external_benefit"], area["total_benefit"]) == (
@@ -108,7 +111,9 @@ def test_the_education_initiatives_carry_the_decks_figures(demo_loaded):
 def test_demo_has_ready_and_blocked_initiatives_and_a_real_choice(demo_loaded):
     report = portfolio_report(demo_loaded)
     rows = {i["code"]: i for i in report["initiatives"]}
-    assert len(rows) == 27
+    assert len(rows) == 27 + len(demo.PLATFORM_NAMES)
+    # A platform brings no benefit of its own: the one-year selection never picks it.
+    assert not any(rows[code]["selected"] for code in demo.PLATFORM_NAMES)
     ready = {code for code, row in rows.items() if row["ready"]}
     assert {"EDU-A", "EDU-C", "SC-A", "TP-A", "EC-C"} <= ready
     assert rows["EDU-B"]["blockers"] == ["asset_not_approved:ELEVHALSA"]
@@ -147,7 +152,7 @@ def test_the_demo_names_areas_initiatives_levers_and_costs_in_swedish(demo_loade
     from assessments.models import Area, Initiative
 
     assert set(Area.objects.filter(organisation=demo_loaded).values_list("name", flat=True)) == (
-        set(demo.DECK_AREAS)
+        set(demo.DECK_AREAS) | {demo.PLATFORM_AREA}
     )
     edu_a = Initiative.objects.get(organisation=demo_loaded, code="EDU-A")
     assert edu_a.name == "Personlig översiktspanel"
@@ -162,3 +167,27 @@ def test_the_demo_names_areas_initiatives_levers_and_costs_in_swedish(demo_loade
     assert "Upphandling och införande" in names
     assert not names & {"Internal benefit", "Procurement and implementation"}
     assert not any(name.startswith("Less ") for name in names)
+
+
+def test_the_demo_roadmap_puts_the_shared_platforms_first(demo_loaded):
+    from portfolio.roadmap_report import roadmap_report
+
+    report = roadmap_report(demo_loaded)
+    assert report["years"] == [2027, 2028, 2029]
+    assert report["feasible"]
+    starts = {entry["initiative"]: entry["start_year"] for entry in report["plan"]}
+    requires = {
+        "SC-A": ["PLAT-SENSOR"],
+        "TP-A": ["PLAT-SENSOR"],
+        "SC-B": ["PLAT-COC"],
+        "EDU-A": ["PLAT-AZURE", "PLAT-ID", "PLAT-M365"],
+    }
+    for dependant, platforms in requires.items():
+        assert dependant in starts, dependant
+        for platform in platforms:
+            # Delivered before the dependant starts (each platform takes at most a year).
+            assert starts[platform] < starts[dependant], (platform, dependant)
+    platform = next(e for e in report["plan"] if e["initiative"] == "PLAT-SENSOR")
+    assert set(platform["shared_by"]) >= {"SC-A", "TP-A"}
+    for year, spend in report["spend"].items():
+        assert Decimal(spend) <= Decimal(report["budgets"][year])
