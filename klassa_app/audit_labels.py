@@ -75,6 +75,17 @@ ACTION_LABELS = {
     "login.succeeded": _("Logged in"),
     "login.failed": _("Login failed"),
     "login.locked_out": _("Account locked after failed logins"),
+    "login.password_refused": _(
+        "Password login refused: the organisation uses its identity provider"
+    ),
+    "login.sso_succeeded": _("Logged in through an identity provider"),
+    "login.sso_failed": _("Login through an identity provider failed"),
+    "sso.identity_linked": _("Account linked to an identity provider"),
+    "sso.user_created": _("User created at the first login through an identity provider"),
+    "sso.roles_mapped": _("Roles set from the identity provider's groups"),
+    "sign_in.settings_changed": _("Sign-in settings changed"),
+    "sign_in.provider_created": _("Identity provider added"),
+    "sign_in.provider_changed": _("Identity provider changed"),
 }
 
 
