@@ -586,3 +586,17 @@ class PortfolioReportJobFactory(_FileJobFactory):
     created_by = factory.LazyAttribute(
         lambda j: member(Role.ORG_ADMIN, organisation=j.organisation)
     )
+
+
+class IdentityProviderFactory(factory.django.DjangoModelFactory):
+    """An organisation's OpenID Connect provider (Microsoft Entra ID by its look)."""
+
+    class Meta:
+        model = "klassa_app.IdentityProvider"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    label = "Microsoft Entra ID"
+    discovery_url = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0"
+    client_id = factory.Sequence(lambda n: f"klassa-app-{n}")
+    client_secret = "hemlig-klienthemlighet"
+    subject_claim = "oid"
