@@ -36,8 +36,9 @@ def _manageable_provider(request: AuthenticatedHttpRequest, pk: int) -> Identity
 @require_http_methods(["GET", "POST"])
 @permission_required("klassa.manage_organisation", message=_ADMINS_ONLY)
 def sign_in_settings(request: AuthenticatedHttpRequest, organisation: Organisation) -> HttpResponse:
+    # Only checkboxes: a form sent with both off is empty, and still a form sent.
     form = SignInSettingsForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "password_sign_in": organisation.password_sign_in,
             "mfa_required": organisation.mfa_required,

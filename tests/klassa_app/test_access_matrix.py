@@ -31,6 +31,7 @@ from klassa_app.models import Membership, Notification, Role
 from portfolio import services as portfolio_services
 from tests.factories import (
     DepartmentFactory,
+    IdentityProviderFactory,
     MembershipFactory,
     OrganisationFactory,
     PortfolioReportJobFactory,
@@ -150,6 +151,7 @@ def _side(code: str, name: str) -> Side:
         "portfolio_export": PortfolioReportJobFactory(
             organisation=organisation, created_by=p["admin"]
         ),
+        "identity_provider": IdentityProviderFactory(organisation=organisation),
     }
     return side
 
@@ -213,6 +215,7 @@ PK_BY_PREFIX = (
     ("portfolio/exports/", "portfolio_export"),
     ("portfolio/initiatives/", "initiative"),
     ("notifications/", "notification"),
+    ("organisation/sign-in/providers/", "identity_provider"),
 )
 # Other parameters, by (parameter, start of the route): codes of the default model.
 VALUE_BY_PREFIX = {
@@ -224,6 +227,7 @@ VALUE_BY_PREFIX = {
     ("uidb64", "accounts/"): "MQ",
     ("token", "accounts/"): "set-password",
     ("token", "guest/"): "not-a-guest-link",
+    ("provider", "accounts/"): "installation",
 }
 PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 

@@ -96,7 +96,7 @@ def failures(reason: str) -> list[AuditEvent]:
     ]
 
 
-# --- The login page ----------------------------------------------------------------------------
+# --- The login page ---------------------------------------------
 
 
 def test_the_login_page_for_an_organisation_shows_its_providers_button(client, entra):
@@ -129,7 +129,7 @@ def test_an_inactive_provider_cannot_be_started(client, entra):
     assert response.status_code == 404
 
 
-# --- Who signs in --------------------------------------------------------------------------------
+# --- Who signs in ---------------------------------------------
 
 
 def test_an_invited_officer_signs_in_with_entra_and_is_linked_by_oid(
@@ -287,7 +287,7 @@ def test_a_token_without_the_subject_claim_is_refused(client, entra, officer, pr
     assert failures("no_subject")
 
 
-# --- Groups to roles -------------------------------------------------------------------------------
+# --- Groups to roles ---------------------------------------------
 
 
 def test_groups_are_mapped_to_roles_at_each_sign_in(client, entra, owner, provider_server):
@@ -344,7 +344,7 @@ def test_a_newcomer_whose_groups_give_a_role_gets_it(client, entra, provider_ser
     assert roles == {Role.VIEWER, Role.ORG_ADMIN}
 
 
-# --- Tokens and states that must not pass ----------------------------------------------------------
+# --- Tokens and states that must not pass ---------------------------------------------
 
 
 def test_a_forged_state_is_refused_and_nobody_is_signed_in(client, entra, officer, provider_server):
@@ -462,7 +462,7 @@ def test_a_wrong_client_secret_is_a_provider_error(client, norrkoping, provider_
     assert failures("provider_error")
 
 
-# --- A second factor at the provider --------------------------------------------------------------
+# --- A second factor at the provider ---------------------------------------------
 
 
 def test_a_sign_in_with_mfa_at_the_provider_counts_as_the_second_factor(
@@ -496,7 +496,7 @@ def test_a_password_login_clears_an_earlier_second_factor(client, officer, passw
     assert client.session[SSO_MFA_SESSION_KEY] is False
 
 
-# --- The installation's provider ---------------------------------------------------------------
+# --- The installation's provider ---------------------------------------------
 
 
 def test_the_installations_provider_from_the_environment_signs_in_to_its_organisation(
@@ -529,7 +529,7 @@ def test_without_environment_settings_there_is_no_installation_provider(client):
     assert client.post(reverse("oidc_start", args=["installation"])).status_code == 404
 
 
-# --- Password sign-in off ---------------------------------------------------------------------------
+# --- Password sign-in off ---------------------------------------------
 
 
 def test_an_organisation_without_password_sign_in_hides_the_password_form(client, entra):
