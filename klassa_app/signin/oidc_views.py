@@ -20,7 +20,7 @@ from django.utils.crypto import get_random_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from mozilla_django_oidc.utils import (
+from mozilla_django_oidc.utils import (  # type: ignore[import-untyped]
     add_state_and_verifier_and_nonce_to_session,
     generate_code_challenge,
 )
@@ -203,13 +203,13 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
         result = do_sign_in_with_oidc(
             config=config, claims=claims, ip_address=client_address(request)
         )
-    except SignInRefused as refusal:
-        return _refuse(request, refusal, config, status=403, subject=subject)
+    except SignInRefused as refused:
+        return _refuse(request, refused, config, status=403, subject=subject)
     if result.refusal is not None or result.user is None:
-        refusal = result.refusal or SignInRefused(
+        late = result.refusal or SignInRefused(
             "no_membership", organisation=config.organisation.name
         )
-        return _refuse(request, refusal, config, status=403, subject=subject)
+        return _refuse(request, late, config, status=403, subject=subject)
     login(request, result.user, backend=BACKEND_PATH)
     request.session[SSO_MFA_SESSION_KEY] = result.mfa
     request.session[SESSION_KEY] = config.organisation.pk
