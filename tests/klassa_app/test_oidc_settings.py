@@ -111,3 +111,20 @@ def test_the_admin_finds_the_page_in_the_menu(as_user, admin, owner):
         reverse("sign_in_settings") in as_user(admin).get(reverse("member_list")).content.decode()
     )
     assert reverse("sign_in_settings") not in as_user(owner).get(reverse("home")).content.decode()
+
+
+def test_the_settings_page_costs_the_same_queries_with_one_and_many_providers(
+    as_user, admin, norrkoping, django_assert_max_num_queries, django_assert_num_queries
+):
+    client = as_user(admin)
+    IdentityProviderFactory(organisation=norrkoping)
+    client.get(reverse("sign_in_settings"))
+    with django_assert_max_num_queries(15) as small:
+        assert client.get(reverse("sign_in_settings")).status_code == 200
+    baseline = len(small)
+    IdentityProviderFactory.create_batch(12, organisation=norrkoping)
+    with django_assert_num_queries(baseline):
+        page = client.get(reverse("sign_in_settings"))
+    html = page.content.decode()
+    for provider in IdentityProvider.objects.filter(organisation=norrkoping):
+        assert reverse("identity_provider_edit", args=[provider.pk]) in html
