@@ -87,6 +87,7 @@ def _messages() -> dict[str, str]:
             "identity provider cannot sign it in. Sign in with your password."
         ),
         "inactive": _("Your Klassa account is deactivated."),
+        "conflict": _("Another sign-in of yours was under way at the same time. Try again."),
     }
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -205,6 +206,9 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
         )
     except SignInRefused as refused:
         return _refuse(request, refused, config, status=403, subject=subject)
+    except IntegrityError:
+        # The same person's first sign-in ran twice at once (two tabs): one of them won.
+        return _refuse(request, SignInRefused("conflict"), config, status=409, subject=subject)
     if result.refusal is not None or result.user is None:
         late = result.refusal or SignInRefused(
             "no_membership", organisation=config.organisation.name

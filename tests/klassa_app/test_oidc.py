@@ -14,11 +14,13 @@ import pytest
 import requests
 from django.conf import settings
 from django.core.cache import cache
+from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
 from oidc_provider_mock import run_server_in_thread
 
 from klassa_app.models import AuditEvent, ExternalIdentity, Membership, Role, User
+from klassa_app.signin import oidc_services
 from klassa_app.signin.oidc_services import SSO_MFA_SESSION_KEY
 from tests.factories import IdentityProviderFactory, MembershipFactory, UserFactory
 
@@ -574,3 +576,17 @@ def test_a_superuser_keeps_the_password(client, entra, password):
     entra.organisation.save()
     client.post(reverse("login"), {"username": root.email, "password": password})
     assert signed_in_user(client) == root
+
+
+def test_two_first_sign_ins_at_once_end_in_a_clear_page_not_an_error(
+    client, entra, officer, provider_server, monkeypatch
+):
+    def linked_meanwhile(*args, **kwargs):
+        raise IntegrityError("external_identity_unique_subject")
+
+    monkeypatch.setattr(oidc_services, "_first_sign_in", linked_meanwhile)
+    set_person(provider_server, "twice", oid="oid-twice", email="sakerhet@norrkoping.se")
+    response = sign_in(client, entra, "twice")
+    assert response.status_code == 409
+    assert signed_in_user(client) is None
+    assert failures("conflict")
