@@ -13,6 +13,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from klassa_app.signin import oidc_secrets
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -305,8 +307,8 @@ class IdentityProvider(models.Model):
         ),
     )
     client_id = models.CharField(_("client id"), max_length=200)
-    # Never shown again once saved (the form leaves it empty to keep it).
-    client_secret = models.CharField(_("client secret"), max_length=500, blank=True)
+    # Encrypted (``client_secret`` reads and writes it); never shown again once saved.
+    client_secret_encrypted = models.TextField(_("client secret (encrypted)"), blank=True)
     subject_claim = models.CharField(
         _("subject claim"),
         max_length=60,
@@ -370,6 +372,14 @@ class IdentityProvider(models.Model):
     def key(self) -> str:
         """The name its people's external identities are kept under."""
         return f"idp-{self.pk}"
+
+    @property
+    def client_secret(self) -> str:
+        return oidc_secrets.decrypt(self.client_secret_encrypted)
+
+    @client_secret.setter
+    def client_secret(self, value: str) -> None:
+        self.client_secret_encrypted = oidc_secrets.encrypt(value or "")
 
 
 class ExternalIdentity(models.Model):

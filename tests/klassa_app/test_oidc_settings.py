@@ -40,6 +40,7 @@ def test_the_admin_adds_a_provider_and_its_secret_is_never_shown_again(as_user, 
     provider = IdentityProvider.objects.get()
     assert provider.role_mapping == {"grp-ekonomi": "economist"}
     assert provider.client_secret == "mycket-hemlig-1"
+    assert "mycket-hemlig-1" not in provider.client_secret_encrypted  # encrypted at rest
     page = client.get(reverse("identity_provider_edit", args=[provider.pk])).content.decode()
     assert "mycket-hemlig-1" not in page
     event = AuditEvent.objects.get(action="sign_in.provider_created")
@@ -128,3 +129,14 @@ def test_the_settings_page_costs_the_same_queries_with_one_and_many_providers(
     html = page.content.decode()
     for provider in IdentityProvider.objects.filter(organisation=norrkoping):
         assert reverse("identity_provider_edit", args=[provider.pk]) in html
+
+
+def test_a_secret_still_reads_after_the_secret_key_is_rotated(settings, norrkoping):
+    provider = IdentityProviderFactory(organisation=norrkoping, client_secret="hemlig-1")
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY = "en-ny-och-mycket-lang-nyckel-" + "x" * 40
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+    assert IdentityProvider.objects.get(pk=provider.pk).client_secret == "hemlig-1"
+    settings.SECRET_KEY_FALLBACKS = []
+    # No key opens it: it reads as empty and the admin enters it again.
+    assert IdentityProvider.objects.get(pk=provider.pk).client_secret == ""
