@@ -77,6 +77,10 @@ def login_failed(
     record_account_event(
         "login.failed", user=user, username=username, after=_attempt(username, request)
     )
+    if user is not None and getattr(request, "klassa_password_refused", False):
+        # The password was right, but every organisation of the person has password
+        # sign-in off (auth_backends.KlassaModelBackend).
+        record_account_event("login.password_refused", user=user, after=_attempt(username, request))
 
 
 @receiver(user_locked_out, dispatch_uid="klassa_locked_out")

@@ -51,14 +51,10 @@ class KlassaModelBackend(ModelBackend):
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is not None and password_sign_in_is_off(user):
             # The right password, but the person's organisations sign in through their
-            # identity provider only: the same failure as a wrong password, and audited.
-            from klassa_app.account_audit import client_address, record_account_event
-
-            record_account_event(
-                "login.password_refused",
-                user=user,
-                after={"ip_address": client_address(request)},
-            )
+            # identity provider only: the same failure as a wrong password. The failed-login
+            # receiver (account_audit) records why, from this mark.
+            if request is not None:
+                request.klassa_password_refused = True  # type: ignore[attr-defined]
             return None
         return user
 

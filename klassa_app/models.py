@@ -13,8 +13,6 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from klassa_app.signin import oidc_secrets
-
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -307,7 +305,7 @@ class IdentityProvider(models.Model):
         ),
     )
     client_id = models.CharField(_("client id"), max_length=200)
-    # Encrypted (``client_secret`` reads and writes it); never shown again once saved.
+    # Encrypted by klassa_app.signin.oidc_secrets; never shown again once saved.
     client_secret_encrypted = models.TextField(_("client secret (encrypted)"), blank=True)
     subject_claim = models.CharField(
         _("subject claim"),
@@ -372,14 +370,6 @@ class IdentityProvider(models.Model):
     def key(self) -> str:
         """The name its people's external identities are kept under."""
         return f"idp-{self.pk}"
-
-    @property
-    def client_secret(self) -> str:
-        return oidc_secrets.decrypt(self.client_secret_encrypted)
-
-    @client_secret.setter
-    def client_secret(self, value: str) -> None:
-        self.client_secret_encrypted = oidc_secrets.encrypt(value or "")
 
 
 class ExternalIdentity(models.Model):

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from klassa_app.models import DEFAULT_MFA_AMR_VALUES, IdentityProvider, Organisation
+from klassa_app.signin import oidc_secrets
 
 INSTALLATION_KEY = "installation"
 WELL_KNOWN = "/.well-known/openid-configuration"
@@ -60,7 +61,7 @@ def from_model(provider: IdentityProvider) -> ProviderConfig:
         organisation=provider.organisation,
         discovery_url=provider.discovery_url,
         client_id=provider.client_id,
-        client_secret=provider.client_secret,
+        client_secret=oidc_secrets.decrypt(provider.client_secret_encrypted),
         subject_claim=provider.subject_claim or "sub",
         scopes=provider.scopes,
         trust_email=provider.trust_email,

@@ -37,6 +37,7 @@ from klassa_app.models import (
     User,
 )
 from klassa_app.services import ServiceError
+from klassa_app.signin import oidc_secrets
 from klassa_app.signin.oidc_providers import ProviderConfig, installation_provider, is_allowed_url
 
 # The session key another part of Klassa reads: did this sign-in pass a second factor at the
@@ -501,7 +502,7 @@ def do_save_identity_provider(
     provider.client_id = (client_id or "").strip()
     secret_changed = bool(client_secret)
     if client_secret:
-        provider.client_secret = client_secret.strip()
+        provider.client_secret_encrypted = oidc_secrets.encrypt(client_secret.strip())
     provider.subject_claim = (subject_claim or "").strip() or "sub"
     provider.scopes = " ".join((scopes or "").split()) or "openid email profile"
     provider.trust_email = bool(trust_email)
@@ -514,7 +515,7 @@ def do_save_identity_provider(
         raise ServiceError(_("Choose a role from the list."), "jit_role")
     if provider.discovery_url and not is_allowed_url(provider.discovery_url):
         raise ServiceError(_("Enter an https address."), "discovery_url")
-    if not provider.client_secret:
+    if not oidc_secrets.decrypt(provider.client_secret_encrypted):
         raise ServiceError(_("Enter the client secret."), "client_secret")
     if provider.role_mapping and not provider.role_claim:
         raise ServiceError(_("Name the claim whose values are mapped."), "role_claim")

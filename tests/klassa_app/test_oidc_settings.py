@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from klassa_app.models import AuditEvent, IdentityProvider
+from klassa_app.signin import oidc_secrets
 from tests.factories import IdentityProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def test_the_admin_adds_a_provider_and_its_secret_is_never_shown_again(as_user, 
     assert response.status_code == 302
     provider = IdentityProvider.objects.get()
     assert provider.role_mapping == {"grp-ekonomi": "economist"}
-    assert provider.client_secret == "mycket-hemlig-1"
+    assert oidc_secrets.decrypt(provider.client_secret_encrypted) == "mycket-hemlig-1"
     assert "mycket-hemlig-1" not in provider.client_secret_encrypted  # encrypted at rest
     page = client.get(reverse("identity_provider_edit", args=[provider.pk])).content.decode()
     assert "mycket-hemlig-1" not in page
@@ -56,7 +57,8 @@ def test_an_empty_secret_keeps_the_saved_one(as_user, admin, norrkoping):
     )
     assert response.status_code == 302
     provider.refresh_from_db()
-    assert (provider.label, provider.client_secret) == ("Entra", "gammal")
+    assert provider.label == "Entra"
+    assert oidc_secrets.decrypt(provider.client_secret_encrypted) == "gammal"
     assert AuditEvent.objects.get(action="sign_in.provider_changed").after["label"] == "Entra"
 
 
@@ -136,7 +138,8 @@ def test_a_secret_still_reads_after_the_secret_key_is_rotated(settings, norrkopi
     old_key = settings.SECRET_KEY
     settings.SECRET_KEY = "en-ny-och-mycket-lang-nyckel-" + "x" * 40
     settings.SECRET_KEY_FALLBACKS = [old_key]
-    assert IdentityProvider.objects.get(pk=provider.pk).client_secret == "hemlig-1"
+    stored = IdentityProvider.objects.get(pk=provider.pk).client_secret_encrypted
+    assert oidc_secrets.decrypt(stored) == "hemlig-1"
     settings.SECRET_KEY_FALLBACKS = []
     # No key opens it: it reads as empty and the admin enters it again.
-    assert IdentityProvider.objects.get(pk=provider.pk).client_secret == ""
+    assert oidc_secrets.decrypt(stored) == ""
