@@ -81,6 +81,7 @@ ACTION_LABELS = {
     "login.sso_succeeded": _("Logged in through an identity provider"),
     "login.sso_failed": _("Login through an identity provider failed"),
     "sso.identity_linked": _("Account linked to an identity provider"),
+    "sso.identity_unlinked": _("Account's link to an identity provider removed"),
     "sso.user_created": _("User created at the first login through an identity provider"),
     "sso.roles_mapped": _("Roles set from the identity provider's groups"),
     "sign_in.settings_changed": _("Sign-in settings changed"),

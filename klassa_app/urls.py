@@ -32,6 +32,16 @@ urlpatterns = [
         oidc_settings_views.identity_provider_edit,
         name="identity_provider_edit",
     ),
+    path(
+        "organisation/sign-in/providers/<int:pk>/people/",
+        oidc_settings_views.identity_provider_people,
+        name="identity_provider_people",
+    ),
+    path(
+        "organisation/sign-in/identities/<int:pk>/unlink/",
+        oidc_settings_views.external_identity_unlink,
+        name="external_identity_unlink",
+    ),
     path("notifications/", notification_views.notification_list, name="notification_list"),
     path(
         "notifications/read/",

@@ -552,3 +552,49 @@ def do_save_identity_provider(
         after=after,
     )
     return provider
+
+
+# --- Linked people ---------------------------------------------------------------------------
+
+
+def linked_identities(provider: IdentityProvider) -> Any:
+    """The people linked to an organisation's provider, with their accounts (one query)."""
+    return (
+        ExternalIdentity.objects.filter(provider_key=provider.key)
+        .select_related("user")
+        .order_by("user__email", "pk")
+    )
+
+
+def provider_of_identity(identity: ExternalIdentity) -> IdentityProvider | None:
+    prefix, _sep, number = identity.provider_key.partition("-")
+    if prefix != "idp" or not number.isdigit():
+        return None
+    return IdentityProvider.objects.select_related("organisation").filter(pk=int(number)).first()
+
+
+@transaction.atomic
+def do_unlink_external_identity(*, actor: User, identity: ExternalIdentity) -> None:
+    """Undo a link: the person's next sign-in through the provider is a first one again (an
+    invited address links anew). For a person who left, or an account linked to the wrong
+    subject."""
+    provider = provider_of_identity(identity)
+    if provider is None:
+        raise PermissionDenied(_("Only organisation admins may do this."))
+    _require_admin(actor, provider.organisation)
+    identity = (
+        ExternalIdentity.objects.select_for_update().select_related("user").get(pk=identity.pk)
+    )
+    audit.record(
+        actor=actor,
+        organisation=provider.organisation,
+        action="sso.identity_unlinked",
+        obj=identity.user,
+        before={
+            "provider": provider.label,
+            "provider_key": identity.provider_key,
+            "subject": identity.subject,
+        },
+        object_repr=identity.user.email,
+    )
+    identity.delete()

@@ -8,16 +8,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from klassa_app import access
 from klassa_app.http import AuthenticatedHttpRequest
-from klassa_app.models import IdentityProvider, Organisation
+from klassa_app.models import ExternalIdentity, IdentityProvider, Organisation
 from klassa_app.services import ServiceError
 from klassa_app.signin import oidc_services
 from klassa_app.signin.oidc_forms import IdentityProviderForm, SignInSettingsForm
 from klassa_app.signin.oidc_providers import installation_provider
-from klassa_app.viewhelpers import apply_service_error, current_organisation, permission_required
+from klassa_app.viewhelpers import (
+    apply_service_error,
+    current_organisation,
+    paginate,
+    permission_required,
+    querystring_without_page,
+)
 
 _ADMINS_ONLY = gettext_lazy("Only organisation admins may do this.")
 
@@ -108,3 +114,46 @@ def identity_provider_create(
 def identity_provider_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     provider = _manageable_provider(request, pk)
     return _save(request, provider.organisation, provider)
+
+
+@require_GET
+def identity_provider_people(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    provider = _manageable_provider(request, pk)
+    return render(
+        request,
+        "signin/provider_people.html",
+        {
+            "provider": provider,
+            "page_obj": paginate(request, oidc_services.linked_identities(provider)),
+            "querystring": querystring_without_page(request),
+        },
+    )
+
+
+def _manageable_identity(request: AuthenticatedHttpRequest, pk: int) -> ExternalIdentity:
+    """A link to a provider of the current organisation, for its admins; 404 otherwise."""
+    organisation = current_organisation(request)
+    identity = ExternalIdentity.objects.select_related("user").filter(pk=pk).first()
+    provider = oidc_services.provider_of_identity(identity) if identity is not None else None
+    if (
+        identity is None
+        or provider is None
+        or provider.organisation_id != getattr(organisation, "pk", None)
+        or not access.can_manage_organisation(request.user, organisation)
+    ):
+        raise Http404("No such linked identity.")
+    return identity
+
+
+@require_POST
+def external_identity_unlink(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    identity = _manageable_identity(request, pk)
+    provider = oidc_services.provider_of_identity(identity)
+    oidc_services.do_unlink_external_identity(actor=request.user, identity=identity)
+    messages.success(
+        request,
+        _("%(email)s is no longer linked; the next sign-in links again.")
+        % {"email": identity.user.email},
+    )
+    assert provider is not None
+    return redirect("identity_provider_people", pk=provider.pk)

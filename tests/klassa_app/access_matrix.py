@@ -108,6 +108,10 @@ MATRIX: dict[str, Row] = {
     "identity_provider_create": _all(403, 403, admin=(200, 200), outsider=(200, 200)),
     # Only an admin of the provider's organisation finds it (404 for everyone else).
     "identity_provider_edit": _all(404, 404, admin=(200, 200)),
+    # As identity_provider_edit: the people linked to the provider.
+    "identity_provider_people": _all(404, 405, admin=(200, 405)),
+    # POST only, as identity_provider_edit; the admin is sent back to the list.
+    "external_identity_unlink": _all(405, 404, admin=(405, 302)),
     # Admins, security officers and organisation-wide viewers (auditors).
     "audit_log": _all(
         403, 405, admin=(200, 405), officer=(200, 405), auditor=(200, 405), outsider=(200, 405)

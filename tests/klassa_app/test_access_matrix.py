@@ -27,7 +27,7 @@ from django.urls import get_resolver
 from assessments import consensus, services
 from benefits import defaults, tracking
 from benefits import services as benefit_services
-from klassa_app.models import Membership, Notification, Role
+from klassa_app.models import ExternalIdentity, Membership, Notification, Role
 from portfolio import services as portfolio_services
 from tests.factories import (
     DepartmentFactory,
@@ -135,6 +135,7 @@ def _side(code: str, name: str) -> Side:
     scenario = portfolio_services.do_save_scenario(
         actor=p["admin"], organisation=organisation, name=f"Plan {code}"
     )
+    provider = IdentityProviderFactory(organisation=organisation)
     side.objects = {
         "department": utb,
         "member": Membership.objects.get(user=p["lawyer"]),
@@ -151,7 +152,10 @@ def _side(code: str, name: str) -> Side:
         "portfolio_export": PortfolioReportJobFactory(
             organisation=organisation, created_by=p["admin"]
         ),
-        "identity_provider": IdentityProviderFactory(organisation=organisation),
+        "identity_provider": provider,
+        "external_identity": ExternalIdentity.objects.create(
+            user=p["auditor"], provider_key=provider.key, subject=f"oid-auditor-{code}"
+        ),
     }
     return side
 
@@ -216,6 +220,7 @@ PK_BY_PREFIX = (
     ("portfolio/initiatives/", "initiative"),
     ("notifications/", "notification"),
     ("organisation/sign-in/providers/", "identity_provider"),
+    ("organisation/sign-in/identities/", "external_identity"),
 )
 # Other parameters, by (parameter, start of the route): codes of the default model.
 VALUE_BY_PREFIX = {

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from klassa_app.models import AuditEvent, IdentityProvider
+from klassa_app.models import AuditEvent, ExternalIdentity, IdentityProvider
 from klassa_app.signin import oidc_secrets
-from tests.factories import IdentityProviderFactory
+from tests.factories import IdentityProviderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +143,58 @@ def test_a_secret_still_reads_after_the_secret_key_is_rotated(settings, norrkopi
     settings.SECRET_KEY_FALLBACKS = []
     # No key opens it: it reads as empty and the admin enters it again.
     assert oidc_secrets.decrypt(stored) == ""
+
+
+def test_the_admin_sees_who_is_linked_and_removes_a_link(as_user, admin, officer, norrkoping):
+    provider = IdentityProviderFactory(organisation=norrkoping)
+    identity = ExternalIdentity.objects.create(
+        user=officer, provider_key=provider.key, subject="oid-sara"
+    )
+    client = as_user(admin)
+    page = client.get(reverse("identity_provider_people", args=[provider.pk])).content.decode()
+    assert officer.email in page and "oid-sara" in page
+    response = client.post(reverse("external_identity_unlink", args=[identity.pk]))
+    assert response.status_code == 302
+    assert not ExternalIdentity.objects.exists()
+    event = AuditEvent.objects.get(action="sso.identity_unlinked")
+    assert event.before["subject"] == "oid-sara" and event.organisation == norrkoping
+
+
+def test_an_outsider_cannot_remove_another_organisations_link(
+    as_user, outsider, officer, norrkoping
+):
+    provider = IdentityProviderFactory(organisation=norrkoping)
+    identity = ExternalIdentity.objects.create(
+        user=officer, provider_key=provider.key, subject="oid-sara"
+    )
+    client = as_user(outsider)
+    assert client.post(reverse("external_identity_unlink", args=[identity.pk])).status_code == 404
+    people = reverse("identity_provider_people", args=[provider.pk])
+    assert client.get(people).status_code == 404
+    assert ExternalIdentity.objects.filter(pk=identity.pk).exists()
+
+
+def test_the_linked_people_cost_the_same_queries_for_few_and_many(
+    as_user, admin, norrkoping, django_assert_max_num_queries, django_assert_num_queries
+):
+    provider = IdentityProviderFactory(organisation=norrkoping)
+
+    def link(count: int) -> None:
+        for user in UserFactory.create_batch(count):
+            ExternalIdentity.objects.create(
+                user=user, provider_key=provider.key, subject=user.email
+            )
+
+    client = as_user(admin)
+    url = reverse("identity_provider_people", args=[provider.pk])
+    link(2)
+    client.get(url)
+    with django_assert_max_num_queries(15) as small:
+        assert client.get(url).status_code == 200
+    baseline = len(small)
+    link(60)
+    with django_assert_num_queries(baseline):
+        page = client.get(url)
+    assert len(page.context["page_obj"].object_list) == min(
+        62, page.context["page_obj"].paginator.per_page
+    )
