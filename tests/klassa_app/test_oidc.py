@@ -590,3 +590,26 @@ def test_two_first_sign_ins_at_once_end_in_a_clear_page_not_an_error(
     assert response.status_code == 409
     assert signed_in_user(client) is None
     assert failures("conflict")
+
+
+def test_an_entra_user_principal_name_serves_as_the_address_when_there_is_no_email(
+    client, entra, provider_server
+):
+    entra.jit_role = Role.VIEWER
+    entra.save()
+    set_person(provider_server, "upn", oid="oid-upn", preferred_username="Per.Upn@Norrkoping.se")
+    assert sign_in(client, entra, "upn").status_code == 302
+    assert signed_in_user(client).email == "per.upn@norrkoping.se"
+
+
+def test_the_installations_button_shows_only_for_its_own_organisation(
+    client, settings, norrkoping, other_municipality, provider_server
+):
+    settings.OIDC_DISCOVERY_URL = provider_server
+    settings.OIDC_CLIENT_ID = "klassa-installation"
+    settings.OIDC_LABEL = "Kommunens inloggning"
+    settings.OIDC_ORGANISATION = "norrkoping"
+    own = client.get(reverse("login"), {"organisation": "norrkoping"}).content.decode()
+    other = client.get(reverse("login"), {"organisation": "linkoping"}).content.decode()
+    assert "Logga in med Kommunens inloggning" in own
+    assert "Logga in med Kommunens inloggning" not in other
