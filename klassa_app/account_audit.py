@@ -8,6 +8,7 @@ from typing import Any
 
 from axes.helpers import get_client_ip_address, get_failure_limit
 from axes.signals import user_locked_out
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -76,6 +77,10 @@ def login_failed(
     record_account_event(
         "login.failed", user=user, username=username, after=_attempt(username, request)
     )
+    if user is not None and getattr(request, "klassa_password_refused", False):
+        # The password was right, but every organisation of the person has password
+        # sign-in off (auth_backends.KlassaModelBackend).
+        record_account_event("login.password_refused", user=user, after=_attempt(username, request))
 
 
 @receiver(user_locked_out, dispatch_uid="klassa_locked_out")
@@ -95,8 +100,14 @@ def locked_out(
     )
 
 
+# A sign-in through an identity provider records its own, fuller event (login.sso_succeeded).
+SSO_BACKEND = "klassa_app.signin.oidc_backend.KlassaOIDCBackend"
+
+
 @receiver(user_logged_in, dispatch_uid="klassa_logged_in")
 def logged_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    if request is not None and request.session.get(BACKEND_SESSION_KEY) == SSO_BACKEND:
+        return
     record_account_event(
         "login.succeeded",
         user=user,

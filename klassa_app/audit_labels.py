@@ -88,6 +88,18 @@ ACTION_LABELS = {
     "mfa.recovery_codes_regenerated": _("New recovery codes made"),
     "mfa.disabled": _("Two-factor authentication turned off"),
     "mfa.reset": _("Two-factor authentication reset by an admin"),
+    "login.password_refused": _(
+        "Password login refused: the organisation uses its identity provider"
+    ),
+    "login.sso_succeeded": _("Logged in through an identity provider"),
+    "login.sso_failed": _("Login through an identity provider failed"),
+    "sso.identity_linked": _("Account linked to an identity provider"),
+    "sso.identity_unlinked": _("Account's link to an identity provider removed"),
+    "sso.user_created": _("User created at the first login through an identity provider"),
+    "sso.roles_mapped": _("Roles set from the identity provider's groups"),
+    "sign_in.settings_changed": _("Sign-in settings changed"),
+    "sign_in.provider_created": _("Identity provider added"),
+    "sign_in.provider_changed": _("Identity provider changed"),
 }
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.http import HttpRequest
 
 from klassa_app.demo import DEMO_PASSWORDS
+from klassa_app.models import Membership
 
 
 def normalise_email(value: object) -> str:
@@ -47,4 +48,25 @@ class KlassaModelBackend(ModelBackend):
         if username is not None:
             # The same form the lockout counts and the user model stores.
             username = normalise_email(username)
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None and password_sign_in_is_off(user):
+            # The right password, but the person's organisations sign in through their
+            # identity provider only: the same failure as a wrong password. The failed-login
+            # receiver (account_audit) records why, from this mark.
+            if request is not None:
+                request.klassa_password_refused = True  # type: ignore[attr-defined]
+            return None
+        return user
+
+
+def password_sign_in_is_off(user: Any) -> bool:
+    """Every organisation the person belongs to has password sign-in off (superusers, who
+    may have none, keep their password)."""
+    if user.is_superuser:
+        return False
+    switches = set(
+        Membership.objects.filter(user=user).values_list(
+            "organisation__password_sign_in", flat=True
+        )
+    )
+    return switches == {False}

@@ -4,9 +4,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from klassa_app.forms import AuditedPasswordChangeForm, AuditedSetPasswordForm
+from klassa_app.signin import oidc_views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", oidc_views.KlassaLoginView.as_view(), name="login"),
+    # Sign-in through an identity provider (OpenID Connect): the button posts to the first,
+    # the provider sends the browser back to the second (its redirect URI).
+    path("oidc/callback/", oidc_views.oidc_callback, name="oidc_callback"),
+    path("oidc/<slug:provider>/", oidc_views.oidc_start, name="oidc_start"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password_change/",

@@ -274,6 +274,137 @@ class Membership(models.Model):
         return self.department_id is None
 
 
+# What an identity provider's ``amr`` (authentication methods, RFC 8176) may contain to count
+# as a second factor: several factors (mfa), a one-time code (otp, sms), a hardware or smart
+# card key (hwk, sc) or a FIDO authenticator (fido, used by some providers).
+DEFAULT_MFA_AMR_VALUES = "mfa otp hwk sc sms fido"
+
+
+class IdentityProvider(models.Model):
+    """An OpenID Connect provider (Microsoft Entra ID, or any standard one) that signs the
+    organisation's people in. The installation may have one more, read from the environment
+    (``settings.OIDC_*``); it is not stored here."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="identity_providers",
+        verbose_name=_("organisation"),
+    )
+    label = models.CharField(
+        _("button label"),
+        max_length=80,
+        help_text=_('Shown on the login page as "Log in with …", e.g. Microsoft Entra ID.'),
+    )
+    discovery_url = models.URLField(
+        _("issuer or discovery URL"),
+        max_length=500,
+        help_text=_(
+            "The issuer, e.g. https://login.microsoftonline.com/<tenant id>/v2.0, or its "
+            ".well-known/openid-configuration address."
+        ),
+    )
+    client_id = models.CharField(_("client id"), max_length=200)
+    # Encrypted by klassa_app.signin.oidc_secrets; never shown again once saved.
+    client_secret_encrypted = models.TextField(_("client secret (encrypted)"), blank=True)
+    subject_claim = models.CharField(
+        _("subject claim"),
+        max_length=60,
+        default="sub",
+        help_text=_(
+            "The claim that identifies a person for good. Microsoft Entra ID: oid. "
+            "People are never matched on their e-mail address alone."
+        ),
+    )
+    scopes = models.CharField(_("scopes"), max_length=300, default="openid email profile")
+    trust_email = models.BooleanField(
+        _("trust the provider's e-mail addresses"),
+        default=False,
+        help_text=_(
+            "On: an invited person's account is linked at the first sign-in by the e-mail "
+            "address even when the provider does not mark it as verified (Microsoft Entra "
+            "ID does not). Turn on only for a provider that controls its addresses."
+        ),
+    )
+    jit_role = models.CharField(
+        _("create new members with the role"),
+        max_length=30,
+        choices=Role.choices,
+        blank=True,
+        help_text=_(
+            "Empty: only invited people may sign in. A role: a person the provider knows "
+            "who has no account yet gets one, with this role for the whole organisation."
+        ),
+    )
+    role_claim = models.CharField(
+        _("group or role claim"),
+        max_length=60,
+        blank=True,
+        help_text=_("E.g. groups or roles. Empty: roles are managed in Klassa only."),
+    )
+    role_mapping = models.JSONField(
+        _("roles by claim value"),
+        default=dict,
+        blank=True,
+        help_text=_("Claim value (e.g. a group's object id) → Klassa role."),
+    )
+    mfa_amr_values = models.CharField(
+        _("methods that count as a second factor"),
+        max_length=200,
+        default=DEFAULT_MFA_AMR_VALUES,
+        help_text=_("Values of the amr claim, separated by spaces."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("identity provider")
+        verbose_name_plural = _("identity providers")
+        ordering = ["organisation__name", "label", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def key(self) -> str:
+        """The name its people's external identities are kept under."""
+        return f"idp-{self.pk}"
+
+
+class ExternalIdentity(models.Model):
+    """A person as an identity provider knows them: the provider's stable subject, linked to
+    one account. Sign-in through the provider matches on (provider, subject) only."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="external_identities",
+        verbose_name=_("user"),
+    )
+    # "idp-<id>" for an organisation's provider, "installation" for the environment's.
+    provider_key = models.CharField(_("provider"), max_length=40)
+    subject = models.CharField(_("subject"), max_length=255)
+    created_at = models.DateTimeField(_("linked"), auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        ordering = ["provider_key", "subject"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider_key", "subject"], name="external_identity_unique_subject"
+            ),
+            models.UniqueConstraint(
+                fields=["provider_key", "user"], name="external_identity_one_per_provider"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_key}: {self.subject}"
+
+
 class AuditEvent(models.Model):
     """One change that matters: who did what to which object, and how it looked before/after.
 

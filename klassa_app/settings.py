@@ -187,6 +187,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "klassa_app.auth_backends.KlassaModelBackend",
+    # Loads the people signed in through OpenID Connect; the sign-in itself runs in
+    # klassa_app.signin.oidc_views, never through django.contrib.auth.authenticate.
+    "klassa_app.signin.oidc_backend.KlassaOIDCBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -217,6 +220,28 @@ AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 if AXES_IPWARE_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_VERBOSE = False
+
+# --- Sign-in with OpenID Connect (docs/sign-in.md) -----------------------------------------
+# The installation's own identity provider, besides those organisation admins configure.
+# Unset: none. It signs people into the organisation whose code OIDC_ORGANISATION names.
+OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL") or None
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID") or None
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET") or None
+OIDC_LABEL = os.environ.get("OIDC_LABEL") or None
+OIDC_ORGANISATION = os.environ.get("OIDC_ORGANISATION") or None
+# Microsoft Entra ID: "oid", the object id that stays the same in every application.
+OIDC_SUBJECT_CLAIM = os.environ.get("OIDC_SUBJECT_CLAIM") or "sub"
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES") or "openid email profile"
+# Link invited people by an e-mail address the provider does not mark as verified.
+OIDC_TRUST_EMAIL = env_bool("OIDC_TRUST_EMAIL", False)
+if OIDC_DISCOVERY_URL and not (OIDC_CLIENT_ID and OIDC_ORGANISATION):
+    raise ImproperlyConfigured(
+        "OIDC_DISCOVERY_URL needs OIDC_CLIENT_ID and OIDC_ORGANISATION (the code of the "
+        "organisation its people sign in to)."
+    )
+# mozilla-django-oidc: the seconds to wait for the provider.
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+OIDC_RP_SIGN_ALGO = "RS256"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "sv"

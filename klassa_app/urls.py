@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from klassa_app import notification_views, views
+from klassa_app.signin import oidc_settings_views
 
 urlpatterns = [
     # The home page (name "home") is everyone's work list.
@@ -16,6 +17,31 @@ urlpatterns = [
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("audit/", views.audit_log, name="audit_log"),
+    path(
+        "organisation/sign-in/",
+        oidc_settings_views.sign_in_settings,
+        name="sign_in_settings",
+    ),
+    path(
+        "organisation/sign-in/providers/new/",
+        oidc_settings_views.identity_provider_create,
+        name="identity_provider_create",
+    ),
+    path(
+        "organisation/sign-in/providers/<int:pk>/",
+        oidc_settings_views.identity_provider_edit,
+        name="identity_provider_edit",
+    ),
+    path(
+        "organisation/sign-in/providers/<int:pk>/people/",
+        oidc_settings_views.identity_provider_people,
+        name="identity_provider_people",
+    ),
+    path(
+        "organisation/sign-in/identities/<int:pk>/unlink/",
+        oidc_settings_views.external_identity_unlink,
+        name="external_identity_unlink",
+    ),
     path("notifications/", notification_views.notification_list, name="notification_list"),
     path(
         "notifications/read/",

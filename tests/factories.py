@@ -39,6 +39,7 @@ from benefits import defaults as benefit_defaults
 from benefits import services as benefit_services
 from benefits import tracking as benefit_tracking
 from klassa_app.models import Department, Membership, Organisation, Role, User
+from klassa_app.signin import oidc_secrets
 from portfolio import services as portfolio_services
 
 PASSWORD = "correct-horse-battery-staple"
@@ -644,3 +645,24 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
         )
         token.secret = secret
         return token
+
+
+# --- Sign-in through an identity provider --------------------------------------------------------
+
+
+class IdentityProviderFactory(factory.django.DjangoModelFactory):
+    """An organisation's OpenID Connect provider (Microsoft Entra ID by its look)."""
+
+    class Meta:
+        model = "klassa_app.IdentityProvider"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    label = "Microsoft Entra ID"
+    discovery_url = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0"
+
+    class Params:
+        client_secret = "hemlig-klienthemlighet"
+
+    client_id = factory.Sequence(lambda n: f"klassa-app-{n}")
+    client_secret_encrypted = factory.LazyAttribute(lambda p: oidc_secrets.encrypt(p.client_secret))
+    subject_claim = "oid"

@@ -109,6 +109,17 @@ MATRIX: dict[str, Row] = {
     "member_edit": _all(404, 404, admin=(200, 200)),
     # As member_edit; the admin's GET is the confirmation page.
     "member_remove": _all(404, 404, admin=(200, 302)),
+    # Admins of the current organisation; an empty form turns password sign-in off, which the
+    # service allows here because Norrköping has an active identity provider.
+    "sign_in_settings": _all(403, 403, admin=(200, 302), outsider=(200, 302)),
+    # Admins of the current organisation; an empty form is shown again with its errors.
+    "identity_provider_create": _all(403, 403, admin=(200, 200), outsider=(200, 200)),
+    # Only an admin of the provider's organisation finds it (404 for everyone else).
+    "identity_provider_edit": _all(404, 404, admin=(200, 200)),
+    # As identity_provider_edit: the people linked to the provider.
+    "identity_provider_people": _all(404, 405, admin=(200, 405)),
+    # POST only, as identity_provider_edit; the admin is sent back to the list.
+    "external_identity_unlink": _all(405, 404, admin=(405, 302)),
     # Admins, security officers and organisation-wide viewers (auditors).
     "audit_log": _all(
         403, 405, admin=(200, 405), officer=(200, 405), auditor=(200, 405), outsider=(200, 405)
@@ -401,6 +412,10 @@ MATRIX: dict[str, Row] = {
     "notification_read": _all(405, 404, owner=(405, 302)),
     # Public: the way in.
     "login": _all(200, 200, anonymous=(200, 200)),
+    # Public, POST only: a provider's button; no installation provider is configured (404).
+    "oidc_start": _all(405, 404, anonymous=(405, 404)),
+    # Public: the provider's way back; without a started sign-in it is refused (400).
+    "oidc_callback": _all(400, 405, anonymous=(400, 405)),
     # POST only; anonymous visitors are sent to the login page.
     "logout": _all(405, LOGIN),
     # Every logged-in person.

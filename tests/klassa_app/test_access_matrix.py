@@ -28,10 +28,11 @@ from api.tokens import do_create_token
 from assessments import consensus, services
 from benefits import defaults, tracking
 from benefits import services as benefit_services
-from klassa_app.models import Membership, Notification, Role
+from klassa_app.models import ExternalIdentity, Membership, Notification, Role
 from portfolio import services as portfolio_services
 from tests.factories import (
     DepartmentFactory,
+    IdentityProviderFactory,
     MembershipFactory,
     OrganisationFactory,
     PortfolioReportJobFactory,
@@ -135,6 +136,7 @@ def _side(code: str, name: str) -> Side:
     scenario = portfolio_services.do_save_scenario(
         actor=p["admin"], organisation=organisation, name=f"Plan {code}"
     )
+    provider = IdentityProviderFactory(organisation=organisation)
     side.objects = {
         "department": utb,
         "member": Membership.objects.get(user=p["lawyer"]),
@@ -154,6 +156,10 @@ def _side(code: str, name: str) -> Side:
         "api_token": do_create_token(
             actor=p["admin"], organisation=organisation, name=f"BI {code}", scope="read", days=30
         ).token,
+        "identity_provider": provider,
+        "external_identity": ExternalIdentity.objects.create(
+            user=p["auditor"], provider_key=provider.key, subject=f"oid-auditor-{code}"
+        ),
     }
     return side
 
@@ -219,6 +225,8 @@ PK_BY_PREFIX = (
     ("portfolio/initiatives/", "initiative"),
     ("notifications/", "notification"),
     ("organisation/api-tokens/", "api_token"),
+    ("organisation/sign-in/providers/", "identity_provider"),
+    ("organisation/sign-in/identities/", "external_identity"),
 )
 # Other parameters, by (parameter, start of the route): codes of the default model.
 VALUE_BY_PREFIX = {
@@ -231,6 +239,7 @@ VALUE_BY_PREFIX = {
     ("token", "accounts/"): "set-password",
     ("token", "guest/"): "not-a-guest-link",
     ("requirement_code", "api/"): "K-1-01",
+    ("provider", "accounts/"): "installation",
 }
 PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 # The API names its object parameters after the object (``/api/v1/assets/<asset_id>``).

@@ -22,6 +22,8 @@ PUBLIC = {
     "healthz",  # container health checks
     "session_guest",  # an external guest's signed, time-limited link to one session
     "admin:login",  # the technical admin's own login
+    "oidc_start",  # a login page's "Log in with …" button
+    "oidc_callback",  # the identity provider sends the browser back here
 }
 
 
