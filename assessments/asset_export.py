@@ -87,7 +87,7 @@ def asset_table(
         spreadsheet.Column(_("Status"), width=16),
         *[spreadsheet.Column(code, spreadsheet.INTEGER, 5) for code in aspects],
         spreadsheet.Column(_("Legal triggers"), width=30),
-        spreadsheet.Column(_("Approved"), spreadsheet.DATE, 12),
+        spreadsheet.Column(_("Approved on"), spreadsheet.DATE, 12),
         spreadsheet.Column(_("Review due"), spreadsheet.DATE, 12),
         spreadsheet.Column(_("Initiatives"), width=40),
     ]
