@@ -88,20 +88,20 @@ def _rows(queryset: QuerySet[Initiative], scheme: frameworks.SchemeView) -> Iter
         priority = _priority(initiative)
         summary = next(iter(initiative.medium), None)  # type: ignore[attr-defined]
         yield [
-            initiative.area.name if initiative.area_id else "",
+            initiative.area.name if initiative.area_id else None,
             initiative.department.name,
             initiative.code,
             initiative.name,
             *levels,
             max(known) if known else None,
             str(CLASSIFICATION_STATUS_LABELS.get(classification.status, classification.status)),
-            (yes if initiative.is_ready else no) if figures is not None else "",  # type: ignore[attr-defined]
+            (yes if initiative.is_ready else no) if figures is not None else None,  # type: ignore[attr-defined]
             figures.blocker_count if figures is not None else None,
             summary.npv if summary is not None else None,
             summary.payback_years if summary is not None else None,
             priority.strategic_fit if priority is not None else None,
             priority.time_criticality if priority is not None else None,
-            forced.get(priority.forced, "") if priority is not None else "",
+            forced.get(priority.forced) if priority is not None else None,
         ]
 
 

@@ -586,3 +586,19 @@ class PortfolioReportJobFactory(_FileJobFactory):
     created_by = factory.LazyAttribute(
         lambda j: member(Role.ORG_ADMIN, organisation=j.organisation)
     )
+
+
+class SpreadsheetExportJobFactory(_FileJobFactory):
+    """A finished spreadsheet of a list page, requested by an organisation admin unless
+    ``requested_by`` is given."""
+
+    class Meta:
+        model = "interchange.SpreadsheetExportJob"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = "assets"
+    format = "xlsx"
+    filters = factory.LazyFunction(dict)
+    requested_by = factory.LazyAttribute(
+        lambda j: member(Role.ORG_ADMIN, organisation=j.organisation)
+    )
