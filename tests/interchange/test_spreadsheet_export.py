@@ -241,7 +241,7 @@ def test_an_initiative_row_carries_levels_status_readiness_figures_and_priority(
 
     index, edu_a = by_code["EDU-A"]
     initiative = assessment_selectors.get_visible_initiative(
-        officer, norrkoping, edu_a_pk(portfolio_data)
+        officer, norrkoping, portfolio_data["EDU-A"].pk
     )
     classification = assessment_selectors.initiative_classification(initiative)
     finals = [classification.finals[code] for code in ("K", "R", "T", "S")]
@@ -255,10 +255,6 @@ def test_an_initiative_row_carries_levels_status_readiness_figures_and_priority(
 
     _index, kuf_a = by_code["KUF-A"]
     assert kuf_a[10] == "nej" and kuf_a[11] >= 1 and kuf_a[14:17] == [None, None, None]
-
-
-def edu_a_pk(portfolio_data) -> int:
-    return portfolio_data["EDU-A"].pk
 
 
 # --- The audit trail -------------------------------------------------------------------------
