@@ -35,6 +35,7 @@ from tests.factories import (
     OrganisationFactory,
     PortfolioReportJobFactory,
     RegisterExportJobFactory,
+    SpreadsheetExportJobFactory,
     ReportJobFactory,
     UserFactory,
 )
@@ -150,6 +151,9 @@ def _side(code: str, name: str) -> Side:
         "portfolio_export": PortfolioReportJobFactory(
             organisation=organisation, created_by=p["admin"]
         ),
+        "spreadsheet_export": SpreadsheetExportJobFactory(
+            organisation=organisation, requested_by=p["admin"]
+        ),
     }
     return side
 
@@ -213,6 +217,7 @@ PK_BY_PREFIX = (
     ("portfolio/exports/", "portfolio_export"),
     ("portfolio/initiatives/", "initiative"),
     ("notifications/", "notification"),
+    ("exports/", "spreadsheet_export"),
 )
 # Other parameters, by (parameter, start of the route): codes of the default model.
 VALUE_BY_PREFIX = {
@@ -221,6 +226,7 @@ VALUE_BY_PREFIX = {
     ("code", "classification/requirements/"): "K-1-01",
     ("kind", "initiatives/"): "action_plan_xlsx",
     ("kind", "portfolio/"): "xlsx",
+    ("kind", "exports/"): "assets",
     ("uidb64", "accounts/"): "MQ",
     ("token", "accounts/"): "set-password",
     ("token", "guest/"): "not-a-guest-link",
