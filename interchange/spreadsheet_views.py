@@ -74,7 +74,7 @@ def _first_error(form: forms.Form) -> str:
     label = field.label if field is not None and field.label else name
     return _("Check the filter “%(field)s” before exporting: %(error)s") % {
         "field": label,
-        "error": " ".join(form.errors[name]),
+        "error": " ".join(str(error) for error in form.errors[name]),
     }
 
 

@@ -64,14 +64,14 @@ def initiatives(
 
 def _figures(initiative: Initiative) -> InitiativeFigures | None:
     try:
-        return initiative.figures  # type: ignore[attr-defined]
+        return initiative.figures
     except InitiativeFigures.DoesNotExist:
         return None
 
 
 def _priority(initiative: Initiative) -> InitiativePriority | None:
     try:
-        return initiative.priority  # type: ignore[attr-defined]
+        return initiative.priority
     except InitiativePriority.DoesNotExist:
         return None
 
@@ -88,7 +88,7 @@ def _rows(queryset: QuerySet[Initiative], scheme: frameworks.SchemeView) -> Iter
         priority = _priority(initiative)
         summary = next(iter(initiative.medium), None)  # type: ignore[attr-defined]
         yield [
-            initiative.area.name if initiative.area_id else None,
+            initiative.area.name if initiative.area is not None else None,
             initiative.department.name,
             initiative.code,
             initiative.name,
