@@ -4,8 +4,8 @@ A builder describes its columns once (header and kind) and yields its rows; ``xl
 and ``csv_bytes`` write the same table:
 
 - XLSX: numbers stay numbers and dates dates (each column has its number format), text stays
-  text (never a formula, see ``klassa_app.xlsx.RowWriter``), the header row is frozen and
-  filterable;
+  text (never a formula, see ``klassa_app.xlsx.StreamingRowWriter``), the header row is
+  frozen and filterable; the sheet is written as a stream, in flat memory;
 - CSV: ``;`` between cells and a UTF-8 byte-order mark, which Swedish Excel needs to open
   the file as UTF-8 with its columns split; decimals with a comma in a Swedish file; a text
   cell that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a
@@ -26,7 +26,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from klassa_app.xlsx import RowWriter
+from klassa_app.xlsx import StreamingRowWriter
 
 TEXT = "text"
 INTEGER = "integer"
@@ -81,25 +81,24 @@ def _cell(value: Any) -> Any:
 
 
 def xlsx_bytes(table: Table) -> bytes:
+    """The table as one sheet written as a stream (``StreamingRowWriter``): the header row
+    bold, frozen and filterable, each column in its width and number format."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.filters import AutoFilter
 
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = table.title.translate(SHEET_TITLE_FORBIDDEN)[:31] or "Sheet"
-    writer = RowWriter(ws)
-    writer.append([column.header for column in table.columns], bold=True)
-    formats = [NUMBER_FORMATS.get(column.kind) for column in table.columns]
-    for row in table.rows:
-        cells = writer.append([_cell(value) for value in row])
-        for cell, number_format in zip(cells, formats, strict=False):
-            if number_format and cell.value is not None and not isinstance(cell.value, str):
-                cell.number_format = number_format
-    ws.freeze_panes = "A2"
-    last = get_column_letter(max(len(table.columns), 1))
-    ws.auto_filter.ref = f"A1:{last}{max(writer.row, 1)}"
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet(table.title.translate(SHEET_TITLE_FORBIDDEN)[:31] or "Sheet")
+    # A streamed sheet takes its columns and panes before its first row.
     for index, column in enumerate(table.columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.freeze_panes = "A2"
+    writer = StreamingRowWriter(ws, [NUMBER_FORMATS.get(column.kind) for column in table.columns])
+    writer.append([column.header for column in table.columns], bold=True)
+    for row in table.rows:
+        writer.append([_cell(value) for value in row])
+    last = get_column_letter(max(len(table.columns), 1))
+    ws.auto_filter = AutoFilter(ref=f"A1:{last}{writer.row}")
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
