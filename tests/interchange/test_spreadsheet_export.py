@@ -19,7 +19,7 @@ from assessments import selectors as assessment_selectors
 from assessments.asset_export import asset_table
 from assessments.models import Assessment, InformationAsset, Trigger
 from benefits.models import BenefitSummary
-from interchange import spreadsheet_export
+from interchange import spreadsheet_export, tasks
 from interchange.models import SpreadsheetExportJob
 from klassa_app import audit
 from klassa_app import selectors as core_selectors
@@ -524,3 +524,25 @@ def test_building_an_export_reads_the_same_number_of_queries_at_two_sizes(
         rows = list(builders[kind]().rows)
     assert len(rows) >= 12
     assert small <= QUERY_LIMITS[kind]
+
+
+def test_an_export_asked_for_in_english_has_english_headers(
+    officer, norrkoping, register, django_capture_on_commit_callbacks
+):
+    job = run_export(
+        officer, norrkoping, "assets", django_capture_on_commit_callbacks, language="en"
+    )
+    assert job.language == "en" and job.download_name.startswith("information-assets-")
+    assert values(job.file.read())[0][:3] == ["Department", "Code", "Name"]
+
+
+def test_the_sweeper_sends_an_export_the_queue_lost_and_it_is_built(officer, norrkoping, register):
+    job = SpreadsheetExportJob.objects.create(
+        organisation=norrkoping, kind="assets", format="csv", language="sv", requested_by=officer
+    )
+    SpreadsheetExportJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - timedelta(hours=1)
+    )
+    assert tasks.requeue_stale_spreadsheet_exports() == 1
+    job.refresh_from_db()
+    assert job.status == DONE and job.file.read().startswith(b"\xef\xbb\xbf")
