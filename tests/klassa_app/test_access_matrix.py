@@ -35,8 +35,8 @@ from tests.factories import (
     OrganisationFactory,
     PortfolioReportJobFactory,
     RegisterExportJobFactory,
-    SpreadsheetExportJobFactory,
     ReportJobFactory,
+    SpreadsheetExportJobFactory,
     UserFactory,
 )
 from tests.klassa_app import access_matrix as table
