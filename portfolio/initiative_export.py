@@ -1,9 +1,10 @@
 """The initiative list as a spreadsheet: exactly the initiatives the list shows its reader for
 the same filters (``assessments.selectors.initiative_list``, scoped to their departments),
 classified as the list classifies them (the levels inherited from their assets with the
-adjustments, and their maximum), with readiness from the stored figures, the key figures of
-the medium benefit scenario and the priority inputs. Built in the background (see
-``interchange.spreadsheet_export``); the headers are in the language active when it runs.
+adjustments, and their maximum), with readiness and its blockers (an overdue review among
+them) from the stored figures, the key figures of the medium benefit scenario and the
+priority inputs. Built in the background (see ``interchange.spreadsheet_export``); the
+headers are in the language active when it runs.
 
 The rows are read in chunks, each with its assets, adjustments and benefit figures in a few
 more queries: no query per row.
@@ -26,7 +27,7 @@ from klassa_app import spreadsheet
 from klassa_app.models import Organisation, User
 from portfolio.exports import CLASSIFICATION_STATUS_LABELS
 from portfolio.models import BenefitScenario, Forced, InitiativeFigures, InitiativePriority
-from portfolio.pages import ready_q
+from portfolio.pages import blockers_on, ready_q
 
 CHUNK = 500
 FILTER_KEYS = ("q", "department_id", "area_id")
@@ -78,6 +79,7 @@ def _priority(initiative: Initiative) -> InitiativePriority | None:
 
 def _rows(queryset: QuerySet[Initiative], scheme: frameworks.SchemeView) -> Iterator[list[Any]]:
     yes, no = _("yes"), _("no")
+    today = timezone.localdate()
     forced = {choice.value: str(choice.label) for choice in Forced if choice.value}
     for initiative in queryset.iterator(chunk_size=CHUNK):
         ((_initiative, classification),) = assessment_selectors.classify_page([initiative], scheme)
@@ -96,7 +98,9 @@ def _rows(queryset: QuerySet[Initiative], scheme: frameworks.SchemeView) -> Iter
             max(known) if known else None,
             str(CLASSIFICATION_STATUS_LABELS.get(classification.status, classification.status)),
             (yes if initiative.is_ready else no) if figures is not None else None,  # type: ignore[attr-defined]
-            figures.blocker_count if figures is not None else None,
+            len(blockers_on(figures.blockers, figures.review_dues, today))
+            if figures is not None
+            else None,
             summary.npv if summary is not None else None,
             summary.payback_years if summary is not None else None,
             priority.strategic_fit if priority is not None else None,

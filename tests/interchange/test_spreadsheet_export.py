@@ -25,6 +25,7 @@ from klassa_app import audit
 from klassa_app import selectors as core_selectors
 from klassa_app.audit_export import audit_table, compact_json
 from klassa_app.models import AuditEvent, Membership, Role
+from portfolio import selectors as portfolio_selectors
 from portfolio.initiative_export import initiative_table
 from tests.factories import (
     InformationAssetFactory,
@@ -255,6 +256,16 @@ def test_an_initiative_row_carries_levels_status_readiness_figures_and_priority(
 
     _index, kuf_a = by_code["KUF-A"]
     assert kuf_a[10] == "nej" and kuf_a[11] >= 1 and kuf_a[14:17] == [None, None, None]
+    # Readiness and blockers as the portfolio computes them from the sources.
+    fresh = portfolio_selectors.build_rows(
+        norrkoping,
+        department_ids=None,
+        scenario="medium",
+        settings=portfolio_selectors.portfolio_settings(norrkoping),
+    )
+    assert {code: (row[10], row[11]) for code, (_i, row) in by_code.items()} == {
+        row.code: ("ja" if row.ready else "nej", len(row.blockers)) for row in fresh
+    }
 
 
 # --- The audit trail -------------------------------------------------------------------------
