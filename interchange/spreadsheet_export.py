@@ -83,16 +83,16 @@ def do_request_spreadsheet_export(
 ) -> SpreadsheetExportJob:
     """Record a request for a list as a spreadsheet, with the filters the page had, and have
     it built in the background (after commit)."""
-    if kind not in Kind.values:
-        raise ServiceError(_("Choose the information assets, the initiatives or the audit trail."))
-    if file_format not in Format.values:
-        raise ServiceError(_("Choose Excel or CSV."), "export_format")
     if not may_export(actor, organisation, kind):
         if kind == Kind.AUDIT:
             raise PermissionDenied(
                 _("Only admins, security officers and auditors read the audit trail.")
             )
         raise PermissionDenied(_("You are not a member of this organisation."))
+    if kind not in Kind.values:
+        raise ServiceError(_("Choose the information assets, the initiatives or the audit trail."))
+    if file_format not in Format.values:
+        raise ServiceError(_("Choose Excel or CSV."), "export_format")
     job = SpreadsheetExportJob.objects.create(
         organisation=organisation,
         kind=kind,

@@ -25,6 +25,7 @@ from klassa_app import audit
 from klassa_app import selectors as core_selectors
 from klassa_app.audit_export import audit_table, compact_json
 from klassa_app.models import AuditEvent, Membership, Role
+from klassa_app.services import ServiceError
 from portfolio import selectors as portfolio_selectors
 from portfolio.initiative_export import initiative_table
 from tests.factories import (
@@ -491,6 +492,23 @@ def test_an_unknown_list_or_format_starts_nothing(as_user, owner, norrkoping, re
     )
     assert not SpreadsheetExportJob.objects.exists()
     assert [str(m) for m in response.context["messages"]] == ["Välj Excel eller CSV."]
+    request = dict(organisation=norrkoping, file_format="xlsx", filters={}, language="sv")
+    with pytest.raises(ServiceError):
+        spreadsheet_export.do_request_spreadsheet_export(actor=owner, kind="members", **request)
+
+
+def test_an_outsider_exports_nothing_of_another_organisation(outsider, norrkoping, register):
+    for kind in ("assets", "initiatives", "audit"):
+        with pytest.raises(PermissionDenied):
+            spreadsheet_export.do_request_spreadsheet_export(
+                actor=outsider,
+                organisation=norrkoping,
+                kind=kind,
+                file_format="xlsx",
+                filters={},
+                language="sv",
+            )
+    assert not SpreadsheetExportJob.objects.exists()
 
 
 # --- Bounded queries -----------------------------------------------------------------------------
