@@ -109,6 +109,19 @@ class AssetFilterForm(_DepartmentChoices):
         ],
     )
 
+    def selector_filters(self) -> dict[str, Any]:
+        """The valid form as ``selectors.asset_register``'s filters (JSON-safe, for the export
+        of the same list); call after ``is_valid()``."""
+        data = self.cleaned_data
+        return {
+            "q": data["q"],
+            "department_id": data["department"].pk if data["department"] else None,
+            "status": data["status"],
+            "personal_data": data["personal_data"],
+            "review": data["review"],
+            "sort": data["sort"] or "code",
+        }
+
 
 class StepForm(forms.Form):
     """One aspect of the wizard: a choice per question, a comment each, an override."""
@@ -254,6 +267,16 @@ class InitiativeFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
         self.fields["area"].queryset = Area.objects.filter(organisation=organisation)
+
+    def selector_filters(self) -> dict[str, Any]:
+        """The valid form as ``selectors.initiative_list``'s filters (JSON-safe, for the
+        export of the same list); call after ``is_valid()``."""
+        data = self.cleaned_data
+        return {
+            "q": data["q"],
+            "department_id": data["department"].pk if data["department"] else None,
+            "area_id": data["area"].pk if data["area"] else None,
+        }
 
 
 class InitiativeAssetsForm(forms.Form):

@@ -74,15 +74,7 @@ def asset_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AssetFilterForm(request.GET or None, departments=departments)
     filters: dict[str, Any] = {}
     if form.is_valid():
-        data = form.cleaned_data
-        filters = {
-            "q": data["q"],
-            "department_id": data["department"].pk if data["department"] else None,
-            "status": data["status"],
-            "personal_data": data["personal_data"],
-            "review": data["review"],
-            "sort": data["sort"] or "code",
-        }
+        filters = form.selector_filters()
     assets = selectors.asset_register(request.user, organisation, **filters)
     scheme = (
         frameworks.load_scheme(frameworks.current_scheme(organisation)) if organisation else None
@@ -524,13 +516,7 @@ def initiative_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     filters: dict[str, Any] = {}
     if form.is_valid():
-        filters = {
-            "q": form.cleaned_data["q"],
-            "department_id": form.cleaned_data["department"].pk
-            if form.cleaned_data["department"]
-            else None,
-            "area_id": form.cleaned_data["area"].pk if form.cleaned_data["area"] else None,
-        }
+        filters = form.selector_filters()
     page = paginate(request, selectors.initiative_list(request.user, organisation, **filters))
     scheme = (
         frameworks.load_scheme(frameworks.current_scheme(organisation)) if organisation else None

@@ -1,10 +1,11 @@
-"""Read-only support view of register exports (see klassa_app.admin.ReadOnlyAdmin)."""
+"""Read-only support view of register and spreadsheet exports (see
+klassa_app.admin.ReadOnlyAdmin)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from interchange.models import RegisterExportJob
+from interchange.models import RegisterExportJob, SpreadsheetExportJob
 from klassa_app import access
 from klassa_app.admin import FileJobAdmin
 
@@ -15,4 +16,13 @@ class RegisterExportJobAdmin(FileJobAdmin):
     # officers, organisation-wide auditors).
     whole = staticmethod(access.can_view_audit)
     requeue_task = "interchange.tasks.build_register_export"
+    exclude = ["file"]
+
+
+@admin.register(SpreadsheetExportJob)
+class SpreadsheetExportJobAdmin(FileJobAdmin):
+    # A list as its requester saw it: organisation-wide members see the organisation's jobs.
+    requeue_task = "interchange.tasks.build_spreadsheet_export"
+    list_display = ["__str__", "organisation", "kind", "format", "status", "created_at"]
+    list_filter = ["status", "kind", "format"]
     exclude = ["file"]

@@ -55,3 +55,74 @@ class RegisterExportJob(FileJob):
         # Organisation codes are slugs, safe in a header; the date is the day it was asked for.
         day = timezone.localdate(self.created_at)
         return f"klassa-register-{self.organisation.code}-{day:%Y-%m-%d}.json"
+
+
+class SpreadsheetExportJob(FileJob):
+    """A list page as a spreadsheet, built in the background: the asset register, the
+    initiative list or the audit trail, with the filters the page had when it was asked for
+    (``filters``, as the page's form gave them) and the departments its requester sees when
+    it is built. Only its requester follows and downloads it."""
+
+    class Kind(models.TextChoices):
+        ASSETS = "assets", _("Information assets")
+        INITIATIVES = "initiatives", _("Initiatives")
+        AUDIT = "audit", _("Audit trail")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("Excel (XLSX)")
+        CSV = "csv", _("CSV")
+
+    CONTENT_TYPES = {**FileJob.CONTENT_TYPES, "csv": "text/csv; charset=utf-8"}
+    FILE_STEMS = {
+        "assets": {"sv": "informationsmangder", "en": "information-assets"},
+        "initiatives": {"sv": "satsningar", "en": "initiatives"},
+        "audit": {"sv": "granskningslogg", "en": "audit-trail"},
+    }
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    kind = models.CharField(_("list"), max_length=12, choices=Kind.choices)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+
+    class Meta:
+        verbose_name = _("spreadsheet export")
+        verbose_name_plural = _("spreadsheet exports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="spreadsheet_export_progress_max_100"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["assets", "initiatives", "audit"]),
+                name="spreadsheet_export_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(format__in=["xlsx", "csv"]),
+                name="spreadsheet_export_format_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.kind} {self.format} #{self.pk}"
+
+    @property
+    def content_type(self) -> str:
+        return self.CONTENT_TYPES[self.format]
+
+    @property
+    def download_name(self) -> str:
+        # Organisation codes are slugs, safe in a header; the date is the day it was asked for.
+        stems = self.FILE_STEMS[self.kind]
+        stem = stems.get((self.language or "")[:2], stems["sv"])
+        day = timezone.localdate(self.created_at)
+        return f"{stem}-{self.organisation.code}-{day:%Y-%m-%d}.{self.format}"

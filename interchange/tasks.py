@@ -1,11 +1,12 @@
-"""Background work of the register files: building a requested export."""
+"""Background work of the register files and the spreadsheet exports: building a requested
+export."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from interchange import register_export
-from interchange.models import RegisterExportJob
+from interchange import register_export, spreadsheet_export
+from interchange.models import RegisterExportJob, SpreadsheetExportJob
 from klassa_app import jobs
 
 
@@ -25,3 +26,23 @@ def requeue_stale_register_exports() -> int:
     """Send register exports again that were queued long ago but never started (the broker
     was down when they were requested), and give up on exports whose worker died."""
     return jobs.sweep_file_jobs(RegisterExportJob, build_register_export)
+
+
+@shared_task
+def build_spreadsheet_export(job_id: int) -> str:
+    """Build a requested spreadsheet of a list page (safe to run twice)."""
+    return jobs.run_file_job(
+        SpreadsheetExportJob,
+        job_id,
+        load=lambda pk: SpreadsheetExportJob.objects.select_related(
+            "organisation", "requested_by"
+        ).get(pk=pk),
+        build=spreadsheet_export.build_file,
+    )
+
+
+@shared_task
+def requeue_stale_spreadsheet_exports() -> int:
+    """Send spreadsheet exports again that were queued long ago but never started, and give
+    up on exports whose worker died."""
+    return jobs.sweep_file_jobs(SpreadsheetExportJob, build_spreadsheet_export)

@@ -1,8 +1,9 @@
-"""The register files' pages: import with a preview, and the background export."""
+"""The register files' pages (import with a preview, and the background export) and the
+spreadsheet exports of the list pages."""
 
 from django.urls import path
 
-from interchange import register_views
+from interchange import register_views, spreadsheet_views
 
 urlpatterns = [
     path("register/import/", register_views.register_import, name="register_import"),
@@ -16,5 +17,20 @@ urlpatterns = [
         "register/exports/<int:pk>/download/",
         register_views.register_export_download,
         name="register_export_download",
+    ),
+    path(
+        "exports/<str:kind>/new/",
+        spreadsheet_views.spreadsheet_export_start,
+        name="spreadsheet_export_start",
+    ),
+    path(
+        "exports/<int:pk>/",
+        spreadsheet_views.spreadsheet_export_status,
+        name="spreadsheet_export_status",
+    ),
+    path(
+        "exports/<int:pk>/download/",
+        spreadsheet_views.spreadsheet_export_download,
+        name="spreadsheet_export_download",
     ),
 ]

@@ -86,6 +86,11 @@ class AuditFilterForm(forms.Form):
             (a, action_label(a)) for a in actions
         ]
 
+    def selector_filters(self) -> dict[str, Any]:
+        """The valid form as ``selectors.audit_events``'s filters (those given); call after
+        ``is_valid()``."""
+        return {k: v for k, v in self.cleaned_data.items() if v}
+
 
 class MemberFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)

@@ -254,7 +254,7 @@ def audit_log(request: AuthenticatedHttpRequest, organisation: Organisation) -> 
     form = AuditFilterForm(request.GET or None, actions=selectors.audit_actions())
     filters: dict[str, Any] = {}
     if form.is_valid():
-        filters = {k: v for k, v in form.cleaned_data.items() if v}
+        filters = form.selector_filters()
     events = selectors.audit_events(organisation, **filters)
     return render(
         request,

@@ -666,3 +666,22 @@ class IdentityProviderFactory(factory.django.DjangoModelFactory):
     client_id = factory.Sequence(lambda n: f"klassa-app-{n}")
     client_secret_encrypted = factory.LazyAttribute(lambda p: oidc_secrets.encrypt(p.client_secret))
     subject_claim = "oid"
+
+
+# --- Spreadsheet exports -------------------------------------------------------------------------
+
+
+class SpreadsheetExportJobFactory(_FileJobFactory):
+    """A finished spreadsheet of a list page, requested by an organisation admin unless
+    ``requested_by`` is given."""
+
+    class Meta:
+        model = "interchange.SpreadsheetExportJob"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = "assets"
+    format = "xlsx"
+    filters = factory.LazyFunction(dict)
+    requested_by = factory.LazyAttribute(
+        lambda j: member(Role.ORG_ADMIN, organisation=j.organisation)
+    )

@@ -40,9 +40,6 @@ from klassa_app.services import ServiceError
 from klassa_app.signin import oidc_secrets
 from klassa_app.signin.oidc_providers import ProviderConfig, installation_provider, is_allowed_url
 
-# The session key another part of Klassa reads: did this sign-in pass a second factor at the
-# identity provider (its ``amr`` claim)?
-SSO_MFA_SESSION_KEY = "klassa_sso_mfa"
 MAX_DETAIL = 500
 PROVIDER_FIELDS = (
     "label",

@@ -29,6 +29,7 @@ from mozilla_django_oidc.utils import (  # type: ignore[import-untyped]
 from klassa_app.account_audit import client_address
 from klassa_app.middleware import SESSION_KEY
 from klassa_app.models import Organisation
+from klassa_app.signin.mfa import SSO_MFA_SESSION_KEY
 from klassa_app.signin.oidc_backend import KlassaOIDCBackend, TokenExchangeFailed, TokenInvalid
 from klassa_app.signin.oidc_providers import (
     ProviderConfig,
@@ -38,7 +39,6 @@ from klassa_app.signin.oidc_providers import (
     providers_for_login,
 )
 from klassa_app.signin.oidc_services import (
-    SSO_MFA_SESSION_KEY,
     SignInRefused,
     do_sign_in_with_oidc,
     record_sign_in_failure,

@@ -312,6 +312,12 @@ MATRIX: dict[str, Row] = {
     "register_export_download": _all(
         404, 405, admin=(200, 405), officer=(200, 405), auditor=(200, 405)
     ),
+    # POST only: every member exports the asset list (test: ``assets``) as they see it.
+    "spreadsheet_export_start": _all(405, 302),
+    # An export is its requester's own (the admin's here); everyone else 404.
+    "spreadsheet_export_status": _all(404, 405, admin=(200, 405)),
+    # As spreadsheet_export_status.
+    "spreadsheet_export_download": _all(404, 405, admin=(200, 405)),
     # Readers see it; an empty POST is refused as a bad request before any role check.
     "benefit_tracking": _all(200, 400, viewer=(404, 404), outsider=(404, 404)),
     # Lists only the departments the person sees.

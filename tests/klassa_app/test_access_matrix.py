@@ -38,6 +38,7 @@ from tests.factories import (
     PortfolioReportJobFactory,
     RegisterExportJobFactory,
     ReportJobFactory,
+    SpreadsheetExportJobFactory,
     UserFactory,
 )
 from tests.klassa_app import access_matrix as table
@@ -160,6 +161,9 @@ def _side(code: str, name: str) -> Side:
         "external_identity": ExternalIdentity.objects.create(
             user=p["auditor"], provider_key=provider.key, subject=f"oid-auditor-{code}"
         ),
+        "spreadsheet_export": SpreadsheetExportJobFactory(
+            organisation=organisation, requested_by=p["admin"]
+        ),
     }
     return side
 
@@ -227,6 +231,7 @@ PK_BY_PREFIX = (
     ("organisation/api-tokens/", "api_token"),
     ("organisation/sign-in/providers/", "identity_provider"),
     ("organisation/sign-in/identities/", "external_identity"),
+    ("exports/", "spreadsheet_export"),
 )
 # Other parameters, by (parameter, start of the route): codes of the default model.
 VALUE_BY_PREFIX = {
@@ -235,6 +240,7 @@ VALUE_BY_PREFIX = {
     ("code", "classification/requirements/"): "K-1-01",
     ("kind", "initiatives/"): "action_plan_xlsx",
     ("kind", "portfolio/"): "xlsx",
+    ("kind", "exports/"): "assets",
     ("uidb64", "accounts/"): "MQ",
     ("token", "accounts/"): "set-password",
     ("token", "guest/"): "not-a-guest-link",

@@ -265,5 +265,6 @@ def test_every_kind_of_background_file_is_probed():
     assert names == {
         "assessments.ReportJob",
         "interchange.RegisterExportJob",
+        "interchange.SpreadsheetExportJob",
         "portfolio.PortfolioReportJob",
     }

@@ -21,7 +21,7 @@ from oidc_provider_mock import run_server_in_thread
 
 from klassa_app.models import AuditEvent, ExternalIdentity, Membership, Role, User
 from klassa_app.signin import oidc_services
-from klassa_app.signin.oidc_services import SSO_MFA_SESSION_KEY
+from klassa_app.signin.mfa import SSO_MFA_SESSION_KEY
 from tests.factories import IdentityProviderFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
