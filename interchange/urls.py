@@ -2,10 +2,16 @@
 
 from django.urls import path
 
-from interchange import register_views
+from interchange import inventory_views, register_views
 
 urlpatterns = [
     path("register/import/", register_views.register_import, name="register_import"),
+    path("register/inventory/", inventory_views.inventory_import, name="inventory_import"),
+    path(
+        "register/inventory/template.xlsx",
+        inventory_views.inventory_template,
+        name="inventory_template",
+    ),
     path("register/export/", register_views.register_export, name="register_export"),
     path(
         "register/exports/<int:pk>/",
