@@ -14,7 +14,6 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -27,7 +26,8 @@ from interchange import inventory, inventory_workbook, register
 from klassa_app import access, audit
 from klassa_app.models import Department, Organisation, User
 
-OWNER_CHANGES_AUDITED = 1000  # per import event; the count says how many there were
+OWNER_CHANGES_AUDITED = 1000
+OWNER_BATCH = 500  # per import event; the count says how many there were
 
 
 class InventoryInvalid(Exception):
@@ -101,9 +101,11 @@ def build(
     )
 
 
-def digest(document: Mapping[str, Any]) -> str:
-    """What the confirm compares: the document previewed and the one imported are the same."""
-    raw = json.dumps(document, sort_keys=True, ensure_ascii=False).encode("utf-8")
+def digest(found: inventory.Inventory) -> str:
+    """What the confirm compares: the document and the owners previewed are those imported."""
+    raw = json.dumps([found.document, found.owners], sort_keys=True, ensure_ascii=False).encode(
+        "utf-8"
+    )
     return hashlib.sha256(raw).hexdigest()
 
 
@@ -203,13 +205,14 @@ def do_import_inventory(
                 [inventory.locate(e.path, e.template, e.params, found) for e in invalid.errors]
             ) from invalid
         changes = _owner_changes(organisation, found.owners)
-        by_owner: dict[str, list[str]] = {}
-        for code, change in changes.items():
-            by_owner.setdefault(change["to"], []).append(code)
-        for owner, codes in by_owner.items():
-            InformationAsset.objects.filter(organisation=organisation, code__in=codes).update(
-                owner_role=owner
+        if changes:
+            assets = list(
+                InformationAsset.objects.filter(organisation=organisation, code__in=list(changes))
             )
+            for asset in assets:
+                asset.owner_role = changes[asset.code]["to"]
+            # One statement per batch, whatever the number of different owners.
+            InformationAsset.objects.bulk_update(assets, ["owner_role"], batch_size=OWNER_BATCH)
         audited: Sequence[str] = list(changes)[:OWNER_CHANGES_AUDITED]
         audit.record(
             actor=actor,

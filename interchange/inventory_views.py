@@ -251,7 +251,7 @@ def _step(
             mapping_form=mapping_form,
             preview=result,
             kinds=_kinds(result.summary) if result.summary else [],
-            digest=inventory_services.digest(found.document),
+            digest=inventory_services.digest(found),
             **page,
         )
     suggested = inventory.suggest_mapping(table.headers, context.aspects)
@@ -281,7 +281,7 @@ def _confirm(
     mapping_form: MappingForm,
     page: dict[str, Any],
 ) -> HttpResponse:
-    if request.POST.get("digest") != inventory_services.digest(found.document):
+    if request.POST.get("digest") != inventory_services.digest(found):
         # The choice of sheet or columns, or the register, changed since the preview.
         messages.error(
             request,
@@ -294,7 +294,7 @@ def _confirm(
             mapping_form=mapping_form,
             preview=result,
             kinds=_kinds(result.summary) if result.summary else [],
-            digest=inventory_services.digest(found.document),
+            digest=inventory_services.digest(found),
             **page,
         )
     try:
