@@ -465,7 +465,11 @@ class _Builder:
             self.department_by_key.setdefault(department.code.upper(), department.code)
         for department in departments:
             self.department_by_key.setdefault(normalise_header(department.name), department.code)
-        self.asset_by_name = {(a.department, normalise_header(a.name)): a.code for a in assets}
+        # Several assets of a department may share a name: each row takes the next one.
+        self.asset_by_name: dict[tuple[str, str], list[str]] = {}
+        for asset in sorted(assets, key=lambda a: a.code):
+            key = (asset.department, normalise_header(asset.name))
+            self.asset_by_name.setdefault(key, []).append(asset.code)
         self.taken = {a.code for a in assets}
 
     def header(self, column: int | None) -> str:
@@ -564,10 +568,10 @@ class _Builder:
         if given:
             codes.add(given.upper())
             return given
-        known = self.asset_by_name.get((department, normalise_header(name)))
-        if known is not None and known not in codes:
-            codes.add(known)
-            return known
+        for known in self.asset_by_name.get((department, normalise_header(name)), []):
+            if known not in codes:
+                codes.add(known)
+                return known
         base = _slug(name)
         candidate, number = base, 1
         while candidate in codes or candidate in self.taken:

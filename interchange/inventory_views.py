@@ -229,7 +229,8 @@ def _step(
     labels = field_labels(context.aspects)
     options = {"sheets": sheets, "headers": table.headers, "labels": labels}
     page: dict[str, Any] = {"file_name": name, "rows": len(table.rows), "sheet": sheet}
-    if action in ("preview", "confirm"):
+    # A mapping is for the sheet it was made for: another sheet chosen gets its own suggestion.
+    if action in ("preview", "confirm") and request.POST.get("mapped_sheet", "") == sheet:
         mapping_form = MappingForm(request.POST, **options)
         if not mapping_form.is_valid():
             return _render(request, organisation, mapping_form=mapping_form, **page)

@@ -48,9 +48,11 @@ def upload(client, content: bytes, name: str = "inventering.csv"):
 def choices(response) -> dict[str, str]:
     """The mapping form as the page shows it (the suggestion, or what was chosen)."""
     form = response.context["mapping_form"]
-    if form.is_bound:
-        return {name: form.data.get(name, "") for name in form.fields}
-    return {name: form.initial.get(name, "") for name in form.fields}
+    values = form.data if form.is_bound else form.initial
+    return {
+        "mapped_sheet": response.context["sheet"],
+        **{name: values.get(name, "") for name in form.fields},
+    }
 
 
 def preview(client, response, **changes):
@@ -198,6 +200,40 @@ def test_the_second_sheet_of_a_workbook_is_chosen_and_imported(
 
 
 # --- The preview names each problem by row and column ---------------------------------------
+
+
+def test_a_preview_asked_for_another_sheet_than_the_mapping_suggests_for_that_sheet_first(
+    as_user, officer, norrkoping, utbildning
+):
+    content = xlsx_file(
+        {"Blad1": [["Rubrik"]], "Blad2": [["Namn", "Förvaltning"], ["Elevregister", "UTB"]]}
+    )
+    client = as_user(officer)
+    first = upload(client, content, "lista.xlsx")
+    response = client.post(reverse(URL), {**choices(first), "sheet": "Blad2", "action": "preview"})
+    assert "preview" not in response.context
+    assert (choices(response)["map_name"], choices(response)["map_department"]) == ("0", "1")
+    assert not InformationAsset.objects.exists()
+
+
+def test_rows_with_the_same_name_in_a_department_keep_their_own_assets_when_imported_again(
+    as_user, officer, norrkoping, utbildning
+):
+    content = csv_file(
+        "Protokoll;UTB;Nämnd", "Protokoll;UTB;Styrelse", header="Namn;Förvaltning;Beskrivning"
+    )
+    client = as_user(officer)
+    confirm(client, preview(client, upload(client, content)))
+    assert sorted(InformationAsset.objects.values_list("code", "description")) == [
+        ("PROTOKOLL", "Nämnd"),
+        ("PROTOKOLL-2", "Styrelse"),
+    ]
+    again = preview(client, upload(client, content))
+    assert again.context["preview"].summary.information_assets.unchanged == [
+        "PROTOKOLL",
+        "PROTOKOLL-2",
+    ]
+    assert not again.context["preview"].summary.changed
 
 
 def test_the_preview_names_every_problem_by_row_and_column(
