@@ -87,9 +87,14 @@ def template_workbook(organisation: Organisation) -> bytes:
 
 
 def build(
-    organisation: Organisation, table: inventory.Table, mapping: Mapping[str, int | None]
+    organisation: Organisation,
+    table: inventory.Table,
+    mapping: Mapping[str, int | None],
+    *,
+    context: InventoryContext | None = None,
 ) -> inventory.Inventory:
-    context = inventory_context(organisation)
+    """The rows as the organisation's register document (``context`` if already read)."""
+    context = context or inventory_context(organisation)
     return inventory.build_document(
         table,
         mapping,

@@ -49,6 +49,8 @@ class InventoryUploadForm(forms.Form):
 
     kind: str
     content: bytes
+    sheets: list[str]
+    table: inventory.Table  # the first sheet, read once
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -61,8 +63,8 @@ class InventoryUploadForm(forms.Form):
             self.kind = inventory.kind_of(upload.name, content)
             # The whole first sheet is read now, so that a file that passes a bound is refused
             # at once and not after the mapping.
-            sheets = inventory.sheet_names(self.kind, content)
-            inventory.read_table(self.kind, content, sheets[0])
+            self.sheets = inventory.sheet_names(self.kind, content)
+            self.table = inventory.read_table(self.kind, content, self.sheets[0])
         except inventory.SpreadsheetError as error:
             raise forms.ValidationError(error.localized, code="spreadsheet") from error
         self.content = content
@@ -203,7 +205,9 @@ def inventory_import(request: AuthenticatedHttpRequest, organisation: Organisati
     if request.method == "POST" and form.is_valid():
         name = form.cleaned_data["file"].name
         _remember(request, organisation, name, form.kind, form.content)
-        return _step(request, organisation, "", name, form.kind, form.content)
+        return _step(
+            request, organisation, "", name, form.kind, form.content, (form.sheets, form.table)
+        )
     return _render(request, organisation, form=form)
 
 
@@ -214,13 +218,18 @@ def _step(
     name: str,
     kind: str,
     content: bytes,
+    first: tuple[list[str], inventory.Table] | None = None,
 ) -> HttpResponse:
     try:
-        sheets = inventory.sheet_names(kind, content)
-        sheet = request.POST.get("sheet", "") if action else ""
-        if sheet not in sheets:
+        if first is not None:
+            sheets, table = first
             sheet = sheets[0]
-        table = inventory.read_table(kind, content, sheet)
+        else:
+            sheets = inventory.sheet_names(kind, content)
+            sheet = request.POST.get("sheet", "")
+            if sheet not in sheets:
+                sheet = sheets[0]
+            table = inventory.read_table(kind, content, sheet)
     except inventory.SpreadsheetError as error:
         _forget(request)
         form = InventoryUploadForm()
@@ -234,14 +243,8 @@ def _step(
         mapping_form = MappingForm(request.POST, **options)
         if not mapping_form.is_valid():
             return _render(request, organisation, mapping_form=mapping_form, **page)
-        found = inventory.build_document(
-            table,
-            mapping_form.mapping(),
-            organisation=(organisation.code, organisation.name),
-            aspects=list(context.aspects),
-            tops=context.tops,
-            departments=context.departments,
-            assets=context.assets,
+        found = inventory_services.build(
+            organisation, table, mapping_form.mapping(), context=context
         )
         if action == "confirm":
             return _confirm(request, organisation, found, name, mapping_form, page)
