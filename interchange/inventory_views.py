@@ -42,7 +42,7 @@ class InventoryUploadForm(forms.Form):
         label=gettext_lazy("Spreadsheet"),
         help_text=gettext_lazy(
             "An Excel workbook (.xlsx) or a CSV file (separated by semicolons or commas), at "
-            "most 5 MB and 20 000 rows. The first row names the columns."
+            "most 5 MB and 5 000 rows. The first row names the columns."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
     )

@@ -11,6 +11,7 @@ import io
 from collections.abc import Mapping, Sequence
 
 from interchange import inventory
+from klassa_app import formatting
 from klassa_app.xlsx import RowWriter
 
 SHEET = "Informationsmängder"
@@ -145,8 +146,8 @@ def template_workbook(
             "Så läses filen",
             "Första raden namnger kolumnerna; varje följande rad är en informationsmängd. "
             "Kolumnerna kan ha andra namn och stå i annan ordning: du väljer vilken kolumn "
-            f"som är vad innan importen. Högst {inventory.MAX_ROWS} rader. Inget importeras "
-            "förrän alla rader är rätt.",
+            f"som är vad innan importen. Högst {formatting.count(inventory.MAX_ROWS)} rader. "
+            "Inget importeras förrän alla rader är rätt.",
             "",
         ]
     )

@@ -375,7 +375,7 @@ def test_an_upload_kept_for_one_organisation_is_not_imported_into_another(
         (
             "lista.csv",
             ("Namn;Förvaltning\n" + "x;UTB\n" * (inventory.MAX_ROWS + 1)).encode(),
-            "mer än 20 000 rader",
+            "mer än 5\u00a0000 rader",
         ),
         (
             "lista.csv",
