@@ -54,15 +54,26 @@ def inventory_context(organisation: Organisation) -> InventoryContext:
     scheme = (
         ClassificationScheme.objects.filter(organisation=organisation).order_by("-version").first()
     )
+    aspects: dict[str, list[str]]
+    tops: dict[str, int]
+    legal_minimums: dict[str, dict[str, int]]
     if scheme is None:
-        aspects = {a["code"]: list(a["name"].values()) for a in default_scheme.ASPECTS}
-        tops = {code: default_scheme.MAX_LEVEL for code in aspects}
-        legal_minimums = dict(default_scheme.LEGAL_MINIMUMS)
+        aspects = {
+            str(a["code"]): [str(n) for n in a["name"].values()] for a in default_scheme.ASPECTS
+        }
+        tops = dict.fromkeys(aspects, default_scheme.MAX_LEVEL)
+        legal_minimums = {
+            str(t): {str(a): v for a, v in m.items()}
+            for t, m in default_scheme.LEGAL_MINIMUMS.items()
+        }
     else:
         view = frameworks.load_scheme(scheme)
         aspects = {a.code: [str(n) for n in (a.name or {}).values()] for a in view.aspects}
-        tops = view.tops
-        legal_minimums = dict(scheme.legal_minimums or {})
+        tops = dict(view.tops)
+        legal_minimums = {
+            str(t): {str(a): int(v) for a, v in m.items()}
+            for t, m in (scheme.legal_minimums or {}).items()
+        }
     departments = [
         inventory.Department(code, name)
         for code, name in Department.objects.filter(organisation=organisation)
@@ -116,7 +127,7 @@ def digest(found: inventory.Inventory) -> str:
 
 @dataclass
 class InventoryPreview:
-    inventory: inventory.Inventory
+    found: inventory.Inventory
     problems: list[inventory.Problem] = field(default_factory=list)
     summary: register.ImportSummary | None = None
     owner_changes: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -166,7 +177,7 @@ def preview(
     """Every problem of the rows, by row and column, with the importer's checks run for the
     person who will confirm; what importing would change when there is none."""
     _require_importer(actor, organisation)
-    result = InventoryPreview(inventory=found, problems=list(found.problems))
+    result = InventoryPreview(found=found, problems=list(found.problems))
     try:
         summary = register.preview(found.document, organisation, actor=actor)
     except register.RegisterInvalid as invalid:

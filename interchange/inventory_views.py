@@ -236,11 +236,12 @@ def _step(
         return _render(request, organisation, form=form, file_error=error.localized)
     context = inventory_services.inventory_context(organisation)
     labels = field_labels(context.aspects)
-    options = {"sheets": sheets, "headers": table.headers, "labels": labels}
     page: dict[str, Any] = {"file_name": name, "rows": len(table.rows), "sheet": sheet}
     # A mapping is for the sheet it was made for: another sheet chosen gets its own suggestion.
     if action in ("preview", "confirm") and request.POST.get("mapped_sheet", "") == sheet:
-        mapping_form = MappingForm(request.POST, **options)
+        mapping_form = MappingForm(
+            request.POST, sheets=sheets, headers=table.headers, labels=labels
+        )
         if not mapping_form.is_valid():
             return _render(request, organisation, mapping_form=mapping_form, **page)
         found = inventory_services.build(
@@ -261,7 +262,7 @@ def _step(
     suggested = inventory.suggest_mapping(table.headers, context.aspects)
     initial: dict[str, Any] = {"sheet": sheet}
     initial |= {f"map_{k}": "" if v is None else str(v) for k, v in suggested.items()}
-    mapping_form = MappingForm(initial=initial, **options)
+    mapping_form = MappingForm(initial=initial, sheets=sheets, headers=table.headers, labels=labels)
     return _render(request, organisation, mapping_form=mapping_form, **page)
 
 
@@ -306,7 +307,7 @@ def _confirm(
             actor=request.user, organisation=organisation, found=found, file_name=name
         )
     except inventory_services.InventoryInvalid as invalid:
-        result = inventory_services.InventoryPreview(inventory=found, problems=invalid.problems)
+        result = inventory_services.InventoryPreview(found=found, problems=invalid.problems)
         return _render(request, organisation, mapping_form=mapping_form, preview=result, **page)
     _forget(request)
     assets = imported.summary.information_assets.counts()
