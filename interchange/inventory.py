@@ -34,6 +34,9 @@ MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an XLSX's parts once unzipped (a zip b
 # two-core machine (preview and import alike, each in one request): 5 000 rows keep a request
 # within a worker's time. A larger inventory is split in several files.
 MAX_ROWS = 5_000
+# Rows read at all, empty ones included: a workbook that names a row far down makes the reader
+# produce every empty row above it.
+MAX_ROW_NUMBER = 50_000
 MAX_COLUMNS = 50
 MAX_CELL = 10_000  # characters in one cell (as a description)
 MAX_SHEETS = 100
@@ -179,18 +182,19 @@ def _table(raw_rows: Iterable[Sequence[Any]]) -> Table:
     headers: list[str] | None = None
     rows: list[tuple[int, list[Any]]] = []
     for number, raw in enumerate(raw_rows, start=1):
+        if number > MAX_ROW_NUMBER:
+            raise SpreadsheetError(TOO_MANY_ROWS, {"limit": formatting.count(MAX_ROWS)})
         if len(raw) > MAX_COLUMNS and any(v not in (None, "") for v in raw[MAX_COLUMNS:]):
             raise SpreadsheetError(TOO_MANY_COLUMNS, {"limit": MAX_COLUMNS})
         cells = [_cell(v, number, i) for i, v in enumerate(raw[:MAX_COLUMNS])]
+        while cells and cells[-1] is None:
+            cells.pop()
         if headers is None:
-            if number > 1 or any(c is not None for c in cells):
+            # The first row with anything in it names the columns.
+            if cells:
                 headers = ["" if c is None else str(c) for c in cells]
-                while headers and not headers[-1]:
-                    headers.pop()
-            if headers is not None and not headers:
-                raise SpreadsheetError(EMPTY_SHEET)
             continue
-        if all(c is None for c in cells):
+        if not cells:
             continue
         if len(rows) >= MAX_ROWS:
             raise SpreadsheetError(TOO_MANY_ROWS, {"limit": formatting.count(MAX_ROWS)})
@@ -239,7 +243,8 @@ def read_table(kind: str, content: bytes, sheet: str = "") -> Table:
             raise SpreadsheetError(NO_SUCH_SHEET, {"sheet": sheet})
         worksheet = workbook[sheet or names[0]]
         try:
-            return _table(worksheet.iter_rows(values_only=True))
+            # No wider than the bound (a cell far to the right widens every row).
+            return _table(worksheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True))
         except SpreadsheetError:
             raise
         except Exception as exc:  # a damaged sheet part
