@@ -3,10 +3,16 @@ spreadsheet exports of the list pages."""
 
 from django.urls import path
 
-from interchange import register_views, spreadsheet_views
+from interchange import inventory_views, register_views, spreadsheet_views
 
 urlpatterns = [
     path("register/import/", register_views.register_import, name="register_import"),
+    path("register/inventory/", inventory_views.inventory_import, name="inventory_import"),
+    path(
+        "register/inventory/template.xlsx",
+        inventory_views.inventory_template,
+        name="inventory_template",
+    ),
     path("register/export/", register_views.register_export, name="register_export"),
     path(
         "register/exports/<int:pk>/",

@@ -48,6 +48,7 @@ ACTION_LABELS = {
     "report.requested": _("Report requested"),
     "job.requeued": _("Report or export sent to the queue again"),
     "register.imported": _("Register imported"),
+    "register.inventory_imported": _("Asset inventory imported from a spreadsheet"),
     "benefit_model.created": _("Benefit model created"),
     "benefit_model.saved": _("Benefit model changed"),
     "benefit_model.imported": _("Benefit model imported"),

@@ -300,6 +300,11 @@ MATRIX: dict[str, Row] = {
     "report_download": _all(200, 405, viewer=(404, 405), outsider=(404, 405)),
     # Admins and security officers (approved classifications in a file: the officer only).
     "register_import": _all(403, 403, admin=(200, 200), officer=(200, 200), outsider=(200, 200)),
+    # As register_import (the outsider imports into their own organisation: the upload kept
+    # between the steps belongs to the organisation it was made for).
+    "inventory_import": _all(403, 403, admin=(200, 200), officer=(200, 200), outsider=(200, 200)),
+    # As register_import; GET only.
+    "inventory_template": _all(403, 405, admin=(200, 405), officer=(200, 405), outsider=(200, 405)),
     # Admins, security officers and auditors start an export.
     "register_export": _all(
         403, 403, admin=(200, 302), officer=(200, 302), auditor=(200, 302), outsider=(200, 302)
