@@ -21,7 +21,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest
 from django.utils.encoding import smart_str
-from mozilla_django_oidc.auth import OIDCAuthenticationBackend  # type: ignore[import-untyped]
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from klassa_app.signin.oidc_providers import ProviderConfig
 

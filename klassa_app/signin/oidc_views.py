@@ -21,7 +21,7 @@ from django.utils.crypto import get_random_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from mozilla_django_oidc.utils import (  # type: ignore[import-untyped]
+from mozilla_django_oidc.utils import (
     add_state_and_verifier_and_nonce_to_session,
     generate_code_challenge,
 )
