@@ -5,8 +5,9 @@
 
 For each size it generates seeded random initiatives — NPV −2 … 20 million kr, investment
 over one to three model years, durations of one or two years, 85 % ready, a few forced in or
-out (never one that needs others), and about a third of them needing one or two earlier initiatives (shared platforms) —
-with yearly frames of about a third of the investment, and prints the median time of the
+out (never one that needs others), and about a third of them needing one or two earlier
+initiatives (shared platforms) — with yearly frames of about a third of the investment, and
+prints the median time of the
 optimal plan (the solver as the background task runs it, with its time limit) and of the
 ranking's plan, whether the optimum was proven (else the gap), the two plans' values and,
 measured in the same run, the ratio of the large size's median to the small one's. Run it on
