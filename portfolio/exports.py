@@ -35,7 +35,7 @@ from klassa_app.queue import enqueue
 from klassa_app.services import ServiceError
 from klassa_app.templatetags.klassa_format import money
 from klassa_app.xlsx import RowWriter
-from portfolio import charts, scoring, selection, selectors
+from portfolio import charts, roadmap_report, scoring, selection, selectors
 from portfolio.models import BenefitScenario, PortfolioReportJob, PortfolioScenario
 
 CRITERION_LABELS = {
@@ -551,9 +551,83 @@ def portfolio_xlsx(portfolio: selectors.Portfolio, generated_at: datetime | None
         [12, 36, 26, 14, 8, 50, 50, 12],
         {8: SHARE_FORMAT},
     )
+    # 5. The roadmap over the plan years.
+    _roadmap_sheet(workbook.create_sheet(_("Roadmap")[:31]), portfolio, subtitle)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def roadmap_for(portfolio: selectors.Portfolio) -> roadmap_report.RoadmapTable:
+    """The organisation's optimal roadmap, listing what the portfolio's reader sees."""
+    codes = None if portfolio.sees_all else {row.code for row in portfolio.rows}
+    return roadmap_report.roadmap_table(
+        portfolio.organisation, scenario=portfolio.scenario, codes=codes
+    )
+
+
+def _roadmap_sheet(ws: Any, portfolio: selectors.Portfolio, subtitle: str) -> None:
+    """One row per planned initiative with its start year, value and investment per plan year
+    (platform shares beside it), each year's spend against its frame, then what is left out
+    and why."""
+    table = roadmap_for(portfolio)
+    years = table.years
+    rows: list[tuple[list[Any], bool]] = []
+    for row in table.planned:
+        rows.append(
+            (
+                [
+                    row.code,
+                    row.name,
+                    row.area,
+                    row.start_year,
+                    row.value,
+                    *[row.costs.get(year) for year in years],
+                    "; ".join(f"{code} {money(amount)}" for code, amount in row.shared.items()),
+                    ", ".join(row.requires),
+                    ", ".join(row.needed_by),
+                ],
+                False,
+            )
+        )
+    rows.append(([_("Spend"), "", "", "", table.value, *table.spend, "", "", ""], True))
+    rows.append(([_("Investment frame"), "", "", "", "", *table.budgets, "", "", ""], True))
+    if not table.feasible:
+        rows.append(([_("No plan: the forced-in initiatives cannot all be planned.")], True))
+    for row in table.unplanned:
+        extra = (
+            _("+%(amount)s in %(year)s")
+            % {"amount": money(row.extra_amount), "year": row.extra_year}
+            if row.extra_year is not None and row.extra_amount is not None
+            else ""
+        )
+        rows.append(
+            ([row.code, row.name, _("Not planned"), "", "", row.reason_label, extra], False)
+        )
+    status = (
+        _("Proven optimal")
+        if table.proven_optimal
+        else _("Best found (gap %(gap)s)") % {"gap": f"{(table.gap or 0):.1%}"}
+    )
+    _sheet(
+        ws,
+        _("Roadmap"),
+        f"{subtitle} · {status}",
+        [
+            _("Code"),
+            _("Initiative"),
+            _("Area"),
+            _("Start year"),
+            _("Value (discounted to the first plan year)"),
+            *[str(year) for year in years],
+            _("Shared platform costs"),
+            _("Requires"),
+            _("Needed by"),
+        ],
+        rows,
+        [12, 36, 22, 10, 20, *[16 for _year in years], 30, 24, 24],
+        {5: MONEY_FORMAT, **{6 + n: MONEY_FORMAT for n in range(len(years))}},
+    )
 
 
 # --- PDF board report ---------------------------------------------------------------------------
@@ -574,6 +648,7 @@ def board_report_html(portfolio: selectors.Portfolio, generated_at: datetime | N
         "subtitle": _subtitle(portfolio, generated_at),
         "entries": budget_line_entries(portfolio),
         "error_text": error_text(portfolio.optimal.error),
+        "roadmap": roadmap_for(portfolio),
         **chart_context(portfolio),
     }
     return render_to_string("portfolio/report_board.html", context)

@@ -11,7 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from assessments.models import Initiative
 from benefits.calculation import money_text
 from benefits.models import BenefitSummary
 from klassa_app.models import Organisation
@@ -162,3 +164,121 @@ def roadmap_report(
         },
         **plan_json(inputs, plan),
     }
+
+
+# --- For people: reasons in words, and the plan as rows (the exports and the board report) ---
+
+REASON_LABELS = {
+    roadmap.FORCED_OUT_REASON: _("forced out"),
+    roadmap.NOT_READY: _("not ready"),
+    roadmap.PREREQUISITE_NOT_PLANNED: _("a prerequisite is not planned"),
+    roadmap.DOES_NOT_FIT: _("does not fit any year's frame"),
+    roadmap.NOT_WORTH_IT: _("would lower the plan's value"),
+}
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    code: str
+    name: str
+    area: str
+    start_year: int
+    value: Decimal
+    costs: dict[int, Decimal]  # plan year → investment
+    shared: dict[str, Decimal]  # platform code → its cost share
+    requires: tuple[str, ...]
+    needed_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UnplannedRow:
+    code: str
+    name: str
+    reason: str
+    reason_label: str
+    extra_year: int | None
+    extra_amount: Decimal | None
+
+
+@dataclass(frozen=True)
+class RoadmapTable:
+    years: list[int]
+    budgets: list[Decimal]
+    spend: list[Decimal]
+    feasible: bool
+    proven_optimal: bool
+    gap: float | None
+    value: Decimal
+    ranking_value: Decimal
+    planned: list[PlannedRow]
+    unplanned: list[UnplannedRow]
+    conflicts: list[dict[str, Any]]
+
+
+def roadmap_table(
+    organisation: Organisation,
+    *,
+    scenario: str | None = None,
+    codes: set[str] | None = None,
+    time_limit: float = roadmap.SOLVER_TIME_LIMIT_SECONDS,
+) -> RoadmapTable:
+    """The optimal roadmap as rows for a file, next to the value of the ranking's plan. The
+    plan is the organisation's; ``codes`` limits the rows to the initiatives a reader of
+    some departments sees."""
+    inputs = roadmap_inputs(organisation, scenario=scenario)
+    plan = roadmap.optimal_plan(inputs.items, inputs.horizon, time_limit=time_limit)
+    ranked = roadmap.ranking_plan(
+        sorted(inputs.items, key=lambda i: (-i.npv, i.code)), inputs.horizon
+    )
+    by_code = {item.code: item for item in inputs.items}
+    names = dict(Initiative.objects.filter(organisation=organisation).values_list("code", "name"))
+    areas = dict(
+        Initiative.objects.filter(organisation=organisation).values_list("code", "area__name")
+    )
+    shares = roadmap.shared_costs(inputs.items, plan) if plan.feasible else {}
+    users = roadmap.shared_by(inputs.items, plan) if plan.feasible else {}
+    horizon = inputs.horizon
+    planned = [
+        PlannedRow(
+            code=code,
+            name=names.get(code, code),
+            area=areas.get(code) or "",
+            start_year=start,
+            value=by_code[code].value_at(start, horizon.first_year),
+            costs={
+                start + t: amount
+                for t, amount in enumerate(by_code[code].investments)
+                if amount and start + t <= horizon.last_year
+            },
+            shared=shares.get(code, {}),
+            requires=by_code[code].requires,
+            needed_by=tuple(users.get(code, ())),
+        )
+        for code, start in sorted(plan.starts.items(), key=lambda kv: (kv[1], kv[0]))
+        if codes is None or code in codes
+    ]
+    unplanned = [
+        UnplannedRow(
+            code=u.code,
+            name=names.get(u.code, u.code),
+            reason=u.reason,
+            reason_label=str(REASON_LABELS[u.reason]),
+            extra_year=u.extra_year,
+            extra_amount=u.extra_amount,
+        )
+        for u in (roadmap.why_not(inputs.items, horizon, plan) if plan.feasible else [])
+        if codes is None or u.code in codes
+    ]
+    return RoadmapTable(
+        years=list(horizon.years),
+        budgets=list(horizon.budgets),
+        spend=list(plan.spend),
+        feasible=plan.feasible,
+        proven_optimal=bool(plan.proven_optimal),
+        gap=plan.gap,
+        value=plan.value,
+        ranking_value=ranked.value,
+        planned=planned,
+        unplanned=unplanned,
+        conflicts=[_conflict(c) for c in plan.conflicts],
+    )

@@ -40,7 +40,7 @@ def _rows(sheet) -> list[tuple]:
 def test_xlsx_of_the_demo_carries_the_decks_totals(demo):
     portfolio = selectors.compute(demo, department_ids=None)
     workbook = load_workbook(BytesIO(exports.portfolio_xlsx(portfolio)))
-    assert len(workbook.sheetnames) == 4
+    assert len(workbook.sheetnames) == 5
     table = _rows(workbook.worksheets[0])
     total = table[-1]
     assert total[3:6] == (DECK_TOTAL_INTERNAL, DECK_TOTAL_EXTERNAL, DECK_TOTAL)
@@ -174,3 +174,14 @@ def test_an_export_request_naming_no_real_scenario_is_404_not_500(as_user, admin
         reverse("portfolio_export_start", args=["xlsx"]), {"saved": "abc"}
     )
     assert response.status_code == 404
+
+
+def test_xlsx_of_the_demo_carries_the_roadmap_with_the_platforms_first(demo):
+    portfolio = selectors.compute(demo, department_ids=None)
+    workbook = load_workbook(BytesIO(exports.portfolio_xlsx(portfolio)))
+    table = _rows(workbook.worksheets[4])
+    starts = {row[0]: row[3] for row in table[4:] if isinstance(row[3], int)}
+    assert starts["PLAT-SENSOR"] < starts["SC-A"]
+    assert starts["PLAT-M365"] < starts["EDU-A"]
+    frames = next(row for row in table if row[0] == "Investeringsram")
+    assert frames[5:8] == (Decimal(50_000_000), Decimal(55_000_000), Decimal(50_000_000))
