@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 
 from api import errors
 from api.auth import CallerRateThrottle, SessionAuth, TokenAuth
-from api.routers import organisation
+from api.routers import benefits, organisation, portfolio, register
 
 api = NinjaAPI(
     title="Klassa API",
@@ -27,3 +27,6 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/", organisation.router)
+api.add_router("/", benefits.router)
+api.add_router("/", portfolio.router)
+api.add_router("/", register.router)

@@ -357,6 +357,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "interchange.tasks.requeue_stale_register_exports",
         "schedule": 5 * 60,
     },
+    "requeue-stale-register-imports": {
+        "task": "interchange.tasks.requeue_stale_register_imports",
+        "schedule": 5 * 60,
+    },
     "requeue-stale-portfolio-jobs": {
         "task": "portfolio.tasks.requeue_stale_portfolio_jobs",
         "schedule": 5 * 60,
