@@ -35,6 +35,7 @@ from tests.factories import (
     OrganisationFactory,
     PortfolioReportJobFactory,
     RegisterExportJobFactory,
+    RegisterImportJobFactory,
     ReportJobFactory,
     UserFactory,
 )
@@ -145,6 +146,9 @@ def _side(code: str, name: str) -> Side:
         "register_export": RegisterExportJobFactory(
             organisation=organisation, requested_by=p["admin"]
         ),
+        "register_import": RegisterImportJobFactory(
+            organisation=organisation, requested_by=p["admin"]
+        ),
         "scenario": scenario,
         "notification": Notification.objects.get(recipient=p["owner"], object_id=session.pk),
         "portfolio_export": PortfolioReportJobFactory(
@@ -232,6 +236,8 @@ API_PK = {
     "asset_id": "asset",
     "assessment_id": "assessment",
     "initiative_id": "initiative",
+    "export_id": "register_export",
+    "import_id": "register_import",
 }
 
 
