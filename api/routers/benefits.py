@@ -28,6 +28,7 @@ from ninja import Body, Path, Router, Schema, Status
 from api.common import MAX_ID, READ_ERRORS, WRITE_ERRORS, ErrorOut, caller, organisation_of
 from assessments import selectors as assessment_selectors
 from assessments.models import Initiative
+from benefits import document as benefit_document
 from benefits import services
 from benefits.calculation import SCENARIOS, money_text, rate_text
 from benefits.models import BenefitModel, BenefitSummary
@@ -187,17 +188,33 @@ def _refused(status: int, detail: str, errors: list[dict[str, str]]) -> HttpResp
 
 @router.get(
     "/initiatives/{initiative_id}/benefit-model",
-    response={200: BenefitModelDocument, **READ_ERRORS},
+    response={200: BenefitModelDocument, 409: ErrorOut, **READ_ERRORS},
     exclude_none=True,
 )
 def benefit_model(
     request: HttpRequest, response: HttpResponse, initiative_id: int = InitiativeId
 ) -> Any:
     """The initiative's benefit model as the ``klassa.benefit-model/1`` document (as the
-    page's JSON download gives it). Its ``ETag`` is the model's version."""
+    page's JSON download gives it). Its ``ETag`` is the model's version. A stored model that
+    no longer validates is refused with 409 and its errors, as the workbook export refuses
+    it."""
     model = _model(_initiative(request, initiative_id))
+    try:
+        # The written form: what was saved through a service already is; a model stored
+        # otherwise (a data fix, an old loader) is written as the download would read back.
+        document = benefit_document.to_document(benefit_document.parse(model.document))
+    except benefit_document.DocumentInvalid as invalid:
+        # A model the format has since grown stricter about: shown on its page, not exported.
+        return _refused(
+            409,
+            _("The benefit model has errors; it cannot be exported."),
+            [
+                {"field": error.path or "document", "message": error.localized}
+                for error in invalid.errors
+            ],
+        )
     response["ETag"] = _etag(model)
-    return model.document
+    return document
 
 
 @router.put(

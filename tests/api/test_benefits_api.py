@@ -225,3 +225,29 @@ def test_the_evaluation_equals_a_fresh_computation_of_the_document(make_token, i
     for figures in body["scenarios"]:
         assert figures["npv"] == calculation.money_text(fresh[figures["scenario"]]["npv"])
         assert figures["roi"] == calculation.rate_text(fresh[figures["scenario"]]["roi"])
+
+
+def test_a_model_stored_in_the_lenient_form_is_given_in_the_written_form(make_token, initiative):
+    """A model written past the service (a data fix, an old loader) with the defaults left
+    out and a number as a JSON number."""
+    lenient = demo_benefit_document("Lärplattform")
+    del lenient["costs"]
+    for lever in lenient["levers"]:
+        del lever["attribution_share"]
+    lenient["discount_rate"] = 0.03
+    BenefitModel.objects.create(initiative=initiative, document=lenient)
+    response = bearer(make_token()).get(url(initiative))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["discount_rate"] == "0.03"
+    assert body["costs"] == []
+    assert all(lever["attribution_share"] == "1" for lever in body["levers"])
+
+
+def test_a_stored_model_that_no_longer_validates_is_refused_with_its_errors(make_token, initiative):
+    broken = demo_benefit_document("Lärplattform")
+    broken["levers"][1]["reduction"] = "7"
+    BenefitModel.objects.create(initiative=initiative, document=broken)
+    response = bearer(make_token()).get(url(initiative))
+    assert response.status_code == 409
+    assert [e["field"] for e in response.json()["errors"]] == ["levers[1].reduction"]
