@@ -18,19 +18,28 @@ for them (404).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import Body, Path, Router, Schema, Status
+from ninja import Path, Router, Schema, Status
 
-from api.common import MAX_ID, READ_ERRORS, WRITE_ERRORS, ErrorItem, caller, organisation_of
+from api.common import (
+    MAX_ID,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ErrorItem,
+    ErrorOut,
+    caller,
+    organisation_of,
+)
 from interchange import register
 from interchange import register_export as export_jobs
 from interchange import register_import as import_jobs
 from interchange.models import RegisterExportJob, RegisterImportJob
+from interchange.register_views import MAX_UPLOAD_BYTES
 from klassa_app import jsonload
 
 router = Router(tags=["register"])
@@ -130,13 +139,8 @@ def _refused(status: int, detail: str, errors: list[dict[str, str]]) -> HttpResp
 
 ExportId = Path(..., ge=1, le=MAX_ID, description="The export's id.")
 ImportId = Path(..., ge=1, le=MAX_ID, description="The import's id.")
-RegisterBody = Annotated[
-    dict[str, Any],
-    Body(
-        description="A `klassa.register/1` document of the caller's organisation "
-        "(docs/formats/register.md)."
-    ),
-]
+# As the import page: a register document of at most 5 MB.
+MAX_DOCUMENT_BYTES = MAX_UPLOAD_BYTES
 
 
 @router.post("/register/exports", response={202: JobStartedOut, **WRITE_ERRORS})
@@ -177,11 +181,27 @@ def register_export_document(request: HttpRequest, export_id: int = ExportId) ->
     return response
 
 
-@router.post("/register/imports", response={202: JobStartedOut, **WRITE_ERRORS})
-def request_register_import(
-    request: HttpRequest,
-    payload: RegisterBody,
-) -> Any:
+@router.post(
+    "/register/imports",
+    response={202: JobStartedOut, 413: ErrorOut, **WRITE_ERRORS},
+    # The body is read here, not by the framework: a register may be as large as the import
+    # page allows (5 MB), above the limit of ordinary request bodies.
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "description": "A `klassa.register/1` document of the caller's "
+                        "organisation (docs/formats/register.md), at most 5 MB.",
+                    }
+                }
+            },
+        }
+    },
+)
+def request_register_import(request: HttpRequest) -> Any:
     """Check a register document and import it in the background (organisation admins and
     information-security officers). A document with errors is refused with 422 and the
     path of every error in ``errors[].field`` (``body.initiatives[3].name``); nothing is
@@ -190,13 +210,22 @@ def request_register_import(
     if not import_jobs.may_import(caller(request), organisation):
         # Before reading the document: someone who may not import learns nothing from it.
         return _refused(403, import_jobs.refusal(), [])
+    raw = request.read(MAX_DOCUMENT_BYTES + 1)
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        message = _("The file is larger than 5 MB.")
+        return _refused(413, message, [{"field": "body", "message": message}])
     try:
-        # Read again from the bytes as the import page reads a file: nesting bounded,
-        # duplicate keys, NUL characters and lone surrogates refused.
-        document = jsonload.load_document(request.body, decimals=False)
+        # As the import page reads a file: nesting bounded, duplicate keys, NUL characters
+        # and lone surrogates refused.
+        document = jsonload.load_document(raw, decimals=False)
     except jsonload.JsonDocumentError as error:
         field = _body_path(error.path) if error.path else "body"
         return _refused(400, error.localized, [{"field": field, "message": error.localized}])
+    if not isinstance(document, dict):
+        message = _("The file is not a Klassa register: its format must be %(format)s.") % {
+            "format": register.FORMAT
+        }
+        return _refused(422, message, [{"field": "body", "message": message}])
     try:
         job = import_jobs.do_request_register_import(
             actor=caller(request),

@@ -272,3 +272,30 @@ def test_an_impossible_job_id_is_a_json_422(make_token, job_id):
         response = client.get(url)
         assert response.status_code == 422, url
         assert response.json()["errors"][0]["field"].startswith("path.")
+
+
+def test_a_register_as_large_as_the_import_page_takes_is_read(
+    officer_client, document, django_capture_on_commit_callbacks
+):
+    """Above the limit of ordinary request bodies, within the page's 5 MB."""
+    document["initiatives"][0]["description"] = "x" * (3 * 1024 * 1024)
+    response = send(officer_client, document, django_capture_on_commit_callbacks)
+    assert response.status_code in (202, 422)
+    assert response["Content-Type"].startswith("application/json")
+
+
+def test_a_register_above_5_mb_is_refused_with_413_in_json(
+    officer_client, document, django_capture_on_commit_callbacks
+):
+    document["initiatives"][0]["name"] = "x" * (5 * 1024 * 1024)
+    response = send(officer_client, document, django_capture_on_commit_callbacks)
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["field"] == "body"
+    assert not RegisterImportJob.objects.exists()
+
+
+@pytest.mark.parametrize("body", ["[]", '"klassa.register/1"', "null"])
+def test_a_body_that_is_no_object_is_422(officer_client, body):
+    response = officer_client.post(IMPORTS, body, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "body"
