@@ -8,17 +8,19 @@ after its preview, in the request).
   person who sent the document as its actor, so the import applies the same rules as the
   web import (it checks the right to import, and approvals, again when it runs);
 - ``get_visible_import`` decides who follows a job: those who may import into the
-  organisation.
+  organisation; ``sweep_imports`` sends lost jobs again, ``oldest_queued_import`` tells
+  /healthz how long the oldest has waited.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Min
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -154,6 +156,14 @@ def sweep_imports(task: Any) -> int:
             status=status.FAILED, message=message, finished_at=now, document={}
         )
     return len(ids)
+
+
+def oldest_queued_import(organisation: Organisation | None) -> datetime | None:
+    """A queue probe (``KLASSA_QUEUE_PROBES``): the oldest import not yet started."""
+    jobs = RegisterImportJob.objects.filter(status=RegisterImportJob.Status.QUEUED)
+    if organisation is not None:
+        jobs = jobs.filter(organisation=organisation)
+    return jobs.aggregate(oldest=Min("created_at"))["oldest"]
 
 
 def get_visible_import(user: User, organisation: Organisation | None, pk: int) -> RegisterImportJob:

@@ -502,6 +502,7 @@ KLASSA_NOTIFICATION_OBJECTS = {
 KLASSA_QUEUE_PROBES = [
     "klassa_app.health.oldest_queued_file_job",
     "portfolio.health.oldest_pending_result",
+    "interchange.register_import.oldest_queued_import",
 ]
 
 if SENTRY_DSN:

@@ -15,6 +15,7 @@ from api.tokens import do_create_token
 from interchange import register, tasks
 from interchange.importer import DEMO_REGISTER
 from interchange.models import RegisterExportJob, RegisterImportJob
+from klassa_app import health
 from klassa_app.models import AuditEvent, Membership, Role
 from tests.api.conftest import bearer
 from tests.helpers import row_counts
@@ -299,3 +300,14 @@ def test_a_body_that_is_no_object_is_422(officer_client, body):
     response = officer_client.post(IMPORTS, body, content_type="application/json")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "body"
+
+
+def test_a_queued_import_counts_as_waiting_work(
+    officer_client, document, norrkoping, other_municipality, django_capture_on_commit_callbacks
+):
+    send(officer_client, document, django_capture_on_commit_callbacks, execute=False)
+    job = RegisterImportJob.objects.get()
+    assert health.queue_status(norrkoping).oldest_queued_at == job.created_at
+    assert health.queue_status(other_municipality).oldest_queued_at is None
+    tasks.run_register_import(job.pk)
+    assert health.queue_status(norrkoping).oldest_queued_at is None
