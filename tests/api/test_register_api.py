@@ -311,3 +311,10 @@ def test_a_queued_import_counts_as_waiting_work(
     assert health.queue_status(other_municipality).oldest_queued_at is None
     tasks.run_register_import(job.pk)
     assert health.queue_status(norrkoping).oldest_queued_at is None
+
+
+def test_the_import_sweeper_is_in_the_beat_schedule(settings):
+    scheduled = {
+        entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+    assert scheduled["interchange.tasks.requeue_stale_register_imports"] <= 5 * 60
