@@ -1,12 +1,13 @@
-"""Read-only support view of register exports (see klassa_app.admin.ReadOnlyAdmin)."""
+"""Read-only support views of register exports and imports (see
+klassa_app.admin.ReadOnlyAdmin)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from interchange.models import RegisterExportJob
+from interchange.models import RegisterExportJob, RegisterImportJob
 from klassa_app import access
-from klassa_app.admin import FileJobAdmin
+from klassa_app.admin import FileJobAdmin, ReadOnlyAdmin
 
 
 @admin.register(RegisterExportJob)
@@ -16,3 +17,15 @@ class RegisterExportJobAdmin(FileJobAdmin):
     whole = staticmethod(access.can_view_audit)
     requeue_task = "interchange.tasks.build_register_export"
     exclude = ["file"]
+
+
+@admin.register(RegisterImportJob)
+class RegisterImportJobAdmin(ReadOnlyAdmin):
+    # The outcome of imports: for those who may import into the organisation (admins and
+    # security officers). The document itself is not shown (it is gone once imported).
+    whole = staticmethod(access.can_import_register)
+    list_display = ["__str__", "organisation", "status", "requested_by", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["organisation", "requested_by"]
+    date_hierarchy = "created_at"
+    exclude = ["document"]

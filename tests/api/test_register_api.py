@@ -8,6 +8,8 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
 from django.utils import timezone
 
 from api.models import ApiToken
@@ -18,6 +20,7 @@ from interchange.models import RegisterExportJob, RegisterImportJob
 from klassa_app import health
 from klassa_app.models import AuditEvent, Membership, Role
 from tests.api.conftest import bearer
+from tests.factories import RegisterImportJobFactory
 from tests.helpers import row_counts
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_media_in_tmp")]
@@ -318,3 +321,17 @@ def test_the_import_sweeper_is_in_the_beat_schedule(settings):
         entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
     }
     assert scheduled["interchange.tasks.requeue_stale_register_imports"] <= 5 * 60
+
+
+def test_support_sees_the_imports_of_their_own_organisation_only(
+    client, officer, norrkoping, other_municipality
+):
+    ours = RegisterImportJobFactory(organisation=norrkoping)
+    RegisterImportJobFactory(organisation=other_municipality)
+    officer.is_staff = True
+    officer.save(update_fields=["is_staff"])
+    officer.user_permissions.add(Permission.objects.get(codename="view_registerimportjob"))
+    client.force_login(officer, backend="klassa_app.auth_backends.KlassaModelBackend")
+    response = client.get(reverse("admin:interchange_registerimportjob_changelist"))
+    assert response.status_code == 200
+    assert {job.pk for job in response.context["cl"].result_list} == {ours.pk}
