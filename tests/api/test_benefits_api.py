@@ -251,3 +251,11 @@ def test_a_stored_model_that_no_longer_validates_is_refused_with_its_errors(make
     response = bearer(make_token()).get(url(initiative))
     assert response.status_code == 409
     assert [e["field"] for e in response.json()["errors"]] == ["levers[1].reduction"]
+
+
+def test_a_body_above_the_request_limit_is_refused_with_413_in_json(economist, initiative):
+    document = {**demo_benefit_document("Lärplattform"), "padding": "x" * (3 * 1024 * 1024)}
+    response = put(economist, initiative, document)
+    assert response.status_code == 413
+    assert response.json()["errors"] == [{"field": "body", "message": response.json()["detail"]}]
+    assert not BenefitModel.objects.exists()
