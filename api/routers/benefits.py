@@ -19,11 +19,12 @@ digit is lost to a binary float: money with 2 decimals, ratios and years with 6
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Body, Path, Router, Schema, Status
+from ninja import Path, Router, Schema, Status
 
 from api.common import MAX_ID, READ_ERRORS, WRITE_ERRORS, ErrorOut, caller, organisation_of
 from assessments import selectors as assessment_selectors
@@ -37,16 +38,23 @@ from klassa_app import jsonload
 router = Router(tags=["benefit models"])
 
 InitiativeId = Path(..., ge=1, le=MAX_ID, description="The initiative's id.")
-BenefitModelBody = Annotated[
-    dict[str, Any],
-    Body(
-        description=(
-            "A `klassa.benefit-model/1` document (docs/formats/benefit-model.md); numbers "
-            "as decimal strings or JSON numbers."
-        )
-    ),
-]
-
+# The body is read by the endpoint (after the permission check), as the upload page reads a
+# file; the document describes it for callers.
+BENEFIT_MODEL_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "description": "A `klassa.benefit-model/1` document "
+                    "(docs/formats/benefit-model.md); numbers as decimal strings or JSON "
+                    "numbers.",
+                }
+            }
+        },
+    }
+}
 # --- The document -----------------------------------------------------------------------------
 
 
@@ -219,13 +227,13 @@ def benefit_model(
 
 @router.put(
     "/initiatives/{initiative_id}/benefit-model",
-    response={200: BenefitModelDocument, 412: ErrorOut, **WRITE_ERRORS},
+    response={200: BenefitModelDocument, 412: ErrorOut, 413: ErrorOut, **WRITE_ERRORS},
     exclude_none=True,
+    openapi_extra=BENEFIT_MODEL_BODY,
 )
 def save_benefit_model(
     request: HttpRequest,
     response: HttpResponse,
-    payload: BenefitModelBody,
     initiative_id: int = InitiativeId,
 ) -> Any:
     """Replace (or create) the initiative's benefit model with a whole document, checked as
@@ -234,17 +242,17 @@ def save_benefit_model(
     admins of the initiative's department may; others who see the initiative get 403.
     Answers with the document as stored (its canonical form) and its new ``ETag``."""
     initiative = _initiative(request, initiative_id)
+    if not services.can_edit_benefit_model(caller(request), initiative):
+        # Before the document is read, as the page refuses a reader (the service checks again).
+        raise PermissionDenied(
+            _("Only business owners, economists and admins edit benefit models.")
+        )
     try:
         # Read again from the bytes: numbers exactly (no floats), duplicate keys, NUL
         # characters and excessive nesting refused, as the upload page reads a file.
         document = jsonload.load_document(request.body)
     except jsonload.JsonDocumentError as error:
-        path = _document_error(error.path, error.localized) if error.path else None
-        return _refused(
-            400,
-            error.localized,
-            [path or {"field": "body", "message": error.localized}],
-        )
+        return _refused(400, error.localized, [_document_error(error.path, error.localized)])
     given, version = _if_match(request)
     if given and version is None:
         return _refused(

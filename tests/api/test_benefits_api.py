@@ -259,3 +259,22 @@ def test_a_body_above_the_request_limit_is_refused_with_413_in_json(economist, i
     assert response.status_code == 413
     assert response.json()["errors"] == [{"field": "body", "message": response.json()["detail"]}]
     assert not BenefitModel.objects.exists()
+
+
+def test_a_reader_is_refused_before_the_document_is_read(make_token, utbildning, initiative):
+    client = bearer(
+        make_token(
+            WRITE, kind="service", service_role=Role.LEGAL_REVIEWER, service_department=utbildning
+        )
+    )
+    response = client.put(url(initiative), b"{not json", content_type="application/json")
+    assert response.status_code == 403
+    assert not BenefitModel.objects.exists()
+
+
+@pytest.mark.parametrize("body", ["[]", '"klassa.benefit-model/1"', "null"])
+def test_a_body_that_is_no_object_is_422_naming_the_body(economist, initiative, body):
+    response = economist.put(url(initiative), body, content_type="application/json")
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["body"]
+    assert not BenefitModel.objects.exists()
