@@ -49,3 +49,8 @@ class ErrorOut(Schema):
 # The error answers every endpoint may give, for the OpenAPI document.
 READ_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut}
 WRITE_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS, 400: ErrorOut, 422: ErrorOut}
+
+
+# The largest id a database row can have (a signed 64-bit key): object ids in paths are
+# bounded by it, so that a larger number is a 422 and never reaches the database.
+MAX_ID = 2**63 - 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -55,6 +55,11 @@ def install(api: NinjaAPI) -> None:
     def refused(request: HttpRequest, exc: ServiceError) -> HttpResponse:
         errors = [{"field": f"body.{exc.field}" if exc.field else "body", "message": exc.message}]
         return error_response(api, request, 400, exc.message, errors)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        message = _("The request body is too large.")
+        return error_response(api, request, 413, message, [{"field": "body", "message": message}])
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

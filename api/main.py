@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 
 from api import errors
 from api.auth import CallerRateThrottle, SessionAuth, TokenAuth
-from api.routers import assets, initiatives, organisation
+from api.routers import assets, benefits, initiatives, organisation, portfolio, register
 
 api = NinjaAPI(
     title="Klassa API",
@@ -29,3 +29,6 @@ errors.install(api)
 api.add_router("/", organisation.router)
 api.add_router("/", assets.router)
 api.add_router("/", initiatives.router)
+api.add_router("/", benefits.router)
+api.add_router("/", portfolio.router)
+api.add_router("/", register.router)

@@ -126,3 +126,53 @@ class SpreadsheetExportJob(FileJob):
         stem = stems.get((self.language or "")[:2], stems["sv"])
         day = timezone.localdate(self.created_at)
         return f"{stem}-{self.organisation.code}-{day:%Y-%m-%d}.{self.format}"
+
+
+class RegisterImportJob(models.Model):
+    """A register document sent to be imported in the background (the API's import): checked
+    when it is sent, imported by ``interchange.tasks.run_register_import`` with the person who
+    sent it as the actor, and the outcome kept here (the counts, or every error with its
+    path). The document is kept only until the import has run."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being imported")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    # The language the person asked in: the errors of a refused import are written in it.
+    language = models.CharField(_("language"), max_length=10)
+    document = models.JSONField(_("document"), default=dict, blank=True)
+    # ImportSummary.counts(): the organisation and, per kind, created/updated/unchanged.
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    # [{"path": "initiatives[3].name", "message": "..."}] when the import refused the file.
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("register import")
+        verbose_name_plural = _("register imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} register import #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -1,11 +1,11 @@
 """Background work of the register files and the spreadsheet exports: building a requested
-export."""
+export, running a requested import."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from interchange import register_export, spreadsheet_export
+from interchange import register_export, register_import, spreadsheet_export
 from interchange.models import RegisterExportJob, SpreadsheetExportJob
 from klassa_app import jobs
 
@@ -46,3 +46,16 @@ def requeue_stale_spreadsheet_exports() -> int:
     """Send spreadsheet exports again that were queued long ago but never started, and give
     up on exports whose worker died."""
     return jobs.sweep_file_jobs(SpreadsheetExportJob, build_spreadsheet_export)
+
+
+@shared_task
+def run_register_import(job_id: int) -> str:
+    """Import a register document sent through the API (safe to run twice)."""
+    return register_import.run_import(job_id)
+
+
+@shared_task
+def requeue_stale_register_imports() -> int:
+    """Send register imports again that were queued long ago but never started, and give up
+    on imports whose worker died."""
+    return register_import.sweep_imports(run_register_import)

@@ -77,6 +77,7 @@ ACTION_LABELS = {
     "portfolio.export_requested": _("Portfolio export requested"),
     "register.export_requested": _("Register export requested"),
     "spreadsheet.export_requested": _("Spreadsheet export requested"),
+    "register.import_requested": _("Register import requested"),
     "user.password_set": _("Password chosen through the invitation"),
     "user.password_reset": _("Password reset through the e-mailed link"),
     "user.password_changed": _("Password changed"),

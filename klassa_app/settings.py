@@ -388,6 +388,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "interchange.tasks.requeue_stale_spreadsheet_exports",
         "schedule": 5 * 60,
     },
+    "requeue-stale-register-imports": {
+        "task": "interchange.tasks.requeue_stale_register_imports",
+        "schedule": 5 * 60,
+    },
     "requeue-stale-portfolio-jobs": {
         "task": "portfolio.tasks.requeue_stale_portfolio_jobs",
         "schedule": 5 * 60,
@@ -529,6 +533,7 @@ KLASSA_NOTIFICATION_OBJECTS = {
 KLASSA_QUEUE_PROBES = [
     "klassa_app.health.oldest_queued_file_job",
     "portfolio.health.oldest_pending_result",
+    "interchange.register_import.oldest_queued_import",
 ]
 
 if SENTRY_DSN:

@@ -594,15 +594,19 @@ def _roadmap_sheet(ws: Any, portfolio: selectors.Portfolio, subtitle: str) -> No
     rows.append(([_("Investment frame"), "", "", "", "", *table.budgets, "", "", ""], True))
     if not table.feasible:
         rows.append(([_("No plan: the forced-in initiatives cannot all be planned.")], True))
-    for row in table.unplanned:
+    for left_out in table.unplanned:
         extra = (
             _("+%(amount)s in %(year)s")
-            % {"amount": money(row.extra_amount), "year": row.extra_year}
-            if row.extra_year is not None and row.extra_amount is not None
+            % {"amount": money(left_out.extra_amount), "year": left_out.extra_year}
+            if left_out.extra_year is not None and left_out.extra_amount is not None
             else ""
         )
         rows.append(
-            ([row.code, row.name, _("Not planned"), "", "", row.reason_label, extra], False)
+            (
+                [left_out.code, left_out.name, _("Not planned"), "", "", left_out.reason_label]
+                + [extra],
+                False,
+            )
         )
     status = (
         _("Proven optimal")

@@ -685,3 +685,30 @@ class SpreadsheetExportJobFactory(_FileJobFactory):
     requested_by = factory.LazyAttribute(
         lambda j: member(Role.ORG_ADMIN, organisation=j.organisation)
     )
+
+
+# --- Register imports through the API ------------------------------------------------------------
+
+
+class RegisterImportJobFactory(factory.django.DjangoModelFactory):
+    """A register import sent through the API and run: done, with its counts."""
+
+    class Meta:
+        model = "interchange.RegisterImportJob"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    requested_by = factory.LazyAttribute(
+        lambda j: member(Role.SECURITY_OFFICER, organisation=j.organisation)
+    )
+    status = "done"
+    language = "sv"
+    result = factory.LazyAttribute(
+        lambda j: {
+            "organisation": j.organisation.code,
+            "organisation_created": False,
+            **{
+                kind: {"created": 0, "updated": 0, "unchanged": 0}
+                for kind in ("departments", "information_assets", "initiatives", "classifications")
+            },
+        }
+    )

@@ -36,6 +36,7 @@ def _valid(obj, exclude=None):
         factories.ReportJobFactory,
         factories.RegisterExportJobFactory,
         factories.PortfolioReportJobFactory,
+        factories.RegisterImportJobFactory,
     ],
     ids=lambda f: f.__name__,
 )

@@ -489,6 +489,48 @@ MATRIX: dict[str, Row] = {
     # A Norrköping token: its admins confirm (GET) and revoke (POST); another
     # organisation's admin does not find it.
     "api_token_revoke": _all(403, 403, admin=(200, 302), outsider=(404, 404)),
+    # UTB's initiative with its benefit model: as benefit_model (GET and PUT share the URL;
+    # an empty PUT body would be 422 for the editors, 403 for the readers).
+    **{
+        name: _api(200, 405, viewer=(404, 405), outsider=(404, 405))
+        for name in (
+            "api-v1:benefit_model",
+            "api-v1:save_benefit_model",
+            "api-v1:benefit_model_evaluation",
+        )
+    },
+    # The organisation-wide report: for those who see every department (the outsider reads
+    # Linköping's own).
+    "api-v1:portfolio": _api(
+        200,
+        405,
+        owner=(403, 405),
+        lawyer=(403, 405),
+        economist=(403, 405),
+        viewer=(403, 405),
+    ),
+    # As register_export: admins, security officers and organisation-wide auditors start an
+    # export (the outsider one of Linköping's register).
+    "api-v1:request_register_export": _api(
+        405,
+        403,
+        admin=(405, 202),
+        officer=(405, 202),
+        auditor=(405, 202),
+        outsider=(405, 202),
+    ),
+    # The admin's export of Norrköping's register: for those who may export it.
+    **{
+        name: _api(404, 405, admin=(200, 405), officer=(200, 405), auditor=(200, 405))
+        for name in ("api-v1:register_export", "api-v1:register_export_document")
+    },
+    # As register_import: admins and security officers (the outsider into Linköping) get as
+    # far as reading the document, which the empty form posted here is not (400).
+    "api-v1:request_register_import": _api(
+        405, 403, admin=(405, 400), officer=(405, 400), outsider=(405, 400)
+    ),
+    # The admin's import into Norrköping: for those who may import (admins, security officers).
+    "api-v1:register_import": _api(404, 405, admin=(200, 405), officer=(200, 405)),
     # The technical admin's own pages: its login is open, the rest sends to it.
     "admin:login": _all(200, 200, anonymous=(200, 200)),
     "admin:logout": _all(302, 302, anonymous=(ADMIN_LOGIN, ADMIN_LOGIN)),

@@ -37,6 +37,7 @@ from tests.factories import (
     OrganisationFactory,
     PortfolioReportJobFactory,
     RegisterExportJobFactory,
+    RegisterImportJobFactory,
     ReportJobFactory,
     SpreadsheetExportJobFactory,
     UserFactory,
@@ -149,6 +150,9 @@ def _side(code: str, name: str) -> Side:
         "register_export": RegisterExportJobFactory(
             organisation=organisation, requested_by=p["admin"]
         ),
+        "register_import": RegisterImportJobFactory(
+            organisation=organisation, requested_by=p["admin"]
+        ),
         "scenario": scenario,
         "notification": Notification.objects.get(recipient=p["owner"], object_id=session.pk),
         "portfolio_export": PortfolioReportJobFactory(
@@ -254,6 +258,8 @@ API_PK = {
     "asset_id": "asset",
     "assessment_id": "assessment",
     "initiative_id": "initiative",
+    "export_id": "register_export",
+    "import_id": "register_import",
 }
 
 
