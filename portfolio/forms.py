@@ -229,7 +229,9 @@ class PrerequisitesForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["requires"].choices = choices
+        field = self.fields["requires"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = choices
 
 
 PLAN_YEAR_ROWS_EXTRA = 2

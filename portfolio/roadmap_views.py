@@ -74,7 +74,7 @@ class WhatIfForm(forms.Form):
         return [(self[f"pin_code_{n}"], self[f"pin_year_{n}"]) for n in range(1, PIN_ROWS + 1)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         frames: dict[int, Decimal] = {}
         for year, stored in self.stored.items():
             name = f"frame_{year}"
@@ -88,16 +88,16 @@ class WhatIfForm(forms.Form):
                 self.add_error(name, error.message)
         pins: dict[str, int] = {}
         for n in range(1, PIN_ROWS + 1):
-            code, year = data.get(f"pin_code_{n}"), data.get(f"pin_year_{n}")
-            if code and not year:
+            code, start = data.get(f"pin_code_{n}"), data.get(f"pin_year_{n}")
+            if code and not start:
                 self.add_error(f"pin_year_{n}", _("Choose the year it starts in."))
-            elif year and not code:
+            elif start and not code:
                 self.add_error(f"pin_code_{n}", _("Choose the initiative that starts then."))
-            elif code and year:
+            elif code and start:
                 if code in pins:
                     self.add_error(f"pin_code_{n}", _("This initiative is pinned already."))
                 else:
-                    pins[code] = int(year)
+                    pins[code] = int(start)
         data["frames"], data["pins"] = frames, pins
         return data
 
