@@ -125,6 +125,49 @@ def test_bad_what_if_input_gets_a_message_on_its_field_and_the_stored_plan(
     assert stored_frames(platforms) == frames
 
 
+def test_an_initiative_that_does_not_fit_says_how_much_more_frame_in_which_year(
+    as_user, admin, platforms
+):
+    query = {"frame_2027": "8 000 000", "frame_2028": "0", "frame_2029": "15 000 000"}
+    response = as_user(admin).get(reverse(URL), query)
+    assert response.status_code == 200
+    frames = {2027: Decimal(8_000_000), 2028: Decimal(0), 2029: Decimal(15_000_000)}
+    inputs = roadmap_inputs(platforms, budgets=frames)
+    plan = roadmap.optimal_plan(inputs.items, inputs.horizon)
+    expected = {u.code: u for u in roadmap.why_not(inputs.items, inputs.horizon, plan)}
+    assert expected["KUF-1"].reason == roadmap.DOES_NOT_FIT
+    body = response.content.decode()
+    row = body[body.index('id="unplanned-KUF-1"') :]
+    change = row[row.index('class="change">') : row.index("</tr>")]
+    amount = re.sub(r"\s", "", change)
+    assert f"+{int(expected['KUF-1'].extra_amount):,}kr".replace(",", "") in amount
+    assert str(expected["KUF-1"].extra_year) in change
+
+
+def test_a_pinned_year_that_cannot_be_kept_is_explained_as_a_conflict(as_user, admin, platforms):
+    # Smart City invests in its second year: starting in 2029 it would invest after the plan.
+    response = as_user(admin).get(reverse(URL), {"pin_code_1": "SC-A", "pin_year_1": "2029"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="roadmap-conflicts"' in body
+    conflicts = body[body.index('id="roadmap-conflicts"') :]
+    assert "SC-A" in conflicts[: conflicts.index("</div>")]
+    assert response.context["page"].rows == []
+
+
+def test_the_sweeper_sends_a_roadmap_whose_task_was_lost(admin, platforms, monkeypatch):
+    from portfolio import tasks
+
+    monkeypatch.setattr(roadmap_results, "INLINE_LIMIT", 2)
+    monkeypatch.setattr(roadmap_results, "enqueue", lambda *args: None)  # the lost task
+    result = roadmap_results.roadmap_result(platforms)
+    assert result.optimal is None
+    assert roadmap_results.pending_roadmaps() == [result.pk]
+    tasks.solve_pending_results()
+    result.refresh_from_db()
+    assert result.optimal is not None and result.state == RoadmapResult.State.DONE
+
+
 def test_a_viewer_of_kuf_does_not_see_utbs_initiatives(as_user, culture_viewer, platforms):
     response = as_user(culture_viewer).get(reverse(URL))
     assert response.status_code == 200
