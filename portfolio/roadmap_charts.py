@@ -160,12 +160,14 @@ def timeline_chart(
             if required not in ends:
                 continue
             (x1, y1), (x2, y2) = ends[required], starts[item.code]
-            bend = max(abs(x2 - x1) / 2, 12)
+            # An elbow: down (or up) from the prerequisite's end, then across to the start.
+            half = (row_h - 8) / 2
+            leave = y1 + half if y2 > y1 else y1 - half
+            corner = x1 - 8
             parts.append(
-                f'<path class="prerequisite-arrow" d="M{coord(x1)},{coord(y1)} '
-                f"C{coord(x1 + bend)},{coord(y1)} {coord(x2 - bend)},{coord(y2)} "
-                f'{coord(x2 - 1)},{coord(y2)}" fill="none" stroke="{ARROW_COLOUR}" '
-                f'stroke-width="1.2" marker-end="url(#{marker})"/>'
+                f'<path class="prerequisite-arrow" d="M{coord(corner)},{coord(leave)} '
+                f'V{coord(y2)} H{coord(max(x2 - 1, corner + 6))}" fill="none" '
+                f'stroke="{ARROW_COLOUR}" stroke-width="1.2" marker-end="url(#{marker})"/>'
             )
     parts.append(svg.CLOSE)
     return "".join(parts)

@@ -381,3 +381,33 @@ def test_only_admins_set_the_frames(as_user, owner, platforms):
     )
     assert response.status_code == 403
     assert stored_frames(platforms) == frames
+
+
+# --- The charts ----------------------------------------------------------------------------------
+
+
+def test_the_timeline_draws_odd_input_escaped_and_never_fails():
+    from portfolio.roadmap_charts import Bar, spend_chart, timeline_chart
+
+    bars = [
+        Bar("P", "P <Plattform> & co", "", 2027, 5, "tip <b>", platform=True),
+        Bar("A", "A", "Område \x00 1", 2029, 1, "a", requires=("P", "GONE")),
+        Bar("X", "X", "Område \x00 1", None, 1, "x"),
+        Bar("Y", "Y", "Område \x00 1", 2040, 1, "y"),
+    ]
+    chart = timeline_chart(bars, [2027, 2028, 2029], title="T <1>")
+    assert chart.startswith("<svg") and chart.endswith("</svg>")
+    assert "<Plattform>" not in chart and "&lt;Plattform&gt;" in chart
+    assert "\x00" not in chart and " style=" not in chart
+    assert chart.count('class="prerequisite-arrow"') == 1  # to A only; GONE is not drawn
+    assert 'class="continues"' in chart  # the platform goes on after the plan
+    assert "klassa-chart-empty" not in chart
+    assert "klassa-chart-timeline" in timeline_chart([], [2027], title="T")
+    spend = spend_chart(
+        [2027, 2028],
+        [Decimal(5), Decimal(0)],
+        [Decimal(4), Decimal(0)],
+        title="S",
+        money=lambda v: f"{v} kr",
+    )
+    assert spend.count('class="used"') == 2 and "5 kr / 4 kr" in spend
