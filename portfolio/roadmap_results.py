@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -144,6 +144,19 @@ def _plan_data(inputs: RoadmapInputs, plan: roadmap.Plan) -> dict[str, Any]:
 # --- Storing and solving -----------------------------------------------------------------------
 
 
+def _without_unknown_prerequisites(inputs: RoadmapInputs) -> RoadmapInputs:
+    """An initiative that requires one without stored figures (not yet derived) cannot be
+    planned: it is shown as not ready rather than failing the whole roadmap."""
+    known = {i.code for i in inputs.items}
+    items = [
+        replace(i, requires=tuple(c for c in i.requires if c in known), ready=False)
+        if any(c not in known for c in i.requires)
+        else i
+        for i in inputs.items
+    ]
+    return RoadmapInputs(inputs.scenario, inputs.horizon, items)
+
+
 def roadmap_result(
     organisation: Organisation,
     *,
@@ -173,6 +186,7 @@ def roadmap_result(
     if found is not None:
         return found
     inputs = roadmap_inputs(organisation, scenario=scenario, budgets=frames, today=today)
+    inputs = _without_unknown_prerequisites(inputs)
     if fixed:
         inputs = RoadmapInputs(
             inputs.scenario, inputs.horizon, roadmap.pin_starts(inputs.items, fixed)

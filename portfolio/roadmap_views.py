@@ -278,6 +278,8 @@ def roadmap_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             organisation, frames=what_if_frames, fixed_starts=pins
         )
     except ValueError:
+        if not pins:
+            raise
         # A pinned initiative without stored figures: not part of any plan.
         form.add_error("pin_code_1", _("This initiative has no figures for the roadmap yet."))
         result, status = roadmap_results.roadmap_result(organisation), 400

@@ -155,6 +155,18 @@ def test_a_pinned_year_that_cannot_be_kept_is_explained_as_a_conflict(as_user, a
     assert response.context["page"].rows == []
 
 
+def test_a_prerequisite_without_stored_figures_leaves_its_dependants_unplanned_not_a_500(
+    as_user, admin, platforms
+):
+    from portfolio.models import InitiativeFigures
+
+    InitiativeFigures.objects.filter(initiative__code="PLAT-SENSOR").delete()
+    response = as_user(admin).get(reverse(URL))
+    assert response.status_code == 200
+    reasons = {u.code: u.reason for u in response.context["page"].unplanned}
+    assert reasons["SC-A"] == reasons["TP-A"] == roadmap.NOT_READY
+
+
 def test_the_sweeper_sends_a_roadmap_whose_task_was_lost(admin, platforms, monkeypatch):
     from portfolio import tasks
 
