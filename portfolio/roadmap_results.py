@@ -35,8 +35,11 @@ from portfolio.roadmap_report import RoadmapInputs, plan_json, roadmap_inputs
 INLINE_LIMIT = 60
 # Roadmaps kept per organisation (older digests are pruned when a new one is stored).
 KEEP_RESULTS = 20
-# The solver's time limit in the background task (seconds).
+# The solver's time limit in the background task, and in the request for a small portfolio
+# (seconds). A small plan not proven optimal within the request's limit is shown as the
+# best found so far, and the task then tries again with its longer limit.
 TASK_TIME_LIMIT = 10.0
+INLINE_TIME_LIMIT = 2.0
 TASK_NAME = "portfolio.tasks.solve_roadmap"
 
 
@@ -214,8 +217,10 @@ def roadmap_result(
         # Another request stored the same digest meanwhile: theirs is as good.
         return RoadmapResult.objects.get(organisation=organisation, digest=digest)
     if len(inputs.items) <= INLINE_LIMIT:
-        solve(result.pk, inputs=inputs)
+        solve(result.pk, inputs=inputs, time_limit=INLINE_TIME_LIMIT)
         result.refresh_from_db()
+        if not result.proven_optimal and (result.optimal or {}).get("feasible"):
+            enqueue(TASK_NAME, result.pk)
     else:
         enqueue(TASK_NAME, result.pk)
     return result
@@ -227,12 +232,21 @@ def solve(
     inputs: RoadmapInputs | None = None,
     time_limit: float = roadmap.SOLVER_TIME_LIMIT_SECONDS,
 ) -> None:
-    """Fill in the optimal plan of a stored roadmap. Safe to run twice or after pruning."""
+    """Fill in the optimal plan of a stored roadmap, or improve a plan that is not proven
+    optimal (kept when the new one is worth no more). Safe to run twice or after pruning."""
     result = RoadmapResult.objects.filter(pk=result_id).first()
-    if result is None or result.optimal is not None:
+    if result is None or result.proven_optimal:
         return
+    if result.optimal is not None and not result.optimal.get("feasible"):
+        return  # the conflicts do not depend on the time limit
     inputs = inputs or inputs_of(result)
     plan = roadmap.optimal_plan(inputs.items, inputs.horizon, time_limit=time_limit)
+    if (
+        result.optimal is not None
+        and not plan.proven_optimal
+        and plan.value <= Decimal(result.optimal["value"])
+    ):
+        return
     result.optimal = _plan_data(inputs, plan)
     result.proven_optimal = plan.proven_optimal
     result.gap = plan.gap

@@ -4,6 +4,7 @@ solve of a large portfolio, bounded queries, and the prerequisites and frames ed
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from decimal import Decimal
 
@@ -230,6 +231,30 @@ def test_a_large_portfolio_is_solved_in_the_background_while_the_page_shows_the_
     assert "<html" not in body
     assert 'id="roadmap-pending"' not in body and "hx-trigger" not in body
     assert 'id="value-difference"' in body
+
+
+def test_a_small_plan_not_proven_in_the_request_shows_its_gap_and_is_improved_in_the_background(
+    as_user, admin, platforms, monkeypatch, django_capture_on_commit_callbacks
+):
+    real, limits = roadmap.optimal_plan, []
+
+    def slow_solver(items, horizon, *, time_limit, **kwargs):
+        limits.append(time_limit)
+        plan = real(items, horizon, time_limit=time_limit, **kwargs)
+        first = len(limits) == 1
+        return dataclasses.replace(plan, proven_optimal=not first, gap=0.05 if first else None)
+
+    monkeypatch.setattr(roadmap, "optimal_plan", slow_solver)
+    client = as_user(admin)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        body = client.get(reverse(URL)).content.decode()
+    assert len(queued) == 1
+    assert re.search(r"gap 5,0\s%", body) and 'id="roadmap-pending"' not in body
+    queued[0]()
+    assert limits == [roadmap_results.INLINE_TIME_LIMIT, roadmap_results.TASK_TIME_LIMIT]
+    body = client.get(reverse(URL)).content.decode()
+    assert "gap" not in body[body.index('id="optimality"') :][:200]
+    assert RoadmapResult.objects.get().proven_optimal
 
 
 def test_solving_a_roadmap_twice_or_after_pruning_changes_nothing(admin, platforms):
