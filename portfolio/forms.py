@@ -211,3 +211,86 @@ class CommitForm(forms.Form):
     replace = forms.BooleanField(
         label=_("Replace the decision already committed for this year"), required=False
     )
+
+
+class PrerequisitesForm(forms.Form):
+    """What an initiative requires: other initiatives of its organisation."""
+
+    form = forms.CharField(widget=forms.HiddenInput, initial="prerequisites")
+    requires = forms.MultipleChoiceField(
+        label=_("Requires"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "Initiatives that must be delivered before this one starts, such as a shared "
+            "platform. Hold Ctrl (or ⌘) to choose several."
+        ),
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["requires"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = choices
+
+
+PLAN_YEAR_ROWS_EXTRA = 2
+
+
+class PlanYearsForm(forms.Form):
+    """One investment frame per plan year: the stored years and two empty rows to add more.
+    A row left empty (year and frame) is dropped."""
+
+    form = forms.CharField(widget=forms.HiddenInput, initial="plan_years")
+
+    def __init__(self, *args: Any, frames: dict[int, Decimal], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rows = [*frames.items(), *[(None, None)] * PLAN_YEAR_ROWS_EXTRA]
+        self.row_count = len(rows)
+        for n, (year, frame) in enumerate(rows, start=1):
+            self.fields[f"plan_year_{n}"] = forms.CharField(
+                label=_("Year"),
+                required=False,
+                max_length=4,
+                initial=str(year) if year else "",
+            )
+            self.fields[f"plan_frame_{n}"] = forms.CharField(
+                label=_("Investment frame (kr)"),
+                required=False,
+                max_length=30,
+                initial=number_text(frame, grouped=True) if frame is not None else "",
+            )
+
+    def rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [
+            (self[f"plan_year_{n}"], self[f"plan_frame_{n}"]) for n in range(1, self.row_count + 1)
+        ]
+
+    def budgets(self) -> dict[str, str]:
+        """Year text → frame text of the filled rows (the service parses both)."""
+        found: dict[str, str] = {}
+        for n in range(1, self.row_count + 1):
+            year = (self.cleaned_data.get(f"plan_year_{n}") or "").strip()
+            frame = (self.cleaned_data.get(f"plan_frame_{n}") or "").strip()
+            if not year and not frame:
+                continue
+            if not year:
+                self.add_error(f"plan_year_{n}", _("Enter the year of this frame."))
+            elif not year.isdigit():
+                self.add_error(f"plan_year_{n}", _("Enter a year."))
+            elif not frame:
+                self.add_error(f"plan_frame_{n}", _("Enter the frame of this year."))
+            elif year in found:
+                self.add_error(f"plan_year_{n}", _("This year is given twice."))
+            else:
+                found[year] = frame
+        return found
+
+    def field_of(self, service_field: str | None) -> str | None:
+        """The row's field of a service error (``budgets.2028`` → that row's frame)."""
+        if service_field and service_field.startswith("budgets."):
+            year = service_field.split(".", 1)[1]
+            for n in range(1, self.row_count + 1):
+                if (self.cleaned_data.get(f"plan_year_{n}") or "").strip() == year:
+                    return f"plan_frame_{n}"
+        return "plan_year_1" if service_field else None

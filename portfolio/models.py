@@ -506,3 +506,40 @@ class RankedInitiative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.result_id} #{self.rank}"
+
+
+class RoadmapResult(models.Model):
+    """The optimal multi-year roadmap and the ranking's plan for one set of inputs (benefit
+    scenario, frames per year, pinned start years of a what-if, the date, and the versions of
+    the stored figures, priority inputs and prerequisites), stored under a digest of them.
+    The ranking's plan is stored at once; the optimal plan is filled in by Celery for a large
+    portfolio."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Ranking's plan; optimal plan being computed")
+        DONE = "done", _("Done")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="roadmap_results"
+    )
+    digest = models.CharField(max_length=64)
+    # The items and the horizon the plans were made from (so the solver needs no queries).
+    inputs = models.JSONField(default=dict)
+    # Each plan as ``roadmap_report.plan_json`` gives it, with why-not's extra frames.
+    optimal = models.JSONField(null=True)
+    ranking = models.JSONField(default=dict)
+    state = models.CharField(max_length=7, choices=State.choices, default=State.PENDING)
+    proven_optimal = models.BooleanField(null=True)
+    gap = models.FloatField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    computed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "digest"], name="roadmap_result_one_per_digest"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.digest[:8]} {self.state}"

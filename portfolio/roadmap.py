@@ -22,7 +22,7 @@ the solver's relative gap.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal
 from itertools import product
 
@@ -84,6 +84,8 @@ class RoadmapItem:
     ready: bool = True
     forced: str | None = None
     requires: tuple[str, ...] = ()
+    # A what-if's pinned start year: the initiative is planned in exactly this year.
+    fixed_start: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "npv", _decimal(self.npv, "npv"))
@@ -255,6 +257,20 @@ def _may_plan(item: RoadmapItem) -> bool:
     return item.forced == FORCED_IN or (item.forced is None and item.ready)
 
 
+def pin_starts(items: Sequence[RoadmapItem], fixed_starts: Mapping[str, int]) -> list[RoadmapItem]:
+    """The items with the what-if's start years pinned: a pinned initiative is forced in at
+    exactly that year (whatever its readiness or forced choice), the rest unchanged."""
+    unknown = sorted(set(fixed_starts) - {item.code for item in items})
+    if unknown:
+        raise ValueError(f"unknown initiative {', '.join(unknown)}")
+    return [
+        replace(item, forced=FORCED_IN, fixed_start=int(fixed_starts[item.code]))
+        if item.code in fixed_starts
+        else item
+        for item in items
+    ]
+
+
 def _earliest(code: str, by_code: Mapping[str, RoadmapItem], first_year: int) -> int:
     """The earliest start the prerequisite chain allows (each delivered before the next)."""
     memo: dict[str, int] = {}
@@ -274,7 +290,11 @@ def _earliest(code: str, by_code: Mapping[str, RoadmapItem], first_year: int) ->
 def _starts(item: RoadmapItem, horizon: Horizon) -> list[int]:
     """Start years that keep every investment year inside the plan."""
     last = horizon.last_year - max(item.last_investment_year, 0)
-    return [s for s in horizon.years if s <= last]
+    return [
+        s
+        for s in horizon.years
+        if s <= last and (item.fixed_start is None or s == item.fixed_start)
+    ]
 
 
 # --- Checking and measuring a plan ---------------------------------------------------------------
@@ -320,6 +340,8 @@ def violations(
             continue
         if not _may_plan(item):
             found.append(f"{item.code}: planned but not ready or forced out")
+        if item.fixed_start is not None and start != item.fixed_start:
+            found.append(f"{item.code}: not in its pinned year {item.fixed_start}")
         if start not in horizon.years:
             found.append(f"{item.code}: starts outside the plan")
         elif start + max(item.last_investment_year, 0) > horizon.last_year:
@@ -421,9 +443,17 @@ def _place(
     return False
 
 
-def ranking_plan(ranked: Sequence[RoadmapItem], horizon: Horizon) -> Plan:
+def ranking_plan(
+    ranked: Sequence[RoadmapItem],
+    horizon: Horizon,
+    *,
+    fixed_starts: Mapping[str, int] | None = None,
+) -> Plan:
     """The plan the ranking gives: forced-in first, then down the ranking each initiative
-    worth something at its earliest year that fits, its prerequisites pulled in first."""
+    worth something at its earliest year that fits, its prerequisites pulled in first.
+    ``fixed_starts`` pins initiatives to start years (see ``pin_starts``)."""
+    if fixed_starts:
+        ranked = pin_starts(ranked, fixed_starts)
     by_code = _index(ranked)
     frames = [_ore_down(b) for b in horizon.budgets]
     starts: dict[str, int] = {}
@@ -447,8 +477,10 @@ def optimal_plan(
     horizon: Horizon,
     *,
     time_limit: float = SOLVER_TIME_LIMIT_SECONDS,
+    fixed_starts: Mapping[str, int] | None = None,
 ) -> Plan:
     """The plan of the largest value (see the module's docstring), from an integer programme.
+    ``fixed_starts`` (initiative → year) pins start years for a what-if (see ``pin_starts``).
 
     Variables ``x[i, s]`` say that *i* starts in year *s*, only for initiatives that may be
     planned (ready or forced in, and no prerequisite that can never be planned) and start
@@ -462,6 +494,8 @@ def optimal_plan(
     with the ranking's rule. The better of that and the ranking's plan by value is returned,
     so the answer is never worse than the ranking's even when the solver stops early.
     """
+    if fixed_starts:
+        items = pin_starts(items, fixed_starts)
     by_code = _index(items)
     if infeasible := _forced_conflicts(items, horizon, by_code):
         return Plan(

@@ -819,3 +819,32 @@ def committed_scenario(organisation: Organisation, year: int) -> PortfolioScenar
     return PortfolioScenario.objects.filter(
         organisation=organisation, year=year, committed_at__isnull=False
     ).first()
+
+
+# --- Prerequisites of one initiative -----------------------------------------------------------
+
+
+def prerequisites_of(initiative: Initiative) -> tuple[list[Initiative], list[Initiative]]:
+    """What ``initiative`` requires and what requires it, each by code (two queries)."""
+    requires = list(
+        Initiative.objects.filter(needed_by__initiative=initiative).order_by("code").distinct()
+    )
+    needed_by = list(
+        Initiative.objects.filter(prerequisites__requires=initiative).order_by("code").distinct()
+    )
+    return requires, needed_by
+
+
+def prerequisite_choices(initiative: Initiative) -> list[tuple[str, str]]:
+    """The organisation's other initiatives, as (code, "code name") choices."""
+    return [
+        (code, f"{code} {name}")
+        for code, name in Initiative.objects.filter(organisation=initiative.organisation)
+        .exclude(pk=initiative.pk)
+        .order_by("code")
+        .values_list("code", "name")
+    ]
+
+
+def initiatives_by_code(organisation: Organisation, codes: list[str]) -> list[Initiative]:
+    return list(Initiative.objects.filter(organisation=organisation, code__in=codes))

@@ -1,4 +1,5 @@
-"""Background work of the portfolio: building its exports (XLSX and the PDF board report)."""
+"""Background work of the portfolio: building its exports (XLSX and the PDF board report),
+solving the optimal selection and the optimal roadmap of a large portfolio."""
 
 from __future__ import annotations
 
@@ -44,10 +45,21 @@ def solve_portfolio_result(result_id: int) -> None:
 
 @shared_task
 def solve_pending_results() -> int:
-    """Solve results whose task was lost (broker outage, worker restart)."""
-    from portfolio import results
+    """Solve results and roadmaps whose task was lost (broker outage, worker restart)."""
+    from portfolio import results, roadmap_results
 
     pending = results.pending_results()
     for result_id in pending:
         solve_portfolio_result.delay(result_id)
-    return len(pending)
+    roadmaps = roadmap_results.pending_roadmaps()
+    for result_id in roadmaps:
+        solve_roadmap.delay(result_id)
+    return len(pending) + len(roadmaps)
+
+
+@shared_task
+def solve_roadmap(result_id: int) -> None:
+    """The optimal plan of a stored roadmap (the ranking's plan is stored already)."""
+    from portfolio import roadmap_results
+
+    roadmap_results.solve(result_id, time_limit=roadmap_results.TASK_TIME_LIMIT)

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from portfolio import views
+from portfolio import roadmap_views, views
 
 urlpatterns = [
     path("portfolio/", views.dashboard, name="portfolio_dashboard"),
     path("portfolio/priority/", views.priority, name="portfolio_ranking"),
     path("portfolio/priority/frontier/", views.frontier_request, name="portfolio_frontier"),
+    path("portfolio/roadmap/", roadmap_views.roadmap_view, name="portfolio_roadmap"),
     path("portfolio/settings/", views.settings_view, name="portfolio_settings"),
     path("portfolio/initiatives/<int:pk>/force/", views.force, name="portfolio_force"),
     path("initiatives/<int:pk>/priority/", views.initiative_priority, name="portfolio_priority"),

@@ -219,7 +219,29 @@ def settings_view(request: AuthenticatedHttpRequest, organisation: Organisation)
         "fulfilment_threshold": forms.number_text(current.fulfilment_threshold),
         **{forms.weight_field(key): forms.number_text(weights[key]) for key in scoring.CRITERIA},
     }
-    form = forms.SettingsForm(_posted(request), initial=initial)
+    frames = selectors.plan_budgets(current)
+    posted_years = request.method == "POST" and request.POST.get("form") == "plan_years"
+    plan_form = forms.PlanYearsForm(request.POST if posted_years else None, frames=frames)
+    form = forms.SettingsForm(None if posted_years else _posted(request), initial=initial)
+    if posted_years:
+        if plan_form.is_valid():
+            budgets = plan_form.budgets()
+            if plan_form.is_valid():
+                try:
+                    services.do_set_plan_budgets(
+                        actor=request.user, organisation=organisation, budgets=budgets
+                    )
+                except ServiceError as error:
+                    plan_form.add_error(plan_form.field_of(error.field), error.message)
+                else:
+                    messages.success(request, _("The frames of the plan years are saved."))
+                    return redirect(f"{reverse('portfolio_settings')}#plan-years")
+        return render(
+            request,
+            "portfolio/settings.html",
+            {"form": form, "plan_form": plan_form},
+            status=400,
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -239,7 +261,12 @@ def settings_view(request: AuthenticatedHttpRequest, organisation: Organisation)
             messages.success(request, _("The portfolio settings are saved."))
             return redirect("portfolio_ranking")
     status = 400 if request.method == "POST" else 200
-    return render(request, "portfolio/settings.html", {"form": form}, status=status)
+    return render(
+        request,
+        "portfolio/settings.html",
+        {"form": form, "plan_form": plan_form},
+        status=status,
+    )
 
 
 # --- An initiative's priority inputs -----------------------------------------------------------
@@ -277,8 +304,35 @@ def initiative_priority(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             "dpia_recorded": current.dpia_recorded,
             "dpia_reference": current.dpia_reference,
         }
-    form = forms.PriorityForm(_posted(request), initial=initial, people=people)
-    if request.method == "POST":
+    posted_prerequisites = request.method == "POST" and request.POST.get("form") == "prerequisites"
+    requires, needed_by = selectors.prerequisites_of(initiative)
+    prerequisites_form = forms.PrerequisitesForm(
+        request.POST if posted_prerequisites else None,
+        initial={"requires": [r.code for r in requires]},
+        choices=selectors.prerequisite_choices(initiative),
+    )
+    form = forms.PriorityForm(
+        None if posted_prerequisites else _posted(request), initial=initial, people=people
+    )
+    if posted_prerequisites:
+        if not can_edit:
+            raise PermissionDenied(
+                _("Only business owners, economists and admins set an initiative's prerequisites.")
+            )
+        if prerequisites_form.is_valid():
+            chosen = selectors.initiatives_by_code(
+                initiative.organisation, prerequisites_form.cleaned_data["requires"]
+            )
+            try:
+                services.do_set_prerequisites(
+                    actor=request.user, initiative=initiative, requires=chosen
+                )
+            except ServiceError as error:
+                prerequisites_form.add_error("requires", error.message)
+            else:
+                messages.success(request, _("The prerequisites are saved."))
+                return redirect("portfolio_priority", pk=initiative.pk)
+    elif request.method == "POST":
         if not can_edit:
             raise PermissionDenied(
                 _("Only business owners, economists and admins set an initiative's priority.")
@@ -306,7 +360,15 @@ def initiative_priority(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     return render(
         request,
         "portfolio/initiative_priority.html",
-        {"initiative": initiative, "form": form, "can_edit": can_edit, "current": current},
+        {
+            "initiative": initiative,
+            "form": form,
+            "can_edit": can_edit,
+            "current": current,
+            "prerequisites_form": prerequisites_form,
+            "requires": requires,
+            "needed_by": needed_by,
+        },
         status=status,
     )
 

@@ -375,6 +375,8 @@ MATRIX: dict[str, Row] = {
     "portfolio_dashboard": _all(200, 405),
     # Shows only the departments the person sees.
     "portfolio_ranking": _all(200, 405),
+    # Shows only the departments the person sees; the plan is the organisation's.
+    "portfolio_roadmap": _all(200, 405),
     # POST only: asks for the frontier of what the person sees.
     "portfolio_frontier": _all(405, 302),
     # Portfolio managers (admins) of the current organisation.

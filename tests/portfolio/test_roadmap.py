@@ -270,3 +270,51 @@ def test_bad_items_are_refused():
         optimal_plan([item("A", 1, requires=("B",)), item("B", 1, requires=("A",))], THREE_YEARS)
     with pytest.raises(TypeError):
         RoadmapItem("A", 1.5)  # type: ignore[arg-type]
+
+
+# --- A what-if's pinned start years ------------------------------------------------------------
+
+
+def test_a_pinned_start_year_is_kept_by_both_plans_and_pulls_its_prerequisites_before_it():
+    platform = item("PLAT", 0, 8_000_000, duration_years=1)
+    smart = item("SC", 12_000_000, 0, 10_000_000, requires=("PLAT",))
+    traffic = item("TP", 5_000_000, 5_000_000, requires=("PLAT",))
+    items = [platform, smart, traffic]
+    for plan in (
+        optimal_plan(items, THREE_YEARS, fixed_starts={"TP": 2029}),
+        ranking_plan(items, THREE_YEARS, fixed_starts={"TP": 2029}),
+    ):
+        assert plan.feasible
+        assert plan.starts["TP"] == 2029
+        assert plan.starts["PLAT"] + platform.duration_years <= plan.starts["TP"]
+        assert not violations(
+            plan.starts,
+            [
+                platform,
+                smart,
+                item("TP", 5_000_000, 5_000_000, requires=("PLAT",), fixed_start=2029),
+            ],
+            THREE_YEARS,
+        )
+
+
+def test_pinning_an_initiative_that_is_not_ready_or_worth_nothing_still_plans_it_there():
+    items = [item("A", -1_000, 1_000, ready=False), item("B", 5_000, 1_000)]
+    plan = optimal_plan(items, THREE_YEARS, fixed_starts={"A": 2028})
+    assert plan.starts["A"] == 2028
+    assert "B" in plan.starts  # undiscounted: any year is as good
+
+
+def test_a_pinned_year_before_the_prerequisite_is_delivered_is_a_conflict_not_a_plan():
+    items = [
+        item("PLAT", 0, 1_000, duration_years=2),
+        item("APP", 5_000, 1_000, requires=("PLAT",)),
+    ]
+    plan = optimal_plan(items, THREE_YEARS, fixed_starts={"APP": 2028})
+    assert not plan.feasible
+    assert [(c.kind, c.initiative) for c in plan.conflicts] == [(CONFLICT_HORIZON, "APP")]
+
+
+def test_a_pinned_year_is_refused_for_an_unknown_initiative():
+    with pytest.raises(ValueError, match="unknown initiative NOPE"):
+        optimal_plan([item("A", 5_000, 1_000)], THREE_YEARS, fixed_starts={"NOPE": 2027})
