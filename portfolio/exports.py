@@ -603,8 +603,15 @@ def _roadmap_sheet(ws: Any, portfolio: selectors.Portfolio, subtitle: str) -> No
         )
         rows.append(
             (
-                [left_out.code, left_out.name, _("Not planned"), "", "", left_out.reason_label]
-                + [extra],
+                [
+                    left_out.code,
+                    left_out.name,
+                    _("Not planned"),
+                    "",
+                    "",
+                    left_out.reason_label,
+                    extra,
+                ],
                 False,
             )
         )
