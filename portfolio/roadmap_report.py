@@ -169,11 +169,11 @@ def roadmap_report(
 # --- For people: reasons in words, and the plan as rows (the exports and the board report) ---
 
 REASON_LABELS = {
-    roadmap.FORCED_OUT_REASON: _("forced out"),
-    roadmap.NOT_READY: _("not ready"),
-    roadmap.PREREQUISITE_NOT_PLANNED: _("a prerequisite is not planned"),
-    roadmap.DOES_NOT_FIT: _("does not fit any year's frame"),
-    roadmap.NOT_WORTH_IT: _("would lower the plan's value"),
+    roadmap.FORCED_OUT_REASON: _("Forced out."),
+    roadmap.NOT_READY: _("Not ready: its classification has blockers."),
+    roadmap.PREREQUISITE_NOT_PLANNED: _("A prerequisite is not planned."),
+    roadmap.DOES_NOT_FIT: _("Does not fit the frames beside the plan."),
+    roadmap.NOT_WORTH_IT: _("Worth less than what it would displace, or nothing at all (NPV ≤ 0)."),
 }
 
 

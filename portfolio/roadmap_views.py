@@ -16,7 +16,6 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from assessments.models import Initiative
@@ -25,7 +24,7 @@ from klassa_app.http import AuthenticatedHttpRequest
 from klassa_app.services import ServiceError
 from klassa_app.templatetags.klassa_format import number_style
 from klassa_app.viewhelpers import member_organisation
-from portfolio import roadmap, roadmap_charts, roadmap_results, selectors, services
+from portfolio import roadmap, roadmap_charts, roadmap_report, roadmap_results, selectors, services
 from portfolio.forms import number_text
 
 PIN_ROWS = 3
@@ -107,15 +106,7 @@ def _svg(text: str) -> SafeString:
     return mark_safe(text)  # noqa: S308
 
 
-REASONS = {
-    roadmap.FORCED_OUT_REASON: gettext_lazy("Forced out."),
-    roadmap.NOT_READY: gettext_lazy("Not ready: its classification has blockers."),
-    roadmap.PREREQUISITE_NOT_PLANNED: gettext_lazy("A prerequisite is not planned."),
-    roadmap.DOES_NOT_FIT: gettext_lazy("Does not fit the frames beside the plan."),
-    roadmap.NOT_WORTH_IT: gettext_lazy(
-        "Worth less than what it would displace, or nothing at all (NPV ≤ 0)."
-    ),
-}
+REASONS = roadmap_report.REASON_LABELS
 
 
 def _change_text(row: roadmap_results.UnplannedRow) -> str:
