@@ -31,6 +31,7 @@ from portfolio.models import (
     InitiativePriority,
     PortfolioResult,
     PortfolioScenario,
+    Prerequisite,
     RankedInitiative,
 )
 
@@ -92,10 +93,34 @@ def _priority(initiative: Initiative) -> InitiativePriority | None:
         return None
 
 
+def waiting_on(initiative_ids: list[int], today: date) -> dict[int, list[str]]:
+    """Per initiative, the codes of its prerequisites that are not ready on ``today`` by
+    their stored figures (one query for a page of initiatives)."""
+    waiting: dict[int, list[str]] = {}
+    for pk, code, blockers, due in (
+        Prerequisite.objects.filter(initiative_id__in=initiative_ids)
+        .order_by("requires__code")
+        .values_list(
+            "initiative_id",
+            "requires__code",
+            "requires__figures__blocker_count",
+            "requires__figures__next_review_due",
+        )
+    ):
+        if not readiness_rules.ready_on(blockers, due, today):
+            waiting.setdefault(pk, []).append(code)
+    return waiting
+
+
 def row_of(
-    initiative: Initiative, settings: Any, today: date, scenario_values: dict[str, Any] | None
+    initiative: Initiative,
+    settings: Any,
+    today: date,
+    scenario_values: dict[str, Any] | None,
+    waiting: list[str] | None = None,
 ) -> selectors.PortfolioRow:
-    """A ``PortfolioRow`` from an initiative fetched with its stored figures."""
+    """A ``PortfolioRow`` from an initiative fetched with its stored figures; ``waiting``
+    names its prerequisites that are not ready (``waiting_on``)."""
     figures = initiative.figures
     priority = _priority(initiative)
     share = figures.fulfilment_share
@@ -112,6 +137,7 @@ def row_of(
                 has_benefit_owner=priority is not None and priority.benefit_owner_id is not None,
                 handles_special_categories=figures.handles_special_categories,
                 dpia_recorded=priority is not None and priority.dpia_recorded,
+                prerequisites_not_ready=waiting or (),
             )
         ),
     )
@@ -239,9 +265,12 @@ def dashboard(
     chosen_ids = set(
         base.filter(chosen, pk__in=[i.pk for i in page_initiatives]).values_list("pk", flat=True)
     )
+    waiting = waiting_on([i.pk for i in page_initiatives], today)
     rows = []
     for initiative in page_initiatives:
-        row = row_of(initiative, settings, today, _values_of(initiative))
+        row = row_of(
+            initiative, settings, today, _values_of(initiative), waiting.get(initiative.pk)
+        )
         row.selected = initiative.pk in chosen_ids
         rows.append(row)
     by_area: dict[str, list[selectors.PortfolioRow]] = {}
@@ -436,9 +465,16 @@ def priority(
         i.pk: _values_of(i)
         for i in _summary_values(_with_summary(Initiative.objects.filter(pk__in=ids), scenario))
     }
+    waiting = waiting_on(ids, today)
     rows, line_rows = [], []
     for entry in entries:
-        row = row_of(entry.initiative, settings, today, values.get(entry.initiative_id))
+        row = row_of(
+            entry.initiative,
+            settings,
+            today,
+            values.get(entry.initiative_id),
+            waiting.get(entry.initiative_id),
+        )
         row.rank = entry.rank
         row.score = Decimal(entry.score) if entry.score else None
         row.contributions = {k: Decimal(v) for k, v in entry.contributions.items()}
@@ -553,4 +589,8 @@ def rows_for_codes(
             Initiative.objects.filter(organisation=organisation, code__in=codes), scenario
         ).select_related("department", "area", "figures", "priority", "priority__benefit_owner")
     )
-    return {i.code: row_of(i, settings, today, _values_of(i)) for i in qs}
+    initiatives = list(qs)
+    waiting = waiting_on([i.pk for i in initiatives], today)
+    return {
+        i.code: row_of(i, settings, today, _values_of(i), waiting.get(i.pk)) for i in initiatives
+    }

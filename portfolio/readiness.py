@@ -8,13 +8,14 @@ ready when it has none.
 Advisory items never block; they say what a steering group would want to know before it
 funds the initiative: the action plan is fulfilled below the organisation's threshold, no
 benefit owner is named, or special categories of personal data are handled without a
-recorded DPIA.
+recorded DPIA, or a prerequisite (an initiative it requires) is not ready itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from assessments import classification_rules
@@ -37,7 +38,13 @@ BLOCKER_KINDS = (
 ACTION_PLAN_BELOW_THRESHOLD = "action_plan_below_threshold"
 BENEFIT_OWNER_MISSING = "benefit_owner_missing"
 DPIA_NOT_RECORDED = "dpia_not_recorded"
-ADVISORY_KINDS = (ACTION_PLAN_BELOW_THRESHOLD, BENEFIT_OWNER_MISSING, DPIA_NOT_RECORDED)
+PREREQUISITE_NOT_READY = "prerequisite_not_ready"  # ``prerequisite_not_ready:<code>``
+ADVISORY_KINDS = (
+    ACTION_PLAN_BELOW_THRESHOLD,
+    BENEFIT_OWNER_MISSING,
+    DPIA_NOT_RECORDED,
+    PREREQUISITE_NOT_READY,
+)
 
 
 @dataclass(frozen=True)
@@ -95,8 +102,10 @@ def advisories(
     has_benefit_owner: bool,
     handles_special_categories: bool,
     dpia_recorded: bool,
+    prerequisites_not_ready: Sequence[str] = (),
 ) -> list[str]:
-    """``fulfilment_share`` is 0..1 (None when no requirement applies: nothing to warn of)."""
+    """``fulfilment_share`` is 0..1 (None when no requirement applies: nothing to warn of);
+    ``prerequisites_not_ready`` the codes of required initiatives that are not ready."""
     found = []
     if fulfilment_share is not None and fulfilment_share < threshold:
         found.append(ACTION_PLAN_BELOW_THRESHOLD)
@@ -104,7 +113,15 @@ def advisories(
         found.append(BENEFIT_OWNER_MISSING)
     if handles_special_categories and not dpia_recorded:
         found.append(DPIA_NOT_RECORDED)
+    found += [f"{PREREQUISITE_NOT_READY}:{code}" for code in sorted(prerequisites_not_ready)]
     return found
+
+
+def ready_on(blocker_count: int | None, next_review_due: date | None, today: date) -> bool:
+    """Ready on ``today`` by the stored figures: no blocker, and no review fallen due (a
+    review falls due with the date, so it is stored as a date, not as a blocker). Without
+    stored figures (``blocker_count`` None) an initiative is not ready."""
+    return blocker_count == 0 and (next_review_due is None or next_review_due >= today)
 
 
 def fulfilment_share(fulfilment: classification_rules.Fulfilment) -> Decimal | None:

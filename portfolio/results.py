@@ -26,6 +26,7 @@ from django.utils import timezone
 from benefits.models import BenefitSummary
 from klassa_app.models import Organisation
 from klassa_app.queue import enqueue
+from portfolio import readiness as readiness_rules
 from portfolio import scoring, selection
 from portfolio.models import (
     InitiativeFigures,
@@ -137,7 +138,7 @@ def stored_items(organisation: Organisation, scenario: str, today: date) -> list
                 pk=pk,
                 code=code,
                 department_id=department_id,
-                ready=blocker_count == 0 and (next_due is None or next_due >= today),
+                ready=readiness_rules.ready_on(blocker_count, next_due, today),
                 forced=forced or None,
                 npv=npv,
                 cost=cost,

@@ -218,7 +218,9 @@ def _readiness(initiative: Initiative) -> dict[str, Any] | None:
     except InitiativeFigures.DoesNotExist:
         return None
     settings = portfolio_selectors.portfolio_settings(initiative.organisation)
-    row = portfolio_pages.row_of(initiative, settings, timezone.localdate(), None)
+    today = timezone.localdate()
+    waiting = portfolio_pages.waiting_on([initiative.pk], today).get(initiative.pk)
+    row = portfolio_pages.row_of(initiative, settings, today, None, waiting)
     return {
         "ready": row.ready,
         "blockers": [{"code": i.code, "label": i.label} for i in row.blockers],

@@ -31,7 +31,8 @@ def test_the_admin_sees_the_decks_nine_areas_their_totals_readiness_and_a_select
 
     login(page, live_server, "admin@norrkoping.demo", "demo-admin-2026")
     page.goto(url(live_server, "/portfolio/"))
-    assert len(page.locator("tr[data-area]").all()) == 9
+    # The deck's nine areas and the shared platforms the roadmap plans first (no benefit).
+    assert len(page.locator("tr[data-area]").all()) == 10
     smart_city = _cells(page, "tr[data-area='Smart stad'] td")
     assert smart_city[:3] == ["72 648 127 kr", "1 238 956 620 kr", "1 311 604 747 kr"]
     # The reference's seven-area row plus Smart building and Connected port (internal); NPV

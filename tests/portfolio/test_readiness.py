@@ -246,3 +246,48 @@ def test_bulk_fulfilment_equals_the_action_plan_page(admin, norrkoping, utbildni
     )
     row = row_of(admin, norrkoping, "EDU-A")
     assert row.fulfilment_share == readiness.fulfilment_share(plan.overall)
+
+
+# --- Prerequisites ----------------------------------------------------------------------------
+
+
+def test_a_prerequisite_that_is_not_ready_is_an_advisory_item_on_the_pages_and_in_compute(
+    admin, owner, norrkoping, utbildning
+):
+    from portfolio import pages
+    from portfolio.services import do_set_prerequisites
+
+    platform = initiative_with(utbildning, "PLAT", [], model=False)  # no assets: not ready
+    ready_platform = initiative_with(utbildning, "PLAT-OK", [approved_asset(utbildning, "A1")])
+    dashboard = initiative_with(utbildning, "EDU-A", [approved_asset(utbildning, "A2")])
+    do_set_prerequisites(actor=owner, initiative=dashboard, requires=[platform, ready_platform])
+
+    computed = row_of(admin, norrkoping, "EDU-A")
+    assert computed.ready  # an advisory item never blocks
+    codes = [item.code for item in computed.advisories]
+    assert "prerequisite_not_ready:PLAT" in codes
+    assert "prerequisite_not_ready:PLAT-OK" not in codes
+    item = next(i for i in computed.advisories if i.code == "prerequisite_not_ready:PLAT")
+    assert "PLAT" in item.label
+    assert item.url.endswith(f"/initiatives/{dashboard.pk}/priority/")
+
+    stored = next(r for r in pages.dashboard(admin, norrkoping).rows if r.code == "EDU-A")
+    assert stored.readiness.advisory_codes == computed.readiness.advisory_codes
+
+    # The platform gets its assets approved: the advisory item goes.
+    InitiativeAsset.objects.create(initiative=platform, asset=approved_asset(utbildning, "A3"))
+    BenefitModel.objects.create(initiative=platform, document=model_document())
+    assert (
+        "prerequisite_not_ready:PLAT"
+        not in row_of(admin, norrkoping, "EDU-A").readiness.advisory_codes
+    )
+    stored = next(r for r in pages.dashboard(admin, norrkoping).rows if r.code == "EDU-A")
+    assert "prerequisite_not_ready:PLAT" not in stored.readiness.advisory_codes
+
+
+def test_a_prerequisite_whose_review_has_fallen_due_is_not_ready():
+    assert readiness.ready_on(0, None, TODAY)
+    assert readiness.ready_on(0, TODAY, TODAY)
+    assert not readiness.ready_on(0, TODAY - timedelta(days=1), TODAY)
+    assert not readiness.ready_on(1, None, TODAY)
+    assert not readiness.ready_on(None, None, TODAY)  # no stored figures yet
