@@ -25,7 +25,7 @@ def roadmap_scenarios(user: User, organisation: Organisation | None) -> QuerySet
     if organisation is None or not access.is_member(user, organisation):
         return RoadmapScenario.objects.none()
     return RoadmapScenario.objects.filter(organisation=organisation).select_related(
-        "created_by", "committed_by"
+        "organisation", "created_by", "committed_by"
     )
 
 

@@ -643,7 +643,7 @@ def do_save_roadmap_scenario(
         name=name,
         description=description,
         benefit_scenario=inputs["scenario"],
-        frames={str(y): f"{amounts[y]:f}" for y in sorted(amounts)},
+        frames={str(y): f"{amounts[y].normalize():f}" for y in sorted(amounts)},
         pinned_starts=dict(sorted(pins.items())),
         first_year=inputs["first_year"],
         plan=plan,
