@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -586,7 +586,6 @@ ROADMAP_NAME_LENGTH = 120
 ROADMAP_DESCRIPTION_LENGTH = 2000
 
 
-@transaction.atomic
 def do_save_roadmap_scenario(
     *,
     actor: User,
@@ -601,7 +600,9 @@ def do_save_roadmap_scenario(
 
     The plan is the one the roadmap page shows for these inputs (the stored
     ``RoadmapResult``). While the optimal plan is still being solved in the background the
-    save is refused: a roadmap scenario is always an optimal plan, never the ranking's."""
+    save is refused: a roadmap scenario is always an optimal plan, never the ranking's. The
+    stored roadmap is looked up (or computed and stored, its solver enqueued) outside the
+    transaction of the save, so that a refusal keeps it for the page."""
     _require_manager(actor, organisation)
     name = (name or "").strip()
     description = (description or "").strip()
@@ -616,7 +617,7 @@ def do_save_roadmap_scenario(
     stored = selectors.plan_budgets(selectors.portfolio_settings(organisation))
     amounts: dict[int, Decimal] = dict(stored)
     for year, value in (frames or {}).items():
-        if int(year) not in stored:
+        if not str(year).isdigit() or int(year) not in stored:
             raise ServiceError(_("%(year)s is not a plan year.") % {"year": year}, "frames")
         amounts[int(year)] = parse_budget(value, f"frame_{year}")
     pins = {str(code): int(year) for code, year in (pinned_starts or {}).items()}
@@ -637,36 +638,48 @@ def do_save_roadmap_scenario(
             None,
         )
     plan = result.optimal
+    if not plan.get("feasible"):
+        raise ServiceError(
+            _(
+                "No plan can take every initiative that must be planned with these inputs; "
+                "resolve the conflicts the roadmap page names first."
+            ),
+            "pinned_starts" if pins else "frames",
+        )
     inputs = result.inputs
-    scenario = RoadmapScenario.objects.create(
-        organisation=organisation,
-        name=name,
-        description=description,
-        benefit_scenario=inputs["scenario"],
-        frames={str(y): f"{amounts[y].normalize():f}" for y in sorted(amounts)},
-        pinned_starts=dict(sorted(pins.items())),
-        first_year=inputs["first_year"],
-        plan=plan,
-        value=Decimal(plan["value"]).quantize(Decimal("0.01")),
-        ranking_value=Decimal(result.ranking["value"]).quantize(Decimal("0.01")),
-        proven_optimal=bool(result.proven_optimal),
-        gap=result.gap,
-        created_by=actor,
-    )
-    audit.record(
-        actor=actor,
-        organisation=organisation,
-        action="portfolio.roadmap_scenario_saved",
-        obj=scenario,
-        after={
-            "name": scenario.name,
-            "first_year": scenario.first_year,
-            "frames": scenario.frames,
-            "pinned_starts": scenario.pinned_starts,
-            "starts": {e["initiative"]: e["start_year"] for e in plan.get("plan", [])},
-            "value": str(scenario.value),
-        },
-    )
+    try:
+        with transaction.atomic():
+            scenario = RoadmapScenario.objects.create(
+                organisation=organisation,
+                name=name,
+                description=description,
+                benefit_scenario=inputs["scenario"],
+                frames={str(y): f"{amounts[y].normalize():f}" for y in sorted(amounts)},
+                pinned_starts=dict(sorted(pins.items())),
+                first_year=inputs["first_year"],
+                plan=plan,
+                value=Decimal(plan["value"]).quantize(Decimal("0.01")),
+                ranking_value=Decimal(result.ranking["value"]).quantize(Decimal("0.01")),
+                proven_optimal=bool(result.proven_optimal),
+                gap=result.gap,
+                created_by=actor,
+            )
+            audit.record(
+                actor=actor,
+                organisation=organisation,
+                action="portfolio.roadmap_scenario_saved",
+                obj=scenario,
+                after={
+                    "name": scenario.name,
+                    "first_year": scenario.first_year,
+                    "frames": scenario.frames,
+                    "pinned_starts": scenario.pinned_starts,
+                    "starts": {e["initiative"]: e["start_year"] for e in plan.get("plan", [])},
+                    "value": str(scenario.value),
+                },
+            )
+    except IntegrityError as error:  # the same name saved at the same moment
+        raise ServiceError(_("A scenario with this name exists already."), "name") from error
     return scenario
 
 

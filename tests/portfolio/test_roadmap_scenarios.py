@@ -9,6 +9,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from interchange import register
@@ -101,15 +102,33 @@ def test_changing_the_frames_later_does_not_change_the_saved_roadmap(as_user, ad
 
 
 def test_saving_waits_for_the_optimal_plan_and_says_so(
-    admin, platforms, monkeypatch, django_capture_on_commit_callbacks
+    as_user, admin, platforms, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(roadmap_results, "INLINE_LIMIT", 2)
-    with (
-        django_capture_on_commit_callbacks(execute=False),
-        pytest.raises(ServiceError) as refused,
-    ):
-        services.do_save_roadmap_scenario(actor=admin, organisation=platforms, name="För tidigt")
-    assert "still being computed" in str(refused.value.message)
+    monkeypatch.setattr(roadmap_results, "INLINE_LIMIT", 2)  # solved in the background
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = as_user(admin).post(
+            reverse("portfolio_roadmap_scenario_save"), {"name": "För tidigt"}
+        )
+    assert response.status_code == 400
+    assert "beräknas fortfarande" in response.content.decode()
+    assert response.context["form"].non_field_errors()
+    assert len(queued) == 1  # the solver is on its way
+    assert not RoadmapScenario.objects.exists()
+
+
+def test_a_what_if_without_a_feasible_plan_is_not_saved(admin, platforms):
+    # SC-A pinned to the last year cannot follow its platform and still invest in time.
+    with pytest.raises(ServiceError) as refused:
+        services.do_save_roadmap_scenario(
+            actor=admin, organisation=platforms, name="Omöjlig", pinned_starts={"SC-A": 2029}
+        )
+    assert refused.value.field == "pinned_starts"
+    assert not RoadmapScenario.objects.exists()
+
+
+def test_a_business_owner_cannot_save_through_the_service_either(owner, platforms):
+    with pytest.raises(PermissionDenied):
+        services.do_save_roadmap_scenario(actor=owner, organisation=platforms, name="Min")
     assert not RoadmapScenario.objects.exists()
 
 
