@@ -6,7 +6,7 @@ department scoping), writes through ``portfolio.services`` (permission, audit)."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -46,8 +46,8 @@ class RoadmapCompareForm(forms.Form):
     def __init__(self, *args: Any, scenarios: list[RoadmapScenario], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [(s.pk, f"{s.name} ({s.first_year}–{s.last_year})") for s in scenarios]
-        self.fields["left"].choices = choices
-        self.fields["right"].choices = choices
+        for name in ("left", "right"):
+            cast(forms.ChoiceField, self.fields[name]).choices = choices
         if not self.is_bound and len(choices) > 1:
             self.initial.setdefault("left", choices[0][0])
             self.initial.setdefault("right", choices[1][0])
@@ -130,7 +130,7 @@ def roadmap_scenario_save(
             )
             return redirect("portfolio_roadmap_scenario", pk=scenario.pk)
     # The hidden what-if inputs were the page's own; an error there is a changed request.
-    what_if_errors = [" ".join(errors) for errors in what_if.errors.values()]
+    what_if_errors = [" ".join(str(e) for e in errors) for errors in what_if.errors.values()]
     return render(
         request,
         "portfolio/roadmap_scenario_save.html",
