@@ -543,3 +543,70 @@ class RoadmapResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.digest[:8]} {self.state}"
+
+
+class RoadmapScenario(models.Model):
+    """A saved roadmap: the what-if inputs it was made with (benefit scenario, frames per plan
+    year, pinned start years) and the optimal plan they gave, frozen as the roadmap page
+    showed it. One roadmap per organisation and first plan year may be committed as the
+    decision."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="roadmap_scenarios"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    benefit_scenario = models.CharField(
+        _("benefit scenario"), max_length=6, choices=BenefitScenario.choices
+    )
+    # {"2027": "10000000", …} (decimal strings, whole kronor); {"EDU-A": 2028, …}
+    frames = models.JSONField(_("frames per year"), default=dict)
+    pinned_starts = models.JSONField(_("pinned start years"), default=dict, blank=True)
+    first_year = models.PositiveSmallIntegerField(_("first plan year"))
+    # The optimal plan as ``roadmap_results`` stores it: starts with costs and values, spend
+    # per year, value, feasibility, gap, conflicts and the unplanned with their reasons.
+    plan = models.JSONField(_("plan"), default=dict)
+    value = models.DecimalField(_("value (NPV)"), max_digits=17, decimal_places=2)
+    ranking_value = models.DecimalField(
+        _("value of the ranking's plan"), max_digits=17, decimal_places=2
+    )
+    proven_optimal = models.BooleanField(_("proven optimal"), default=False)
+    gap = models.FloatField(_("gap"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    committed_at = models.DateTimeField(_("committed"), null=True, blank=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("roadmap scenario")
+        verbose_name_plural = _("roadmap scenarios")
+        ordering = ["organisation", "-first_year", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="roadmap_scenario_name_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "first_year"],
+                condition=models.Q(committed_at__isnull=False),
+                name="roadmap_one_commitment_per_first_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.first_year})"
+
+    @property
+    def is_committed(self) -> bool:
+        return self.committed_at is not None
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(int(y) for y in self.frames)
+
+    @property
+    def last_year(self) -> int:
+        return max(self.years, default=self.first_year)

@@ -242,6 +242,15 @@ def _context(
     }
 
 
+def what_if_fields(frames: dict[int, Decimal], pins: dict[str, int]) -> list[tuple[str, str]]:
+    """The what-if of the plan shown as hidden fields of the "Save as scenario" form, so that
+    the saved roadmap is the one on the page even if the stored frames change meanwhile."""
+    fields = [(f"frame_{year}", f"{amount:f}") for year, amount in sorted(frames.items())]
+    for n, (code, year) in enumerate(sorted(pins.items()), start=1):
+        fields += [(f"pin_code_{n}", code), (f"pin_year_{n}", str(year))]
+    return fields
+
+
 @require_GET
 def roadmap_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = member_organisation(request)
@@ -278,6 +287,7 @@ def roadmap_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     what_if = bool(pins) or what_if_frames != frames
     context = _context(request, page, form, what_if=what_if)
     context["can_manage"] = services.can_manage_portfolio(request.user, organisation)
+    context["save_fields"] = what_if_fields(what_if_frames, pins)
     if request.htmx and request.GET.get("part") == "plan":
         response = render(request, "portfolio/_roadmap_plan.html", context, status=status)
     else:

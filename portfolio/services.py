@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from assessments.models import Initiative
 from klassa_app import access, audit, numbers
 from klassa_app.models import Organisation, User
 from klassa_app.services import ServiceError
-from portfolio import results, roadmap, scoring, selectors
+from portfolio import results, roadmap, roadmap_results, scoring, selectors
 from portfolio.models import (
     BenefitScenario,
     Forced,
@@ -26,6 +26,7 @@ from portfolio.models import (
     PortfolioSettings,
     Prerequisite,
     RankingMethod,
+    RoadmapScenario,
 )
 from portfolio.permissions import can_manage_portfolio, can_set_priority
 
@@ -577,3 +578,174 @@ def do_set_plan_budgets(
             object_repr=f"{organisation.code} plan {first}–{first + len(frames) - 1}",
         )
     return frames
+
+
+# --- Roadmap scenarios ---------------------------------------------------------------------------
+
+ROADMAP_NAME_LENGTH = 120
+ROADMAP_DESCRIPTION_LENGTH = 2000
+
+
+def do_save_roadmap_scenario(
+    *,
+    actor: User,
+    organisation: Organisation,
+    name: str,
+    description: str = "",
+    frames: Mapping[int, Any] | None = None,
+    pinned_starts: Mapping[str, int] | None = None,
+) -> RoadmapScenario:
+    """Freeze the optimal roadmap of the what-if (frames per plan year, pinned start years;
+    the stored frames when none are given) under a name unique in the organisation.
+
+    The plan is the one the roadmap page shows for these inputs (the stored
+    ``RoadmapResult``). While the optimal plan is still being solved in the background the
+    save is refused: a roadmap scenario is always an optimal plan, never the ranking's. The
+    stored roadmap is looked up (or computed and stored, its solver enqueued) outside the
+    transaction of the save, so that a refusal keeps it for the page."""
+    _require_manager(actor, organisation)
+    name = (name or "").strip()
+    description = (description or "").strip()
+    if not name:
+        raise ServiceError(_("Give the scenario a name."), "name")
+    if len(name) > ROADMAP_NAME_LENGTH:
+        raise ServiceError(_("At most 120 characters."), "name")
+    if len(description) > ROADMAP_DESCRIPTION_LENGTH:
+        raise ServiceError(_("At most 2000 characters."), "description")
+    if RoadmapScenario.objects.filter(organisation=organisation, name__iexact=name).exists():
+        raise ServiceError(_("A scenario with this name exists already."), "name")
+    stored = selectors.plan_budgets(selectors.portfolio_settings(organisation))
+    amounts: dict[int, Decimal] = dict(stored)
+    for year, value in (frames or {}).items():
+        if not str(year).isdigit() or int(year) not in stored:
+            raise ServiceError(_("%(year)s is not a plan year.") % {"year": year}, "frames")
+        amounts[int(year)] = parse_budget(value, f"frame_{year}")
+    pins = {str(code): int(year) for code, year in (pinned_starts or {}).items()}
+    if any(year not in stored for year in pins.values()):
+        raise ServiceError(_("A pinned start year must be a plan year."), "pinned_starts")
+    try:
+        result = roadmap_results.roadmap_result(organisation, frames=amounts, fixed_starts=pins)
+    except ValueError as error:
+        raise ServiceError(
+            _("A pinned initiative has no figures for the roadmap yet."), "pinned_starts"
+        ) from error
+    if result.optimal is None:
+        raise ServiceError(
+            _(
+                "The optimal roadmap for these inputs is still being computed. Save it when "
+                "the roadmap page shows it."
+            ),
+            None,
+        )
+    plan = result.optimal
+    if not plan.get("feasible"):
+        raise ServiceError(
+            _(
+                "No plan can take every initiative that must be planned with these inputs; "
+                "resolve the conflicts the roadmap page names first."
+            ),
+            "pinned_starts" if pins else "frames",
+        )
+    inputs = result.inputs
+    try:
+        with transaction.atomic():
+            scenario = RoadmapScenario.objects.create(
+                organisation=organisation,
+                name=name,
+                description=description,
+                benefit_scenario=inputs["scenario"],
+                frames={str(y): f"{amounts[y].normalize():f}" for y in sorted(amounts)},
+                pinned_starts=dict(sorted(pins.items())),
+                first_year=inputs["first_year"],
+                plan=plan,
+                value=Decimal(plan["value"]).quantize(Decimal("0.01")),
+                ranking_value=Decimal(result.ranking["value"]).quantize(Decimal("0.01")),
+                proven_optimal=bool(result.proven_optimal),
+                gap=result.gap,
+                created_by=actor,
+            )
+            audit.record(
+                actor=actor,
+                organisation=organisation,
+                action="portfolio.roadmap_scenario_saved",
+                obj=scenario,
+                after={
+                    "name": scenario.name,
+                    "first_year": scenario.first_year,
+                    "frames": scenario.frames,
+                    "pinned_starts": scenario.pinned_starts,
+                    "starts": {e["initiative"]: e["start_year"] for e in plan.get("plan", [])},
+                    "value": str(scenario.value),
+                },
+            )
+    except IntegrityError as error:  # the same name saved at the same moment
+        raise ServiceError(_("A scenario with this name exists already."), "name") from error
+    return scenario
+
+
+@transaction.atomic
+def do_commit_roadmap_scenario(*, actor: User, scenario: RoadmapScenario) -> RoadmapScenario:
+    """Commit the roadmap as the decision for its first plan year; an earlier decision for the
+    same first year is replaced (both changes audited)."""
+    _require_manager(actor, scenario.organisation)
+    scenario = RoadmapScenario.objects.select_for_update().get(pk=scenario.pk)
+    if scenario.committed_at is not None:
+        return scenario
+    earlier = (
+        RoadmapScenario.objects.select_for_update()
+        .filter(
+            organisation=scenario.organisation,
+            first_year=scenario.first_year,
+            committed_at__isnull=False,
+        )
+        .first()
+    )
+    if earlier is not None:
+        earlier.committed_at = None
+        earlier.committed_by = None
+        earlier.save(update_fields=["committed_at", "committed_by"])
+        audit.record(
+            actor=actor,
+            organisation=scenario.organisation,
+            action="portfolio.roadmap_scenario_uncommitted",
+            obj=earlier,
+            before={"committed": True},
+            after={"committed": False, "replaced_by": scenario.name},
+        )
+    scenario.committed_at = timezone.now()
+    scenario.committed_by = actor
+    scenario.save(update_fields=["committed_at", "committed_by"])
+    audit.record(
+        actor=actor,
+        organisation=scenario.organisation,
+        action="portfolio.roadmap_scenario_committed",
+        obj=scenario,
+        after={
+            "name": scenario.name,
+            "first_year": scenario.first_year,
+            "value": str(scenario.value),
+            "replaced": earlier.name if earlier is not None else None,
+        },
+    )
+    return scenario
+
+
+@transaction.atomic
+def do_delete_roadmap_scenario(*, actor: User, scenario: RoadmapScenario) -> None:
+    """Delete a saved roadmap; the committed one (the decision) cannot be deleted."""
+    _require_manager(actor, scenario.organisation)
+    scenario = RoadmapScenario.objects.select_for_update().get(pk=scenario.pk)
+    if scenario.committed_at is not None:
+        raise ServiceError(_("The committed roadmap is the decision and cannot be deleted."), None)
+    audit.record(
+        actor=actor,
+        organisation=scenario.organisation,
+        action="portfolio.roadmap_scenario_deleted",
+        obj=scenario,
+        before={
+            "name": scenario.name,
+            "first_year": scenario.first_year,
+            "value": str(scenario.value),
+        },
+    )
+    scenario.delete()

@@ -1,12 +1,42 @@
 from django.urls import path
 
-from portfolio import roadmap_views, views
+from portfolio import roadmap_scenario_views, roadmap_views, views
 
 urlpatterns = [
     path("portfolio/", views.dashboard, name="portfolio_dashboard"),
     path("portfolio/priority/", views.priority, name="portfolio_ranking"),
     path("portfolio/priority/frontier/", views.frontier_request, name="portfolio_frontier"),
     path("portfolio/roadmap/", roadmap_views.roadmap_view, name="portfolio_roadmap"),
+    path(
+        "portfolio/roadmap/scenarios/",
+        roadmap_scenario_views.roadmap_scenario_list,
+        name="portfolio_roadmap_scenarios",
+    ),
+    path(
+        "portfolio/roadmap/scenarios/save/",
+        roadmap_scenario_views.roadmap_scenario_save,
+        name="portfolio_roadmap_scenario_save",
+    ),
+    path(
+        "portfolio/roadmap/scenarios/compare/",
+        roadmap_scenario_views.roadmap_scenario_compare,
+        name="portfolio_roadmap_compare",
+    ),
+    path(
+        "portfolio/roadmap/scenarios/<int:pk>/",
+        roadmap_scenario_views.roadmap_scenario_detail,
+        name="portfolio_roadmap_scenario",
+    ),
+    path(
+        "portfolio/roadmap/scenarios/<int:pk>/commit/",
+        roadmap_scenario_views.roadmap_scenario_commit,
+        name="portfolio_roadmap_scenario_commit",
+    ),
+    path(
+        "portfolio/roadmap/scenarios/<int:pk>/delete/",
+        roadmap_scenario_views.roadmap_scenario_delete,
+        name="portfolio_roadmap_scenario_delete",
+    ),
     path("portfolio/settings/", views.settings_view, name="portfolio_settings"),
     path("portfolio/initiatives/<int:pk>/force/", views.force, name="portfolio_force"),
     path("initiatives/<int:pk>/priority/", views.initiative_priority, name="portfolio_priority"),

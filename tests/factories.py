@@ -712,3 +712,25 @@ class RegisterImportJobFactory(factory.django.DjangoModelFactory):
             },
         }
     )
+
+
+class RoadmapScenarioFactory(factory.django.DjangoModelFactory):
+    """A roadmap saved through ``do_save_roadmap_scenario`` by an organisation admin: the
+    optimal roadmap of the stored frames (or a what-if's), frozen."""
+
+    class Meta:
+        model = "portfolio.RoadmapScenario"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Roadmap {n}")
+    description = ""
+    frames = None
+    pinned_starts = None
+    actor = None
+
+    @classmethod
+    def _create(cls, model_class, *, organisation, actor=None, **fields):
+        actor = actor or member(Role.ORG_ADMIN, organisation=organisation)
+        return portfolio_services.do_save_roadmap_scenario(
+            actor=actor, organisation=organisation, **fields
+        )

@@ -405,6 +405,18 @@ MATRIX: dict[str, Row] = {
     "portfolio_scenario_commit": _all(403, 403, admin=(200, 400), outsider=(404, 404)),
     # POST only, portfolio managers; others of Norrköping 403, the outsider 404.
     "portfolio_scenario_delete": _all(405, 403, admin=(405, 302), outsider=(405, 404)),
+    # Every member sees the organisation's saved roadmaps (rows of their departments).
+    "portfolio_roadmap_scenarios": _all(200, 405),
+    # POST only, portfolio managers (the outsider in their own organisation); no name: 400.
+    "portfolio_roadmap_scenario_save": _all(405, 403, admin=(405, 400), outsider=(405, 400)),
+    # Every member.
+    "portfolio_roadmap_compare": _all(200, 405),
+    # Every member of Norrköping; the outsider 404.
+    "portfolio_roadmap_scenario": _all(200, 405, outsider=(404, 405)),
+    # Portfolio managers; others of Norrköping 403, the outsider 404.
+    "portfolio_roadmap_scenario_commit": _all(403, 403, admin=(200, 400), outsider=(404, 404)),
+    # POST only, portfolio managers; others of Norrköping 403, the outsider 404.
+    "portfolio_roadmap_scenario_delete": _all(405, 403, admin=(405, 302), outsider=(405, 404)),
     # POST only: every member exports what they see.
     "portfolio_export_start": _all(405, 302),
     # The admin's export of every department: only those who see every department.

@@ -154,6 +154,9 @@ def _side(code: str, name: str) -> Side:
             organisation=organisation, requested_by=p["admin"]
         ),
         "scenario": scenario,
+        "roadmap_scenario": portfolio_services.do_save_roadmap_scenario(
+            actor=p["admin"], organisation=organisation, name=f"Färdplan {code}"
+        ),
         "notification": Notification.objects.get(recipient=p["owner"], object_id=session.pk),
         "portfolio_export": PortfolioReportJobFactory(
             organisation=organisation, created_by=p["admin"]
@@ -229,6 +232,7 @@ PK_BY_PREFIX = (
     ("reports/", "report"),
     ("register/exports/", "register_export"),
     ("portfolio/scenarios/", "scenario"),
+    ("portfolio/roadmap/scenarios/", "roadmap_scenario"),
     ("portfolio/exports/", "portfolio_export"),
     ("portfolio/initiatives/", "initiative"),
     ("notifications/", "notification"),
