@@ -331,22 +331,25 @@ class _Checker:
                 listed.append(code)
 
     def prerequisite_cycles(self, initiatives: list[Any]) -> None:
-        """One error for a cycle, at the first initiative of the document on it: what the
-        organisation's initiatives require after the import (the document's ``requires``
-        over the stored ones)."""
+        """One error for a cycle of what the organisation's initiatives require after the
+        import (the document's ``requires`` over the stored ones), found in the document's
+        order and named at the initiative whose ``requires`` closes it:
+        ``initiatives[4].requires: cycle SC-A → PLAT-SENSOR → SC-A``."""
         graph = {code: list(codes) for code, codes in self.context.prerequisites.items()}
         where: dict[str, int] = {}
         for i, item in enumerate(initiatives):
-            if not isinstance(item, dict) or not isinstance(item.get("requires"), list):
+            if not isinstance(item, dict):
                 continue
             code = normalise_code(item.get("code"))
             where.setdefault(code, i)
-            graph[code] = [normalise_code(r) for r in item["requires"] if isinstance(r, str)]
-        cycle = roadmap.find_cycle(graph)
+            graph.setdefault(code, [])
+            if isinstance(item.get("requires"), list):
+                graph[code] = [normalise_code(r) for r in item["requires"] if isinstance(r, str)]
+        cycle = roadmap.find_cycle(graph, roots=list(where))
         if cycle is None:
             return
-        index = min((where[c] for c in cycle if c in where), default=None)
-        path = f"initiatives[{index}].requires" if index is not None else "initiatives"
+        named = next((c for c in cycle if c in where), None)
+        path = f"initiatives[{where[named]}].requires" if named is not None else "initiatives"
         self.error(path, CYCLE, {"cycle": " → ".join(cycle)})
 
     def portfolio(self, value: Any) -> None:

@@ -186,18 +186,24 @@ class Unplanned:
 # --- Prerequisites -------------------------------------------------------------------------------
 
 
-def find_cycle(requires: Mapping[str, Sequence[str]]) -> list[str] | None:
-    """A cycle of prerequisites as a path that returns to its start (``[A, B, A]``), or None.
+def find_cycle(
+    requires: Mapping[str, Sequence[str]], roots: Sequence[str] | None = None
+) -> list[str] | None:
+    """A cycle of prerequisites as a path that returns to its start, or None. The search
+    starts from ``roots`` in their order (all codes, sorted, by default) and the cycle is
+    told from the initiative whose ``requires`` closes it: with A → B → A found from A, that
+    is B, so ``[B, A, B]``.
 
     Codes that are not keys (unknown prerequisites) are ignored here; the caller reports them.
     The search is iterative, so a long chain cannot exhaust the interpreter's stack.
     """
     state: dict[str, int] = {}  # 1 on the current path, 2 done
-    for root in sorted(requires):
-        if state.get(root):
+    order = [*(roots or ()), *sorted(requires)]
+    for root in order:
+        if root not in requires or state.get(root):
             continue
         path: list[str] = [root]
-        iterators = [iter(sorted(requires.get(root, ())))]
+        iterators = [iter(requires.get(root, ()))]
         state[root] = 1
         while iterators:
             nxt = next(iterators[-1], None)
@@ -208,11 +214,12 @@ def find_cycle(requires: Mapping[str, Sequence[str]]) -> list[str] | None:
             if nxt not in requires:
                 continue
             if state.get(nxt) == 1:
-                return [*path[path.index(nxt) :], nxt]
+                closer = path[-1]
+                return [closer, *path[path.index(nxt) : -1], closer]
             if not state.get(nxt):
                 state[nxt] = 1
                 path.append(nxt)
-                iterators.append(iter(sorted(requires.get(nxt, ()))))
+                iterators.append(iter(requires.get(nxt, ())))
     return None
 
 
