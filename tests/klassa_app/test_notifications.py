@@ -373,3 +373,17 @@ def test_the_digest_and_the_sweeper_are_in_the_beat_schedule(settings):
         "klassa_app.tasks.send_notification_digest",
         "klassa_app.tasks.send_pending_notification_emails",
     } <= scheduled
+
+
+def test_an_id_past_a_thousand_is_written_without_a_thousands_separator(
+    as_user, session, officer, owner
+):
+    """Swedish number formatting puts a space in 1 245; an element id or an htmx target built
+    from an object's id must not get one, or the swap misses its element."""
+    the_others_submit(session)
+    consensus.do_reveal(actor=officer, session=session, lock_version=fresh(session).lock_version)
+    first = Notification.objects.filter(recipient=owner).first()
+    Notification.objects.filter(pk=first.pk).update(id=12345)
+    body = as_user(owner).get(reverse("notification_list")).content.decode()
+    assert 'id="notification-12345"' in body
+    assert 'hx-target="#notification-12345"' in body
